@@ -1,0 +1,94 @@
+"""Wiring: the one place that gathers every feature's registry and builds the runtime."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.adapters.console import ConsoleClient
+from bot.adapters.console_port import ConsolePort, Shown
+from bot.config import Settings
+from bot.outbox import Outbox, OutboxPolicy
+from bot.ports import ChatPort
+from bot.router import Router
+from bot.runtime import Identity, Runtime
+from handlers import help, profile
+from handlers.clock import Clock, SystemClock
+from handlers.context import FeatureSettings
+from handlers.registry import Registries
+from store import migrate
+from store.db import make_engine, make_session_factory
+
+log = logging.getLogger(__name__)
+
+FEATURES = (help.registry, profile.registry)
+DEFAULT_TEXT_HANDLER: str | None = None
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    runtime: Runtime
+    outbox: Outbox
+    console_port: ConsolePort
+
+    def console(self, *, forms: bool = False) -> ConsoleClient:
+        return ConsoleClient(
+            runtime=self.runtime,
+            port=self.console_port,
+            workspace=self.settings.console_workspace,
+            command_name=self.settings.command_name,
+            forms=forms,
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _ignore(_shown: Shown) -> None:
+    return None
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    ports: dict[str, ChatPort] | None = None,
+    policy: OutboxPolicy | None = None,
+    upgrade: bool = True,
+) -> App:
+    """Builds everything from settings; tests pass their own clock, engine and ports."""
+    clock = clock or SystemClock()
+    engine = engine or make_engine(settings.database_url)
+    if upgrade:
+        migrate.upgrade(engine)
+    sessions = make_session_factory(engine)
+    console_port = ConsolePort(sessions=sessions, clock=clock, show=_ignore)
+    all_ports: dict[str, ChatPort] = {"console": console_port, **(ports or {})}
+    outbox = Outbox(session_factory=sessions, ports=all_ports, clock=clock, policy=policy)
+    router = Router(
+        Registries(FEATURES),
+        default_text=DEFAULT_TEXT_HANDLER,
+        command_name=settings.command_name,
+    )
+    runtime = Runtime(
+        sessions=sessions,
+        router=router,
+        outbox=outbox,
+        clock=clock,
+        identity_settings=Identity(
+            default_locale=settings.default_locale, admins=frozenset(settings.admins)
+        ),
+        features=FeatureSettings(
+            community_channel=settings.community_channel,
+            extra={"command_name": settings.command_name},
+        ),
+    )
+    return App(settings, engine, sessions, runtime, outbox, console_port)
+

@@ -1,0 +1,126 @@
+"""Configuration from `RELAIS_*` variables (and the platforms' usual names), or a `.env` file.
+
+An invalid value is reported as one line naming the variable and what is expected; the CLI
+turns that into exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+_ENV = {
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_api_url": "SLACK_API_URL",
+    "mattermost_url": "MATTERMOST_URL",
+    "mattermost_token": "MATTERMOST_TOKEN",
+    "mattermost_team": "MATTERMOST_TEAM",
+    "mattermost_slash_token": "MATTERMOST_SLASH_TOKEN",
+}
+
+
+def _platform(name: str) -> Any:
+    return Field(default=None, validation_alias=AliasChoices(_ENV[name], f"RELAIS_{_ENV[name]}"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RELAIS_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = "sqlite:///relais.db"
+    default_locale: Literal["fr", "en"] = "fr"
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    sample_data: bool = True
+    community_channel: str | None = None
+    command_name: str = Field(default="relais", pattern=r"^[a-z][a-z0-9_-]{0,30}$")
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=3000, ge=1, le=65535)
+    action_secret: SecretStr | None = None
+    console_user: str = Field(default="admin", pattern=r"^[\w.-]{1,40}$")
+    console_workspace: str = "local"
+
+    slack_bot_token: SecretStr | None = _platform("slack_bot_token")
+    slack_app_token: SecretStr | None = _platform("slack_app_token")
+    slack_signing_secret: SecretStr | None = _platform("slack_signing_secret")
+    slack_api_url: str | None = _platform("slack_api_url")
+    mattermost_url: str | None = _platform("mattermost_url")
+    mattermost_token: SecretStr | None = _platform("mattermost_token")
+    mattermost_team: str | None = _platform("mattermost_team")
+    mattermost_slash_token: SecretStr | None = _platform("mattermost_slash_token")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError as error:
+            raise ValueError("not a URL") from error
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {backend!r}")
+        return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        for item in value:
+            platform, _, user = str(item).partition(":")
+            if platform not in ("slack", "mattermost", "console") or not user:
+                raise ValueError(f"bad admin {item!r}")
+        return value
+
+    @property
+    def platforms(self) -> list[str]:
+        """Which chat platforms have credentials; the console when none has."""
+        found = []
+        if self.slack_bot_token or self.slack_app_token or self.slack_signing_secret:
+            found.append("slack")
+        if self.mattermost_url or self.mattermost_token:
+            found.append("mattermost")
+        return found or ["console"]
+
+
+class ConfigError(Exception):
+    """One line for the operator: which variable, what is expected."""
+
+
+_EXPECTED = {
+    "database_url": "une URL SQLAlchemy sqlite:///… ou postgresql+psycopg://…",
+    "default_locale": "fr ou en",
+    "log_format": "text ou json",
+    "log_level": "DEBUG, INFO, WARNING ou ERROR",
+    "admins": "une liste plateforme:identifiant séparée par des virgules (ex. slack:U123,console:admin)",
+    "sample_data": "true ou false",
+    "http_port": "un port entre 1 et 65535",
+    "command_name": "un nom en minuscules sans espace (ex. relais)",
+    "console_user": "un nom sans espace (lettres, chiffres, . _ -)",
+}
+
+
+def env_name(field: str) -> str:
+    return _ENV.get(field, f"RELAIS_{field.upper()}")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Reads the environment; raises ConfigError with a one-line explanation when invalid."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        name = env_name(field)
+        raw = os.environ.get(name, "")
+        expected = _EXPECTED.get(field, first["msg"])
+        shown = f" (reçu « {raw[:60]} »)" if raw and "TOKEN" not in name and "SECRET" not in name else ""
+        raise ConfigError(f"Configuration invalide : {name} — attendu : {expected}{shown}.") from None

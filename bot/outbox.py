@@ -1,0 +1,264 @@
+"""The one way actions leave Relais: recorded with a key, then delivered, retried, paced.
+
+The rule, for every platform:
+1. `enqueue` writes a row per action in the caller's transaction, keyed; recording an existing
+   key does nothing, so a retried event or a re-run job cannot queue a second copy.
+2. `deliver` claims due rows in their own transaction (pending → sending), sends, then records
+   the platform's message id (→ sent). Transient errors go back to pending with backoff;
+   permanent ones, or too many attempts, end as failed with the reason (reported, never lost).
+3. A row found still `sending` after the lease was abandoned by a crash between claim and
+   result: the port is asked whether the message arrived (the key travels with it) and it is
+   sent again only if it did not. So no key is ever delivered twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.ports import ChatPort, Delivered, PermanentError, TransientError
+from handlers.clock import Clock
+from handlers.types import Action, OpenForm, Post, UpdatePost
+from store import outbox as rows
+from store.models import Delivery
+
+log = logging.getLogger(__name__)
+ACTION = TypeAdapter[Action](Action)
+
+
+@dataclass(frozen=True)
+class OutboxPolicy:
+    lease: timedelta = timedelta(seconds=60)
+    max_attempts: int = 8
+    base_delay: float = 1.0
+    max_delay: float = 300.0
+    batch: int = 50
+    channel_interval: Mapping[str, float] = field(default_factory=lambda: {"slack": 1.0})
+
+
+def channel_of(action: Action) -> str | None:
+    if isinstance(action, OpenForm):
+        return None
+    if hasattr(action, "channel_id"):
+        return str(action.channel_id)
+    return f"@{action.user_id}"
+
+
+def enqueue(
+    session: Session,
+    actions: Sequence[Action],
+    *,
+    platform: str,
+    workspace_id: str,
+    origin: str,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> list[str]:
+    """Records actions in the caller's transaction; returns their keys in order."""
+    keys = []
+    for index, action in enumerate(actions):
+        key = action.key or f"{origin}:{index}"
+        rows.record(
+            session,
+            key=key,
+            platform=platform,
+            workspace_external_id=workspace_id,
+            kind=action.kind,
+            channel_id=channel_of(action),
+            payload=action.model_dump(mode="json"),
+            origin=origin,
+            now=now,
+            not_before=not_before,
+        )
+        keys.append(key)
+    return keys
+
+
+class _Unresolved(Exception):
+    """The action refers to a delivery that has not happened yet."""
+
+
+class Outbox:
+    def __init__(
+        self,
+        *,
+        session_factory: sessionmaker[Session],
+        ports: Mapping[str, ChatPort],
+        clock: Clock,
+        policy: OutboxPolicy | None = None,
+        on_failure: Callable[[Delivery], None] | None = None,
+    ) -> None:
+        self._sessions = session_factory
+        self.ports = dict(ports)
+        self._clock = clock
+        self.policy = policy or OutboxPolicy()
+        self._on_failure = on_failure
+        self._last_sent: dict[tuple[str, str], float] = {}
+        self._pace_lock = threading.Lock()
+        self.wakeup = threading.Event()
+
+    def deliver(self, *, keys: Sequence[str] | None = None) -> int:
+        """Delivers what is due (only `keys` when given); returns how many were sent."""
+        sent = 0
+        while True:
+            with self._sessions() as session, session.begin():
+                claimed = rows.claim_due(
+                    session,
+                    now=self._clock.now(),
+                    lease=self.policy.lease,
+                    limit=self.policy.batch,
+                    platforms=list(self.ports),
+                    keys=keys,
+                )
+                work = [(row.id, row.key, row.platform, row.workspace_external_id, row.payload,
+                         row.attempts, stale) for row, stale in claimed]
+            if not work:
+                return sent
+            for row_id, key, platform, workspace, payload, attempts, stale in work:
+                sent += self._deliver_one(row_id, key, platform, workspace, payload, attempts, stale)
+
+    def _deliver_one(
+        self,
+        row_id: int,
+        key: str,
+        platform: str,
+        workspace: str,
+        payload: dict[str, Any],
+        attempts: int,
+        stale: bool,
+    ) -> int:
+        port = self.ports[platform]
+        try:
+            action = self._resolve(ACTION.validate_python(payload))
+            found = port.find_delivered(action, key=key, workspace_id=workspace) if stale else None
+            if found is None:
+                wait = self._pace(platform, channel_of(action))
+                if wait > 0:
+                    self._settle_retry(row_id, "paced", wait, attempts_used=False)
+                    return 0
+                found = port.deliver(action, key=key, workspace_id=workspace)
+        except _Unresolved as missing:
+            self._settle_retry(row_id, f"waiting for {missing}", 1.0, attempts_used=False)
+            return 0
+        except TransientError as error:
+            if attempts >= self.policy.max_attempts:
+                self._settle_failed(row_id, f"gave up after {attempts} attempts: {error}")
+                return 0
+            delay = error.retry_after or self._backoff(attempts)
+            log.warning("delivery retry", extra={"key": key, "attempt": attempts, "delay": delay})
+            self._settle_retry(row_id, str(error), delay, attempts_used=True)
+            return 0
+        except PermanentError as error:
+            self._settle_failed(row_id, str(error))
+            return 0
+        except Exception as error:  # a bug in a port must not lose the row
+            log.exception("delivery crashed", extra={"key": key})
+            self._settle_retry(row_id, f"internal error: {type(error).__name__}", 30.0, attempts_used=True)
+            return 0
+        with self._sessions() as session, session.begin():
+            rows.mark_sent(
+                session,
+                row_id=row_id,
+                message_id=found.message_id,
+                channel_id=found.channel_id,
+                now=self._clock.now(),
+            )
+        return 1
+
+    def _resolve(self, action: Action) -> Action:
+        """Replaces delivery keys (thread roots, posts to update) by platform message ids."""
+        if isinstance(action, Post) and action.thread_key and not action.thread_id:
+            target = self._sent(action.thread_key)
+            return action.model_copy(
+                update={"thread_id": target.message_id, "channel_id": target.channel_id or action.channel_id}
+            )
+        if isinstance(action, UpdatePost) and action.target_key and not action.message_id:
+            target = self._sent(action.target_key)
+            return action.model_copy(
+                update={"message_id": target.message_id, "channel_id": target.channel_id or action.channel_id}
+            )
+        return action
+
+    def _sent(self, key: str) -> Delivered:
+        with self._sessions() as session:
+            row = rows.by_key(session, key)
+            if row is None or row.status == "failed":
+                raise PermanentError(f"unknown target delivery {key}")
+            if row.message_id is None:
+                raise _Unresolved(key)
+            return Delivered(message_id=row.message_id, channel_id=row.message_channel_id)
+
+    def _pace(self, platform: str, channel: str | None) -> float:
+        """Seconds to wait before this channel may receive another message (0: go now)."""
+        interval = self.policy.channel_interval.get(platform)
+        if not interval or channel is None:
+            return 0.0
+        with self._pace_lock:
+            now = time.monotonic()
+            last = self._last_sent.get((platform, channel))
+            if last is not None and now - last < interval:
+                return interval - (now - last)
+            self._last_sent[(platform, channel)] = now
+            return 0.0
+
+    def _backoff(self, attempts: int) -> float:
+        delay = min(self.policy.base_delay * 2 ** (attempts - 1), self.policy.max_delay)
+        return delay * random.uniform(0.8, 1.2)
+
+    def _settle_retry(self, row_id: int, error: str, delay: float, *, attempts_used: bool) -> None:
+        with self._sessions() as session, session.begin():
+            rows.mark_retry(
+                session, row_id=row_id, error=error, at=self._clock.now() + timedelta(seconds=delay)
+            )
+            if not attempts_used:
+                row = session.get_one(Delivery, row_id)
+                row.attempts -= 1
+
+    def _settle_failed(self, row_id: int, error: str) -> None:
+        with self._sessions() as session, session.begin():
+            rows.mark_failed(session, row_id=row_id, error=error)
+            row = session.get_one(Delivery, row_id)
+        log.error("delivery failed", extra={"key": row.key, "kind": row.kind, "error": error})
+        if self._on_failure is not None:
+            self._on_failure(row)
+
+    def next_due_in(self) -> float:
+        """Seconds until the next pending row is due (capped), for the worker's sleep."""
+        with self._sessions() as session:
+            due = rows.next_due(session)
+        if due is None:
+            return 5.0
+        return max(0.0, min(5.0, (due - self._clock.now()).total_seconds()))
+
+
+class OutboxWorker(threading.Thread):
+    """Delivers in the background: woken after each enqueue, otherwise when rows fall due."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        super().__init__(name="relais-outbox", daemon=True)
+        self._outbox = outbox
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._outbox.deliver()
+                pause = self._outbox.next_due_in()
+            except Exception:
+                log.exception("outbox loop error")
+                pause = 2.0
+            self._outbox.wakeup.wait(timeout=pause)
+            self._outbox.wakeup.clear()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._outbox.wakeup.set()

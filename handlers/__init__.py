@@ -1,0 +1,1 @@
+"""What Relais can do: platform-neutral features and the contract they share with the adapters."""

@@ -1,0 +1,177 @@
+"""Turning the text after a command into typed arguments, or a clear usage error.
+
+Quotes may be straight, curly or French guillemets (`« … »`), as people type them on phones and in
+French keyboards. Users are given as `<@ID>` (the adapters' neutral mention) or `@name`.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from handlers.registry import Arg, Args
+from store import identity
+from store.models import User
+
+if TYPE_CHECKING:
+    from handlers.context import Context
+
+_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "’": "'"})
+_MENTION = re.compile(r"^<@([^>|]+)(?:\|[^>]*)?>$")
+_CHANNEL = re.compile(r"^<#([^>|]+)(?:\|([^>]*))?>$")
+_TIME = re.compile(r"\d{1,2}[:h]\d{2}")
+
+
+class UsageError(Exception):
+    """A message key (and its parameters) explaining what was wrong with the input."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def tokenize(text: str) -> list[str]:
+    """Splits like a shell, but accepting typographic quotes and apostrophes inside words."""
+    normalised = text.translate(_QUOTES).replace("\u00a0", " ")
+    lexer = shlex.shlex(normalised, posix=True, punctuation_chars=False)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.escape = ""
+    try:
+        return list(lexer)
+    except ValueError as error:
+        raise UsageError("core.error.unbalanced_quotes") from error
+
+
+@dataclass
+class _Cursor:
+    tokens: list[str]
+    position: int = 0
+
+
+def parse(ctx: Context, specs: tuple[Arg, ...], tokens: list[str]) -> Args:
+    """Fills every declared argument; raises UsageError on missing or malformed input."""
+    options = {f"--{alias}": arg for arg in specs if arg.is_option for alias in (arg.name, *arg.aliases)}
+    positional = [arg for arg in specs if not arg.is_option]
+    values: Args = {}
+    loose: list[str] = []
+    cursor = _Cursor(tokens)
+    while cursor.position < len(tokens):
+        token = tokens[cursor.position]
+        cursor.position += 1
+        if token.startswith("--") and len(token) > 2:
+            name, _, inline = token.partition("=")
+            arg = options.get(name.lower())
+            if arg is None:
+                raise UsageError("core.error.unknown_option", option=name)
+            if arg.kind == "flag":
+                values[arg.name] = True
+                continue
+            if not inline:
+                if cursor.position >= len(tokens):
+                    raise UsageError("core.error.option_needs_value", option=name)
+                inline = tokens[cursor.position]
+                cursor.position += 1
+            if arg.kind == "datetime" and cursor.position < len(tokens):
+                if _TIME.fullmatch(tokens[cursor.position]):
+                    inline = f"{inline} {tokens[cursor.position]}"
+                    cursor.position += 1
+            values[arg.name] = convert(ctx, arg, inline)
+        else:
+            loose.append(token)
+    _fill_positional(ctx, positional, loose, values)
+    for arg in specs:
+        if arg.name not in values:
+            if arg.required and arg.kind != "flag":
+                raise UsageError("core.error.missing_argument", name=arg.name)
+            values[arg.name] = False if arg.kind == "flag" else arg.default
+    return values
+
+
+def _fill_positional(ctx: Context, positional: list[Arg], loose: list[str], values: Args) -> None:
+    index = 0
+    for arg in positional:
+        if index >= len(loose):
+            break
+        if arg.kind == "rest":
+            values[arg.name] = " ".join(loose[index:])
+            index = len(loose)
+        elif arg.kind == "users":
+            users = [convert(ctx, arg, token) for token in loose[index:]]
+            values[arg.name] = users
+            index = len(loose)
+        else:
+            values[arg.name] = convert(ctx, arg, loose[index])
+            index += 1
+    if index < len(loose):
+        raise UsageError("core.error.too_many_arguments", extra=" ".join(loose[index:]))
+
+
+def convert(ctx: Context, arg: Arg, raw: str) -> Any:
+    """One raw string to the argument's type."""
+    value = raw.strip()
+    if arg.kind in ("word", "text", "rest"):
+        if not value:
+            raise UsageError("core.error.missing_argument", name=arg.name)
+        return value
+    if arg.kind in ("user", "users"):
+        return resolve_user(ctx, value)
+    if arg.kind == "int":
+        if not re.fullmatch(r"#?\d{1,9}", value):
+            raise UsageError("core.error.not_a_number", name=arg.name, value=value)
+        return int(value.lstrip("#"))
+    if arg.kind == "date":
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            raise UsageError("core.error.not_a_date", name=arg.name, value=value) from error
+    if arg.kind == "datetime":
+        return _parse_datetime(ctx, arg, value)
+    if arg.kind == "channel":
+        return _parse_channel(value)
+    if arg.kind == "choice":
+        lowered = value.lower()
+        if lowered not in arg.choices:
+            raise UsageError(
+                "core.error.bad_choice", name=arg.name, value=value, choices=", ".join(arg.choices)
+            )
+        return lowered
+    raise UsageError("core.error.missing_argument", name=arg.name)
+
+
+def _parse_datetime(ctx: Context, arg: Arg, value: str) -> datetime:
+    """`2026-12-01 09:00` or ISO; naive times are in the caller's timezone."""
+    try:
+        moment = datetime.fromisoformat(re.sub(r"(\d)h(\d)", r"\1:\2", value))
+    except ValueError as error:
+        raise UsageError("core.error.not_a_datetime", name=arg.name, value=value) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ctx.zone)
+    return moment
+
+
+def _parse_channel(value: str) -> str:
+    match = _CHANNEL.match(value)
+    if match:
+        return match.group(1)
+    if value.startswith("#") and len(value) > 1:
+        return value[1:]
+    raise UsageError("core.error.not_a_channel", value=value)
+
+
+def resolve_user(ctx: Context, value: str) -> User:
+    match = _MENTION.match(value)
+    user: User | None
+    if match:
+        user = identity.find_user(ctx.session, workspace=ctx.workspace, external_id=match.group(1))
+    elif value.startswith("@") and len(value) > 1:
+        user = identity.find_user_by_name(ctx.session, workspace=ctx.workspace, name=value[1:])
+    else:
+        raise UsageError("core.error.not_a_user", value=value)
+    if user is None:
+        raise UsageError("core.error.unknown_user", value=value)
+    return user

@@ -1,0 +1,88 @@
+"""The caller's own settings and the admins' role management."""
+
+from __future__ import annotations
+
+from handlers.clock import is_valid_zone
+from handlers.context import Context
+from handlers.i18n import LOCALES, Translator
+from handlers.registry import Arg, Args, Registry
+from handlers.roles import ROLES
+from handlers.text import mention
+from handlers.types import Action
+from store import audit, identity
+
+registry = Registry()
+
+
+@registry.command(
+    "langue",
+    aliases=("language", "lang"),
+    help="core.help.langue",
+    args=(Arg("code", kind="choice", choices=LOCALES),),
+)
+def set_language(ctx: Context, args: Args) -> list[Action]:
+    ctx.caller.locale = args["code"]
+    ctx.caller.locale_chosen = True
+    ctx.session.flush()
+    return [ctx.reply(Translator(args["code"])("core.language.set"))]
+
+
+@registry.command(
+    "fuseau",
+    aliases=("timezone",),
+    help="core.help.fuseau",
+    args=(Arg("zone", kind="word"),),
+)
+def set_timezone(ctx: Context, args: Args) -> list[Action]:
+    if not is_valid_zone(args["zone"]):
+        return ctx.say("core.timezone.invalid", zone=args["zone"][:60])
+    ctx.caller.timezone = args["zone"]
+    ctx.caller.timezone_chosen = True
+    ctx.session.flush()
+    return ctx.say("core.timezone.set", zone=args["zone"])
+
+
+@registry.command(
+    "role",
+    help="core.help.role",
+    role="admin",
+    args=(
+        Arg("personne", kind="user"),
+        Arg("role", kind="choice", choices=ROLES),
+        Arg("retirer", kind="flag", aliases=("remove",)),
+    ),
+)
+def change_role(ctx: Context, args: Args) -> list[Action]:
+    user, role = args["personne"], args["role"]
+    role_name = ctx.t(f"core.role.{role}")
+    if args["retirer"]:
+        if user.id == ctx.caller.id and role == "admin":
+            return ctx.say("core.role.cannot_remove_own_admin")
+        changed = identity.revoke_role(ctx.session, user=user, role=role)
+        key = "core.role.removed" if changed else "core.role.not_held"
+    else:
+        changed = identity.grant_role(ctx.session, user=user, role=role, now=ctx.now(), by=ctx.caller)
+        key = "core.role.granted" if changed else "core.role.already"
+    if changed:
+        audit.record(
+            ctx.session,
+            workspace=ctx.workspace,
+            actor=ctx.caller,
+            action="role.revoke" if args["retirer"] else "role.grant",
+            target=user.external_id,
+            detail=role,
+            now=ctx.now(),
+        )
+    return ctx.say(key, user=mention(user.external_id), role=role_name)
+
+
+@registry.command("moi", aliases=("me", "whoami"), help="core.help.moi")
+def whoami(ctx: Context, args: Args) -> list[Action]:
+    roles = sorted(ctx.roles | {"member"}, key=ROLES.index)
+    return ctx.say(
+        "core.me",
+        user=mention(ctx.caller.external_id),
+        roles=", ".join(ctx.t(f"core.role.{r}") for r in roles),
+        locale=ctx.locale,
+        zone=ctx.caller.timezone or "Europe/Paris",
+    )

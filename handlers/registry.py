@@ -1,0 +1,213 @@
+"""How features declare what they answer: commands, buttons, forms, free text and thread replies.
+
+Each feature module owns a `Registry` and decorates its handlers; `bot/app.py` gathers the
+registries into the one router. Decorators return the function unchanged, so a handler stays a
+plain function that unit tests can call.
+
+    registry = Registry()
+
+    @registry.command("langue", aliases=("language",), help="core.help.langue",
+                      args=(Arg("code", kind="choice", choices=("fr", "en")),))
+    def set_language(ctx: Context, args: Args) -> list[Action]: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from handlers.types import Action, ButtonPress, Form, FormSubmission, ThreadReply
+
+if TYPE_CHECKING:
+    from handlers.context import Context
+
+ArgKind = Literal[
+    "word", "text", "rest", "user", "users", "int", "date", "datetime", "channel", "choice", "flag"
+]
+Args = dict[str, Any]
+CommandHandler = Callable[["Context", Args], list[Action]]
+ButtonHandler = Callable[["Context", ButtonPress], list[Action]]
+FormHandler = Callable[["Context", FormSubmission], list[Action]]
+TextHandler = Callable[["Context", str], list[Action]]
+ThreadHandler = Callable[["Context", ThreadReply, str], list[Action]]
+FormBuilder = Callable[["Context", Args], Form]
+F = TypeVar("F", bound=Callable[..., list[Action]])
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument. Positional unless `option` (then given as `--name value`, or `--name`
+    alone for a flag). `aliases` are extra option spellings (`--until` for `--jusqu-au`)."""
+
+    name: str
+    kind: ArgKind = "word"
+    required: bool = True
+    option: bool = False
+    choices: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    default: Any = None
+
+    @property
+    def is_option(self) -> bool:
+        return self.option or self.kind == "flag"
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    path: tuple[str, ...]
+    aliases: tuple[tuple[str, ...], ...]
+    help_key: str
+    args: tuple[Arg, ...]
+    role: str
+    func: CommandHandler
+    form: FormBuilder | None = None
+    hidden: bool = False
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.path)
+
+    @property
+    def form_id(self) -> str:
+        return "cmd:" + self.name
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    action_id: str
+    role: str
+    func: ButtonHandler
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    form_id: str
+    role: str
+    func: FormHandler
+
+
+@dataclass(frozen=True)
+class ThreadSpec:
+    key_prefix: str
+    func: ThreadHandler
+
+
+@dataclass
+class Registry:
+    """What one feature answers to."""
+
+    commands: list[CommandSpec] = field(default_factory=list)
+    buttons: dict[str, ButtonSpec] = field(default_factory=dict)
+    forms: dict[str, FormSpec] = field(default_factory=dict)
+    threads: list[ThreadSpec] = field(default_factory=list)
+    text_handlers: dict[str, TextHandler] = field(default_factory=dict)
+
+    def command(
+        self,
+        path: str,
+        *,
+        help: str,
+        args: tuple[Arg, ...] = (),
+        aliases: tuple[str, ...] = (),
+        role: str = "member",
+        form: FormBuilder | None = None,
+        hidden: bool = False,
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        """Declares `/relais <path> [args]`; `form` builds the form shown when a required
+        argument is missing on a platform that has forms."""
+
+        def register(func: CommandHandler) -> CommandHandler:
+            self.commands.append(
+                CommandSpec(
+                    path=tuple(path.split()),
+                    aliases=tuple(tuple(alias.split()) for alias in aliases),
+                    help_key=help,
+                    args=args,
+                    role=role,
+                    func=func,
+                    form=form,
+                    hidden=hidden,
+                )
+            )
+            return func
+
+        return register
+
+    def button(self, action_id: str, *, role: str = "member") -> Callable[[F], F]:
+        """Declares what a press of `action_id` does (the button's value says on what)."""
+
+        def register(func: F) -> F:
+            self.buttons[action_id] = ButtonSpec(action_id, role, func)
+            return func
+
+        return register
+
+    def form(self, form_id: str, *, role: str = "member") -> Callable[[F], F]:
+        """Declares what a submission of the form `form_id` does."""
+
+        def register(func: F) -> F:
+            self.forms[form_id] = FormSpec(form_id, role, func)
+            return func
+
+        return register
+
+    def thread(self, key_prefix: str) -> Callable[[F], F]:
+        """Declares who hears replies in threads whose root delivery key starts with
+        `key_prefix` (e.g. `idea:` for an idea's discussion)."""
+
+        def register(func: F) -> F:
+            self.threads.append(ThreadSpec(key_prefix, func))
+            return func
+
+        return register
+
+    def text(self, name: str) -> Callable[[F], F]:
+        """Declares a handler for free text sent to the bot (mention or DM without a
+        command); the settings choose which named handler is the default."""
+
+        def register(func: F) -> F:
+            self.text_handlers[name] = func
+            return func
+
+        return register
+
+
+@dataclass
+class Registries:
+    """All features' registries seen as one, with lookups the router needs."""
+
+    parts: tuple[Registry, ...]
+
+    def commands(self) -> Iterator[CommandSpec]:
+        for part in self.parts:
+            yield from part.commands
+
+    def find_command(self, words: list[str]) -> tuple[CommandSpec, int] | None:
+        """Longest command path (or alias) that prefixes `words`, with its length."""
+        lowered = [word.lower() for word in words]
+        best: tuple[CommandSpec, int] | None = None
+        for spec in self.commands():
+            for path in (spec.path, *spec.aliases):
+                size = len(path)
+                if tuple(lowered[:size]) == path and (best is None or size > best[1]):
+                    best = (spec, size)
+        return best
+
+    def command_by_form(self, form_id: str) -> CommandSpec | None:
+        return next((spec for spec in self.commands() if spec.form_id == form_id), None)
+
+    def button(self, action_id: str) -> ButtonSpec | None:
+        return next((p.buttons[action_id] for p in self.parts if action_id in p.buttons), None)
+
+    def form(self, form_id: str) -> FormSpec | None:
+        return next((p.forms[form_id] for p in self.parts if form_id in p.forms), None)
+
+    def thread(self, root_key: str) -> ThreadSpec | None:
+        return next(
+            (spec for p in self.parts for spec in p.threads if root_key.startswith(spec.key_prefix)),
+            None,
+        )
+
+    def text_handler(self, name: str) -> TextHandler | None:
+        return next((p.text_handlers[name] for p in self.parts if name in p.text_handlers), None)

@@ -1,0 +1,1 @@
+"""What Relais remembers: SQLAlchemy models, queries per feature, migrations."""

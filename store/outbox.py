@@ -1,0 +1,161 @@
+"""Outbox rows: record once by key, claim atomically, settle as sent, retried or failed.
+
+Claims work across processes: on PostgreSQL rows are locked with `FOR UPDATE SKIP LOCKED`; on
+SQLite every transaction is `BEGIN IMMEDIATE` (see `store.db`), so a claim is serialised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from store.models import Delivery
+from store.models.delivery import FAILED, PENDING, SENDING, SENT
+
+
+def record(
+    session: Session,
+    *,
+    key: str,
+    platform: str,
+    workspace_external_id: str,
+    kind: str,
+    channel_id: str | None,
+    payload: dict[str, Any],
+    origin: str | None,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """Inserts the row unless its key exists; True when this call created it."""
+    values = {
+        "key": key,
+        "platform": platform,
+        "workspace_external_id": workspace_external_id,
+        "kind": kind,
+        "channel_id": channel_id,
+        "payload": payload,
+        "origin": origin,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": not_before or now,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Delivery).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    result = session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
+
+
+def claim_due(
+    session: Session,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 50,
+    platforms: Sequence[str] | None = None,
+    keys: Sequence[str] | None = None,
+) -> list[tuple[Delivery, bool]]:
+    """Claims due rows for sending; each comes with True when an earlier claim was abandoned
+    mid-send (crash), so the caller must ask the platform whether it arrived."""
+    query = (
+        select(Delivery)
+        .where(
+            or_(
+                (Delivery.status == PENDING) & (Delivery.next_attempt_at <= now),
+                (Delivery.status == SENDING) & (Delivery.claimed_at < now - lease),
+            )
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if platforms is not None:
+        query = query.where(Delivery.platform.in_(platforms))
+    if keys is not None:
+        query = query.where(Delivery.key.in_(keys))
+    claimed = []
+    for row in session.scalars(query):
+        claimed.append((row, row.status == SENDING))
+        row.status = SENDING
+        row.claimed_at = now
+        row.attempts += 1
+    session.flush()
+    return claimed
+
+
+def mark_sent(
+    session: Session, *, row_id: int, message_id: str | None, channel_id: str | None, now: datetime
+) -> None:
+    row = session.get_one(Delivery, row_id)
+    row.status = SENT
+    row.message_id = message_id
+    row.message_channel_id = channel_id
+    row.sent_at = now
+    row.last_error = None
+
+
+def mark_retry(session: Session, *, row_id: int, error: str, at: datetime) -> None:
+    row = session.get_one(Delivery, row_id)
+    row.status = PENDING
+    row.next_attempt_at = at
+    row.last_error = error[:2000]
+
+
+def mark_failed(session: Session, *, row_id: int, error: str) -> None:
+    row = session.get_one(Delivery, row_id)
+    row.status = FAILED
+    row.last_error = error[:2000]
+
+
+def by_key(session: Session, key: str) -> Delivery | None:
+    return session.scalar(select(Delivery).where(Delivery.key == key))
+
+
+def by_keys(session: Session, keys: Sequence[str]) -> list[Delivery]:
+    return list(session.scalars(select(Delivery).where(Delivery.key.in_(keys)).order_by(Delivery.id)))
+
+
+def by_message(session: Session, *, platform: str, message_id: str) -> Delivery | None:
+    """The delivery that produced a platform message: how a thread reply finds its feature."""
+    return session.scalars(
+        select(Delivery)
+        .where(Delivery.platform == platform, Delivery.message_id == message_id)
+        .order_by(Delivery.id)
+    ).first()
+
+
+def next_due(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(Delivery.next_attempt_at)).where(Delivery.status == PENDING))
+
+
+def queue_depth(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.status.in_((PENDING, SENDING)))
+        )
+        or 0
+    )
+
+
+def counts_by_status(session: Session, *, origin_prefix: str | None = None) -> dict[str, int]:
+    query = select(Delivery.status, func.count()).group_by(Delivery.status)
+    if origin_prefix is not None:
+        query = query.where(Delivery.origin.startswith(origin_prefix))
+    return {status: int(count) for status, count in session.execute(query).tuples()}
+
+
+def failures(session: Session, *, origin_prefix: str) -> list[Delivery]:
+    return list(
+        session.scalars(
+            select(Delivery)
+            .where(Delivery.status == FAILED, Delivery.origin.startswith(origin_prefix))
+            .order_by(Delivery.id)
+        )
+    )
