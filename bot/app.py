@@ -59,16 +59,17 @@ def build(
     *,
     clock: Clock | None = None,
     engine: Engine | None = None,
+    sessions: sessionmaker[Session] | None = None,
     ports: dict[str, ChatPort] | None = None,
     policy: OutboxPolicy | None = None,
     upgrade: bool = True,
 ) -> App:
-    """Builds everything from settings; tests pass their own clock, engine and ports."""
+    """Builds everything from settings; tests pass their own clock, engine, sessions, ports."""
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     if upgrade:
         migrate.upgrade(engine)
-    sessions = make_session_factory(engine)
+    sessions = sessions or make_session_factory(engine)
     console_port = ConsolePort(sessions=sessions, clock=clock, show=_ignore)
     all_ports: dict[str, ChatPort] = {"console": console_port, **(ports or {})}
     outbox = Outbox(session_factory=sessions, ports=all_ports, clock=clock, policy=policy)

@@ -76,7 +76,7 @@ class Settings(BaseSettings):
             value = [item.strip() for item in value.split(",") if item.strip()]
         for item in value:
             platform, _, user = str(item).partition(":")
-            if platform not in ("slack", "mattermost", "console") or not user:
+            if platform not in ("slack", "mattermost", "console", "test") or not user:
                 raise ValueError(f"bad admin {item!r}")
         return value
 

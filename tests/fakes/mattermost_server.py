@@ -5,6 +5,7 @@ mattermostdriver and websockets with the server's real JSON shapes and event for
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import threading
@@ -12,12 +13,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
-from ._aiohttp_thread import AiohttpThread
+from ._aiohttp_thread import AiohttpThread, ServedFake
 
 SERVER_VERSION = "9.11.0.9.11.0.fake.false"
 WEBSOCKET_PATH = "/api/v4/websocket"
@@ -28,6 +28,9 @@ _DEFAULT_429_HEADERS = {
     "X-Ratelimit-Reset": "1",
     "Retry-After": "1",
 }
+
+# The decoded request body, kept for handlers and for the call record.
+_BODY: web.RequestKey[Any] = web.RequestKey("body")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -309,7 +312,7 @@ class _Store:
         )
 
     def posted_data(self, post: dict[str, Any]) -> dict[str, Any]:
-        """The `data` of a `posted` event; `mentions` only when someone is mentioned, as upstream."""
+        """The `data` of a `posted` event; `mentions` only if someone is mentioned, as upstream."""
         channel = self.channels[post["channel_id"]]
         sender = self.users[post["user_id"]]
         data = {
@@ -430,10 +433,8 @@ class _Hub:
             "seq": conn.seq,
         }
         conn.seq += 1
-        try:
+        with contextlib.suppress(ConnectionError):  # a vanished client misses it, as upstream
             await conn.ws.send_json(message)
-        except ConnectionError:
-            pass  # a client that vanished misses the event, as with a real server
 
     async def broadcast(self, event: str, data: dict[str, Any], channel_id: str) -> None:
         with self.changed:
@@ -470,12 +471,15 @@ def _bearer(request: web.Request) -> str | None:
     return token
 
 
-class FakeMattermost:
+class FakeMattermost(ServedFake):
     """A Mattermost server with one team and a bot user, serving REST v4 and the websocket.
 
     REST calls need `Authorization: Bearer <token>` (401 otherwise). Human activity is simulated
     with `user_posts`; posts the bot makes through REST also produce `posted` events.
     """
+
+    scheme = "http"
+    host = "127.0.0.1"
 
     def __init__(self, *, token: str = "mm-bot-token", team_name: str = "equipe") -> None:
         self.token = token
@@ -490,28 +494,7 @@ class FakeMattermost:
         self._hub = _Hub(self._server, threading.Condition(self._lock), {token: self.bot["id"]})
         self._add_routes(app.router)
 
-    # -- lifecycle -------------------------------------------------------------------------------
-
-    def start(self) -> FakeMattermost:
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> FakeMattermost:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    scheme = "http"
-    host = "127.0.0.1"
+    # -- addresses -------------------------------------------------------------------------------
 
     @property
     def port(self) -> int:
@@ -556,7 +539,7 @@ class FakeMattermost:
     def add_channel(
         self,
         name: str,
-        type: str = "O",  # noqa: A002 - Mattermost's own field name
+        type: str = "O",  # Mattermost's own field name
         *,
         display_name: str | None = None,
         members: Iterable[str] = (),
@@ -595,7 +578,9 @@ class FakeMattermost:
     def posts(self) -> list[dict[str, Any]]:
         """Stored posts, oldest first (ephemeral posts are in `ephemeral_posts`)."""
         with self._lock:
-            return sorted(self._store.posts.values(), key=lambda p: p["create_at"])
+            return [
+                dict(p) for p in sorted(self._store.posts.values(), key=lambda p: p["create_at"])
+            ]
 
     @property
     def ephemeral_posts(self) -> list[dict[str, Any]]:
@@ -665,7 +650,7 @@ class FakeMattermost:
             return await handler(request)
         at = time.monotonic()
         if request.content_type == "application/json" and request.can_read_body:
-            request["body"] = await request.json()
+            request[_BODY] = await request.json()
         response = self._injected_failure(request)
         if response is None:
             try:
@@ -683,7 +668,7 @@ class FakeMattermost:
             request.method,
             request.path,
             dict(request.query),
-            request.get("body"),
+            request.get(_BODY),
             dict(request.headers),
             at,
             response.status,
@@ -738,10 +723,10 @@ class FakeMattermost:
     async def _users_by_ids(self, request: web.Request) -> web.Response:
         with self._lock:
             users = self._store.users
-            return _json([users[i] for i in request.get("body") or [] if i in users])
+            return _json([users[i] for i in request.get(_BODY) or [] if i in users])
 
     async def _users_by_names(self, request: web.Request) -> web.Response:
-        names = set(request.get("body") or [])
+        names = set(request.get(_BODY) or [])
         with self._lock:
             return _json([u for u in self._store.users.values() if u["username"] in names])
 
@@ -770,7 +755,7 @@ class FakeMattermost:
 
     async def _direct_channel(self, request: web.Request) -> web.Response:
         with self._lock:
-            return _json(self._store.direct_channel(list(request.get("body") or [])), 201)
+            return _json(self._store.direct_channel(list(request.get(_BODY) or [])), 201)
 
     async def _channel(self, request: web.Request) -> web.Response:
         with self._lock:
@@ -783,14 +768,14 @@ class FakeMattermost:
 
     async def _create_post(self, request: web.Request) -> web.Response:
         with self._lock:
-            post = self._store.create_post(self.bot["id"], request.get("body") or {})
+            post = self._store.create_post(self.bot["id"], request.get(_BODY) or {})
             data = self._store.posted_data(post)
         await self._hub.broadcast("posted", data, post["channel_id"])
         return _json(post, 201)
 
     async def _ephemeral_post(self, request: web.Request) -> web.Response:
         """Stored apart: the event goes to the target user only, never to the bot's socket."""
-        body = request.get("body") or {}
+        body = request.get(_BODY) or {}
         with self._lock:
             self._store.user(str(body.get("user_id", "")))
             channel = self._store.channel(str(body.get("post", {}).get("channel_id", "")))
@@ -813,13 +798,13 @@ class FakeMattermost:
             return _json(self._store.post(request.match_info["post_id"]))
 
     async def _update_post(self, request: web.Request) -> web.Response:
-        body = request.get("body") or {}
+        body = request.get(_BODY) or {}
         if body.get("id") != request.match_info["post_id"]:
             raise ApiError(400, "api.context.invalid_body_param.app_error", "Invalid post id.")
         return await self._edit(body["id"], body)
 
     async def _patch_post(self, request: web.Request) -> web.Response:
-        return await self._edit(request.match_info["post_id"], request.get("body") or {})
+        return await self._edit(request.match_info["post_id"], request.get(_BODY) or {})
 
     async def _edit(self, post_id: str, changes: dict[str, Any]) -> web.Response:
         with self._lock:
@@ -840,7 +825,7 @@ class FakeMattermost:
         return _json({"status": "OK"})
 
     async def _open_dialog(self, request: web.Request) -> web.Response:
-        body = request.get("body") or {}
+        body = request.get(_BODY) or {}
         if not (body.get("trigger_id") and body.get("url") and body.get("dialog")):
             raise ApiError(400, "api.context.invalid_body_param.app_error", "Invalid dialog.")
         with self._lock:
@@ -853,13 +838,13 @@ class FakeMattermost:
         uploads: list[tuple[str, bytes]] = []
         reader = await request.multipart()
         async for part in reader:
-            if not isinstance(part, web.BodyPartReader) or part.name is None:
+            if not isinstance(part, BodyPartReader) or part.name is None:
                 continue
             if part.filename:
                 uploads.append((part.filename, await part.read()))
             else:
                 fields[part.name] = await part.text()
-        request["body"] = {**fields, "files": [name for name, _ in uploads]}
+        request[_BODY] = {**fields, "files": [name for name, _ in uploads]}
         with self._lock:
             self._store.channel(fields.get("channel_id", ""))
             infos = [self._file_info(name, content) for name, content in uploads]

@@ -18,12 +18,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import WSMsgType, web
 
-from ._aiohttp_thread import AiohttpThread
+from ._aiohttp_thread import AiohttpThread, ServedFake
 
 _SPEC_NAME = "slack_web_openapi_v2_without_examples.json"
 _SPEC_PLACES = (
@@ -586,7 +585,7 @@ class _Workspace:
         return {}
 
 
-class FakeSlack:
+class FakeSlack(ServedFake):
     """A Slack workspace with one bot, serving the Web API at `base_url` and Socket Mode.
 
     Tokens are checked: `bot_token` for Web API methods, `app_token` for apps.connections.open.
@@ -625,24 +624,10 @@ class FakeSlack:
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    def start(self) -> FakeSlack:
-        self._server.start()
+    def start(self) -> Self:
+        super().start()
         self._workspace.base_url = f"http://127.0.0.1:{self._server.port}"
         return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def base_url(self) -> str:
@@ -790,9 +775,9 @@ class FakeSlack:
             headers = {"Retry-After": str(failure.retry_after)} if failure.status == 429 else {}
             return failure.status, {"ok": False, "error": failure.error}, headers
         try:
-            self._authorize(method, token)
             if method not in self._methods:
                 raise SlackError("unknown_method")
+            self._authorize(method, token)
             if _missing_arguments(method, args):
                 raise SlackError("invalid_arguments")
             if method == "chat.postMessage":

@@ -1,0 +1,141 @@
+"""Shared fixtures: every store and handler test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from RELAIS_TEST_DATABASE_URL (CI sets it); without it, or when the server does
+not answer, PostgreSQL tests skip with the reason, unless RELAIS_REQUIRE_POSTGRES=1 (CI), where
+they fail instead of hiding.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import App, build
+from bot.config import Settings
+from bot.outbox import OutboxPolicy
+from handlers.clock import FakeClock
+from store import migrate
+from store.db import make_engine
+from tests.chat import Chat
+from tests.fakes.recording_port import RecordingPort
+
+PG_URL = os.environ.get("RELAIS_TEST_DATABASE_URL", "")
+PG_REQUIRED = os.environ.get("RELAIS_REQUIRE_POSTGRES") == "1"
+START = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+
+
+def _postgres_engine() -> Engine:
+    if not PG_URL:
+        reason = "PostgreSQL tests need RELAIS_TEST_DATABASE_URL (CI sets it)"
+        if PG_REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    engine = make_engine(PG_URL)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        engine.dispose()
+        reason = f"PostgreSQL at {PG_URL} does not answer: {str(error.orig).splitlines()[0]}"
+        if PG_REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return engine
+
+
+def reset_schema(engine: Engine) -> None:
+    """An empty database, then every migration: the schema tests see is the one users get."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "relais.db"
+        created = make_engine(f"sqlite:///{path}")
+    else:
+        created = _postgres_engine()
+    reset_schema(created)
+    yield created
+    created.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions inside one outer transaction that is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield factory
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def committed(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Real commits, for tests with several connections or processes; tables emptied after."""
+    yield sessionmaker(bind=engine, expire_on_commit=False)
+    tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            connection.execute(text("PRAGMA foreign_keys = OFF"))
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+            connection.execute(text("PRAGMA foreign_keys = ON"))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def port() -> RecordingPort:
+    return RecordingPort()
+
+
+def make_settings(engine: Engine, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": str(engine.url.render_as_string(hide_password=False)),
+        "sample_data": False,
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def app(
+    engine: Engine, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
+) -> Iterator[App]:
+    built = build(
+        make_settings(engine, admins=["test:ada"]),
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        ports={"test": port},
+        policy=OutboxPolicy(base_delay=0.0, max_delay=0.0, channel_interval={}),
+        upgrade=False,
+    )
+    yield built
+
+
+@pytest.fixture
+def chat(app: App, port: RecordingPort) -> Chat:
+    """`ada` is an admin (RELAIS_ADMINS=test:ada); everyone else starts as a member."""
+    return Chat(app=app, port=port)
