@@ -15,6 +15,7 @@ from bot.outbox import Outbox, OutboxPolicy
 from bot.ports import ChatPort
 from bot.router import Router
 from bot.runtime import Identity, Runtime
+from bot.scheduler import Ticker
 from handlers import help, profile
 from handlers.clock import Clock, SystemClock
 from handlers.context import FeatureSettings
@@ -35,6 +36,7 @@ class App:
     sessions: sessionmaker[Session]
     runtime: Runtime
     outbox: Outbox
+    ticker: Ticker
     console_port: ConsolePort
 
     def console(self, *, forms: bool = False) -> ConsoleClient:
@@ -73,10 +75,15 @@ def build(
     console_port = ConsolePort(sessions=sessions, clock=clock, show=_ignore)
     all_ports: dict[str, ChatPort] = {"console": console_port, **(ports or {})}
     outbox = Outbox(session_factory=sessions, ports=all_ports, clock=clock, policy=policy)
+    registries = Registries(FEATURES)
     router = Router(
-        Registries(FEATURES),
+        registries,
         default_text=DEFAULT_TEXT_HANDLER,
         command_name=settings.command_name,
+    )
+    features = FeatureSettings(
+        community_channel=settings.community_channel,
+        extra={"command_name": settings.command_name},
     )
     runtime = Runtime(
         sessions=sessions,
@@ -86,10 +93,15 @@ def build(
         identity_settings=Identity(
             default_locale=settings.default_locale, admins=frozenset(settings.admins)
         ),
-        features=FeatureSettings(
-            community_channel=settings.community_channel,
-            extra={"command_name": settings.command_name},
-        ),
+        features=features,
     )
-    return App(settings, engine, sessions, runtime, outbox, console_port)
+    ticker = Ticker(
+        sessions=sessions,
+        registries=registries,
+        outbox=outbox,
+        clock=clock,
+        default_locale=settings.default_locale,
+        features=features,
+    )
+    return App(settings, engine, sessions, runtime, outbox, ticker, console_port)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ from bot.app import App, build
 from bot.config import ConfigError, Settings, load_settings
 from bot.console_chat import FILES_DIR, chat_loop
 from bot.logs import configure
+from handlers.clock import Clock, FakeClock, zone
 from handlers.i18n import Translator
 from store import identity, migrate
 
@@ -48,8 +50,8 @@ def settings() -> Settings:
     return loaded
 
 
-def open_app() -> App:
-    app = build(settings())
+def open_app(*, clock: Clock | None = None) -> App:
+    app = build(settings(), clock=clock)
     t = Translator(app.settings.default_locale)
     app.console_port.show = lambda shown: out.print(render(shown, t, files_dir=FILES_DIR))
     return app
@@ -122,6 +124,32 @@ def submit(
             raise typer.Exit(2)
         fields[name.strip()] = value
     _console_call(lambda: app.console().submit(user, ref, fields))
+
+
+@cli.command()
+def tick(
+    now: Annotated[
+        str | None, typer.Option(help="Exécuter ce qui serait dû à cet instant (ISO 8601).")
+    ] = None,
+) -> None:
+    """Exécute une fois tout ce qui est dû (rappels, envois programmés) puis s'arrête."""
+    clock = None
+    if now is not None:
+        try:
+            moment = datetime.fromisoformat(now)
+        except ValueError:
+            err.print(Translator(load_settings().default_locale)("console.error.bad_instant", value=now))
+            raise typer.Exit(2) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone(None))
+        clock = FakeClock(moment)
+    app = open_app(clock=clock)
+    report = app.ticker.tick()
+    out.print(
+        Translator(app.settings.default_locale)(
+            "console.tick.done", jobs=report.jobs, failed=report.failed, delivered=report.delivered
+        )
+    )
 
 
 @db_cli.command("upgrade")

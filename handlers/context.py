@@ -102,3 +102,23 @@ class Context:
     def say(self, key: str, /, *, public: bool = False, **params: Any) -> list[Action]:
         """Shortcut for the common one-line translated reply."""
         return [self.reply(self.t(key, **params), public=public)]
+
+
+@dataclass
+class JobContext:
+    """What a scheduled job receives: no caller, so messages use each recipient's language."""
+
+    session: Session
+    clock: Clock
+    workspace: Workspace
+    default_locale: str
+    settings: FeatureSettings = field(default_factory=FeatureSettings)
+
+    def __post_init__(self) -> None:
+        self.t = Translator(self.default_locale)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def translator_for(self, user: User) -> Translator:
+        return Translator(user.locale or self.default_locale)

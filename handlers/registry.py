@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from handlers.types import Action, ButtonPress, Form, FormSubmission, ThreadReply
 
 if TYPE_CHECKING:
-    from handlers.context import Context
+    from handlers.context import Context, JobContext
 
 ArgKind = Literal[
     "word", "text", "rest", "user", "users", "int", "date", "datetime", "channel", "choice", "flag"
@@ -32,6 +32,7 @@ FormHandler = Callable[["Context", FormSubmission], list[Action]]
 TextHandler = Callable[["Context", str], list[Action]]
 ThreadHandler = Callable[["Context", ThreadReply, str], list[Action]]
 FormBuilder = Callable[["Context", Args], Form]
+JobHandler = Callable[["JobContext", dict[str, Any]], list[Action]]
 F = TypeVar("F", bound=Callable[..., list[Action]])
 
 
@@ -102,6 +103,7 @@ class Registry:
     forms: dict[str, FormSpec] = field(default_factory=dict)
     threads: list[ThreadSpec] = field(default_factory=list)
     text_handlers: dict[str, TextHandler] = field(default_factory=dict)
+    jobs: dict[str, JobHandler] = field(default_factory=dict)
 
     def command(
         self,
@@ -172,6 +174,16 @@ class Registry:
 
         return register
 
+    def job(self, kind: str) -> Callable[[F], F]:
+        """Declares what a due job of `kind` does (see `store.due.schedule`); it receives the
+        job's payload and returns actions, delivered through the outbox exactly once."""
+
+        def register(func: F) -> F:
+            self.jobs[kind] = func
+            return func
+
+        return register
+
 
 @dataclass
 class Registries:
@@ -208,6 +220,9 @@ class Registries:
             (spec for p in self.parts for spec in p.threads if root_key.startswith(spec.key_prefix)),
             None,
         )
+
+    def job(self, kind: str) -> JobHandler | None:
+        return next((p.jobs[kind] for p in self.parts if kind in p.jobs), None)
 
     def text_handler(self, name: str) -> TextHandler | None:
         return next((p.text_handlers[name] for p in self.parts if name in p.text_handlers), None)

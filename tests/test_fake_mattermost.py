@@ -147,8 +147,10 @@ def test_injected_rate_limit(fake: FakeMattermost, driver: Driver) -> None:
     with pytest.raises(requests.HTTPError) as caught:
         driver.posts.create_post({"channel_id": town["id"], "message": "x"})
 
-    assert caught.value.response.status_code == 429
-    assert caught.value.response.headers["X-Ratelimit-Reset"] == "2"
+    response = caught.value.response
+    assert response is not None
+    assert response.status_code == 429
+    assert response.headers["X-Ratelimit-Reset"] == "2"
     assert driver.posts.create_post({"channel_id": town["id"], "message": "x"})["id"]
     assert [c.status for c in fake.calls_to("POST", "/api/v4/posts")] == [429, 201]
 

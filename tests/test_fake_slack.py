@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.socket_mode import SocketModeClient
+from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
@@ -244,7 +245,7 @@ def test_concurrent_posts_get_unique_timestamps(fake: FakeSlack) -> None:
 
 
 def test_socket_mode_envelope_and_ack(fake: FakeSlack) -> None:
-    def on_request(client: SocketModeClient, request: SocketModeRequest) -> None:
+    def on_request(client: BaseSocketModeClient, request: SocketModeRequest) -> None:
         response = SocketModeResponse(request.envelope_id, payload={"text": "reçu"})
         client.send_socket_mode_response(response)
 

@@ -4,6 +4,7 @@ from store.models.base import Base, UTCDateTime
 from store.models.console import ConsoleButton, ConsoleMessage
 from store.models.core import ROLES, AuditEntry, ProcessedEvent, RoleGrant, User, Workspace
 from store.models.delivery import Delivery
+from store.models.jobs import DueJob
 
 __all__ = [
     "ROLES",
@@ -12,6 +13,7 @@ __all__ = [
     "ConsoleButton",
     "ConsoleMessage",
     "Delivery",
+    "DueJob",
     "ProcessedEvent",
     "RoleGrant",
     "UTCDateTime",

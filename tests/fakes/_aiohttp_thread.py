@@ -15,6 +15,14 @@ T = TypeVar("T")
 _START_TIMEOUT = 10.0
 
 
+def authorization_token(request: web.Request, schemes: tuple[str, ...] = ("bearer",)) -> str | None:
+    """The token of an `Authorization: <scheme> <token>` header, if the scheme is accepted."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() not in schemes or not token:
+        return None
+    return token
+
+
 class AiohttpThread:
     """Serves one aiohttp app on 127.0.0.1 (ephemeral port) from its own event loop and thread.
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
-from ._aiohttp_thread import AiohttpThread, ServedFake
+from ._aiohttp_thread import AiohttpThread, ServedFake, authorization_token
 
 SERVER_VERSION = "9.11.0.9.11.0.fake.false"
 WEBSOCKET_PATH = "/api/v4/websocket"
@@ -180,7 +180,7 @@ class _Store:
         self, name: str, kind: str, display_name: str, member_ids: Iterable[str], team_id: str
     ) -> dict[str, Any]:
         now = self.now_ms()
-        channel = {
+        channel: dict[str, Any] = {
             "id": _new_id(),
             "create_at": now,
             "update_at": now,
@@ -371,7 +371,7 @@ class _Hub:
         with self.changed:
             self.connections.append(conn)
         try:
-            header_user = self.tokens.get(_bearer(request) or "")
+            header_user = self.tokens.get(authorization_token(request, ("bearer", "token")) or "")
             if header_user:
                 await self._authenticated(conn, header_user, None)
             async for msg in ws:
@@ -389,9 +389,9 @@ class _Hub:
         if not isinstance(seq, int) or seq <= 0:
             await self._fail(conn, seq, "api.web_socket_router.bad_seq.app_error")
         elif req.get("action") == "authentication_challenge":
-            user_id = self.tokens.get(str(req.get("data", {}).get("token")))
             if conn.user_id:
                 return
+            user_id = self.tokens.get(str(req.get("data", {}).get("token")))
             if user_id is None:  # Mattermost closes the socket without answering
                 _abort(conn)
                 return
@@ -462,13 +462,6 @@ def _abort(conn: _Connection) -> None:
     transport = conn.request.transport
     if transport is not None:
         transport.abort()
-
-
-def _bearer(request: web.Request) -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() not in ("bearer", "token") or not token:
-        return None
-    return token
 
 
 class FakeMattermost(ServedFake):
@@ -651,19 +644,9 @@ class FakeMattermost(ServedFake):
         at = time.monotonic()
         if request.content_type == "application/json" and request.can_read_body:
             request[_BODY] = await request.json()
-        response = self._injected_failure(request)
-        if response is None:
-            try:
-                if _bearer(request) != self.token:
-                    raise ApiError(
-                        401, "api.context.session_expired.app_error", "Invalid or expired session."
-                    )
-                response = await handler(request)
-            except ApiError as exc:
-                response = exc.response()
-            except web.HTTPException as exc:
-                error_id = f"api.context.{exc.status}.app_error"
-                response = ApiError(exc.status, error_id, exc.reason).response()
+        response: web.StreamResponse | None = self._injected_failure(request)
+        if response is None:  # not `or`: responses are mappings, falsy when empty
+            response = await self._serve(request, handler)
         call = MattermostCall(
             request.method,
             request.path,
@@ -676,6 +659,19 @@ class FakeMattermost(ServedFake):
         with self._lock:
             self.calls.append(call)
         return response
+
+    async def _serve(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            if authorization_token(request, ("bearer", "token")) != self.token:
+                raise ApiError(
+                    401, "api.context.session_expired.app_error", "Invalid or expired session."
+                )
+            return await handler(request)
+        except ApiError as exc:
+            return exc.response()
+        except web.HTTPException as exc:  # unknown route or method
+            error_id = f"api.context.{exc.status}.app_error"
+            return ApiError(exc.status, error_id, exc.reason).response()
 
     def _injected_failure(self, request: web.Request) -> web.Response | None:
         with self._lock:

@@ -22,12 +22,11 @@ from typing import Any, Self
 
 from aiohttp import WSMsgType, web
 
-from ._aiohttp_thread import AiohttpThread, ServedFake
+from ._aiohttp_thread import AiohttpThread, ServedFake, authorization_token
 
 _SPEC_NAME = "slack_web_openapi_v2_without_examples.json"
 _SPEC_PLACES = (
     Path(__file__).resolve().parents[1] / "fixtures" / _SPEC_NAME,
-    Path("/work/shared/specs/slack") / _SPEC_NAME,
 )
 # Arguments the spec marks optional although Slack rejects calls without them (or the method is
 # newer than the spec).
@@ -759,7 +758,7 @@ class FakeSlack(ServedFake):
         at = time.monotonic()
         method = request.match_info["method"]
         args = await _read_args(request)
-        token = _bearer(request) or args.pop("token", None)
+        token = authorization_token(request) or args.pop("token", None)
         with self._lock:
             status, payload, headers = self._answer(method, args, token, at)
             self.calls.append(SlackCall(method, args, dict(request.headers), at, status))
@@ -835,10 +834,3 @@ async def _read_args(request: web.Request) -> dict[str, Any]:
         if isinstance(args[key], str) and args[key][:1] in ("[", "{"):
             args[key] = json.loads(args[key])
     return args
-
-
-def _bearer(request: web.Request) -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return token

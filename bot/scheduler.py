@@ -1,0 +1,122 @@
+"""The scheduler: APScheduler only ticks; the store decides what is due and claims it once.
+
+APScheduler runs with its in-memory job store (never shared between processes), no misfire
+limit and coalescing, so a process that was asleep or down ticks once when it wakes. Each tick
+claims due jobs one by one, runs each in the transaction that marks it done (its outbox rows
+commit with it), then delivers. Any number of processes may tick: claims never overlap.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.outbox import Outbox, enqueue
+from handlers.clock import Clock
+from handlers.context import FeatureSettings, JobContext
+from handlers.registry import Registries
+from store import due
+from store.models import DueJob, Workspace
+
+log = logging.getLogger(__name__)
+MAX_JOB_ATTEMPTS = 5
+
+
+@dataclass
+class TickReport:
+    jobs: int = 0
+    failed: int = 0
+    delivered: int = 0
+
+
+class Ticker:
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        registries: Registries,
+        outbox: Outbox,
+        clock: Clock,
+        default_locale: str,
+        features: FeatureSettings,
+        lease: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self._sessions = sessions
+        self._registries = registries
+        self._outbox = outbox
+        self._clock = clock
+        self._locale = default_locale
+        self._features = features
+        self._lease = lease
+        self.last_tick_at: datetime | None = None
+
+    def tick(self) -> TickReport:
+        """Runs every job due now, then delivers what is due; safe to call from any process."""
+        report = TickReport()
+        while self._run_one(report):
+            pass
+        report.delivered = self._outbox.deliver()
+        self.last_tick_at = self._clock.now()
+        return report
+
+    def _run_one(self, report: TickReport) -> bool:
+        with self._sessions() as session, session.begin():
+            now = self._clock.now()
+            job = due.claim_one(session, now=now, lease=self._lease)
+            if job is None:
+                return False
+            report.jobs += 1
+            try:
+                with session.begin_nested():
+                    self._execute(session, job)
+                due.finish(job, now=now)
+            except Exception as error:
+                report.failed += 1
+                log.exception("job failed", extra={"job": job.key, "kind": job.kind})
+                retry = timedelta(minutes=job.attempts) if job.attempts < MAX_JOB_ATTEMPTS else None
+                due.fail(job, error=type(error).__name__, now=now, retry_in=retry)
+        return True
+
+    def _execute(self, session: Session, job: DueJob) -> None:
+        handler = self._registries.job(job.kind)
+        if handler is None:
+            raise LookupError(f"no handler for job kind {job.kind}")
+        workspace = session.get_one(Workspace, job.workspace_id)
+        ctx = JobContext(
+            session=session,
+            clock=self._clock,
+            workspace=workspace,
+            default_locale=self._locale,
+            settings=self._features,
+        )
+        actions = handler(ctx, dict(job.payload))
+        enqueue(
+            session,
+            actions,
+            platform=workspace.platform,
+            workspace_id=workspace.external_id,
+            origin=f"job:{job.key}",
+            now=self._clock.now(),
+        )
+
+
+def start_background(ticker: Ticker, *, every: timedelta = timedelta(seconds=5)) -> BackgroundScheduler:
+    """Ticks in a background thread until the scheduler is shut down."""
+    scheduler = BackgroundScheduler(
+        job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        timezone="UTC",
+    )
+    scheduler.add_job(_tick, "interval", args=[ticker], seconds=every.total_seconds(), id="tick")
+    scheduler.start()
+    return scheduler
+
+
+def _tick(ticker: Ticker) -> None:
+    try:
+        ticker.tick()
+    except Exception:
+        log.exception("tick failed")
