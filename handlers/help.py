@@ -30,7 +30,8 @@ def show_help(ctx: Context, args: Args) -> list[Action]:
         Section(body=_lines(ctx, specs)) for _, specs in sorted(groups.items())
     )
     intro = ctx.t("core.help.intro", command=ctx.settings.extra.get("command_name", "relais"))
-    return [ctx.reply(Message(text=intro, sections=sections))]
+    count = ctx.t.plural("core.help.count", len(visible))
+    return [ctx.reply(Message(text=f"{intro}\n{count}", sections=sections))]
 
 
 def _matches(spec: CommandSpec, topic: list[str]) -> bool:

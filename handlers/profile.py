@@ -8,7 +8,7 @@ from handlers.i18n import LOCALES, Translator
 from handlers.registry import Arg, Args, Registry
 from handlers.roles import ROLES
 from handlers.text import mention
-from handlers.types import Action
+from handlers.types import Action, Button, ButtonPress, Message
 from store import audit, identity
 
 registry = Registry()
@@ -18,13 +18,30 @@ registry = Registry()
     "langue",
     aliases=("language", "lang"),
     help="core.help.langue",
-    args=(Arg("code", kind="choice", choices=LOCALES),),
+    args=(Arg("code", kind="choice", choices=LOCALES, required=False),),
 )
 def set_language(ctx: Context, args: Args) -> list[Action]:
-    ctx.caller.locale = args["code"]
+    if args["code"] is None:
+        buttons = tuple(
+            Button(action_id="core.language", label=ctx.t(f"core.language.name.{code}"), value=code)
+            for code in LOCALES
+        )
+        return [ctx.reply(Message(text=ctx.t("core.language.choose"), buttons=buttons))]
+    return _choose_language(ctx, args["code"])
+
+
+@registry.button("core.language")
+def press_language(ctx: Context, press: ButtonPress) -> list[Action]:
+    if press.value not in LOCALES:
+        return ctx.say("core.error.unknown_action")
+    return _choose_language(ctx, press.value)
+
+
+def _choose_language(ctx: Context, code: str) -> list[Action]:
+    ctx.caller.locale = code
     ctx.caller.locale_chosen = True
     ctx.session.flush()
-    return [ctx.reply(Translator(args["code"])("core.language.set"))]
+    return [ctx.reply(Translator(code)("core.language.set"))]
 
 
 @registry.command(

@@ -72,7 +72,7 @@ def claim_due(
                 (Delivery.status == SENDING) & (Delivery.claimed_at < now - lease),
             )
         )
-        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .order_by(Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

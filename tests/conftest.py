@@ -86,7 +86,10 @@ def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
 
 @pytest.fixture
 def committed(engine: Engine) -> Iterator[sessionmaker[Session]]:
-    """Real commits, for tests with several connections or processes; tables emptied after."""
+    """Real commits, for tests with several connections or processes; tables emptied after.
+
+    Do not combine with `sessions` or `app` in one test: on SQLite the rolled-back outer
+    transaction holds the write lock."""
     yield sessionmaker(bind=engine, expire_on_commit=False)
     tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
     with engine.begin() as connection:

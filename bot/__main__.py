@@ -1,0 +1,5 @@
+"""`python -m bot` is `relais`."""
+
+from bot.cli import main
+
+main()

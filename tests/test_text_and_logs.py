@@ -1,0 +1,36 @@
+"""User text cannot ping a whole channel; logs never carry secrets."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from bot.logs import JsonFormatter, SecretFilter
+from handlers.text import quote_user
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["@channel réunion", "@HERE", "salut @all", "@everyone", "<!channel>", "<!here|here>", "<!subteam^S123|equipe>"],
+)
+def test_broadcast_mentions_are_neutralised(written: str) -> None:
+    safe = quote_user(written)
+    for token in ("@channel", "@here", "@all", "@everyone", "<!channel", "<!here", "<!subteam"):
+        assert token not in safe.lower()
+    assert safe.replace("\u200b", "").lower().lstrip("<!") != ""
+
+
+def test_ordinary_text_is_kept_and_bounded() -> None:
+    assert quote_user("  écrire à l'équipe@ministere.fr ") == "écrire à l'équipe@ministere.fr"
+    assert quote_user("x" * 50, limit=10) == "x" * 9 + "…"
+
+
+def test_secrets_are_masked_in_json_logs() -> None:
+    record = logging.LogRecord("relais", logging.INFO, __file__, 1, "token xoxb-123456789 used", None, None)
+    record.detail = "auth xoxb-123456789"
+    SecretFilter(["xoxb-123456789"]).filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert "xoxb-123456789" not in json.dumps(line)
+    assert line["event"] == "token *** used" and line["detail"] == "auth ***"
