@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -42,8 +43,14 @@ def settings() -> Settings:
     loaded = load_settings()
     secrets = [
         s.get_secret_value()
-        for s in (loaded.slack_bot_token, loaded.slack_app_token, loaded.slack_signing_secret,
-                  loaded.mattermost_token, loaded.mattermost_slash_token, loaded.action_secret)
+        for s in (
+            loaded.slack_bot_token,
+            loaded.slack_app_token,
+            loaded.slack_signing_secret,
+            loaded.mattermost_token,
+            loaded.mattermost_slash_token,
+            loaded.action_secret,
+        )
         if s is not None
     ]
     configure(fmt=loaded.log_format, level=loaded.log_level, secrets=secrets)
@@ -86,14 +93,18 @@ def chat(
 def say(
     text: Annotated[str, typer.Argument(help="Ce que la personne écrit.")],
     as_: AsOption = "",
-    channel: Annotated[str, typer.Option(help="Canal (#nom) ou @nom pour un message direct.")] = "general",
+    channel: Annotated[
+        str, typer.Option(help="Canal (#nom) ou @nom pour un message direct.")
+    ] = "general",
     thread: Annotated[str | None, typer.Option(help="Répondre dans le fil tN.")] = None,
     dm: Annotated[bool, typer.Option(help="Message direct au bot.")] = False,
 ) -> None:
     """Envoie une ligne et affiche chaque action qu'elle provoque."""
     app = open_app()
     user = normalise_name(as_ or app.settings.console_user)
-    _console_call(lambda: app.console().say(user, text, channel="@" if dm else channel, thread=thread))
+    _console_call(
+        lambda: app.console().say(user, text, channel="@" if dm else channel, thread=thread)
+    )
 
 
 @cli.command()
@@ -120,7 +131,9 @@ def submit(
     for item in values or []:
         name, sep, value = item.partition("=")
         if not sep:
-            err.print(Translator(app.settings.default_locale)("console.error.field_syntax", item=item))
+            err.print(
+                Translator(app.settings.default_locale)("console.error.field_syntax", item=item)
+            )
             raise typer.Exit(2)
         fields[name.strip()] = value
     _console_call(lambda: app.console().submit(user, ref, fields))
@@ -138,7 +151,9 @@ def tick(
         try:
             moment = datetime.fromisoformat(now)
         except ValueError:
-            err.print(Translator(load_settings().default_locale)("console.error.bad_instant", value=now))
+            err.print(
+                Translator(load_settings().default_locale)("console.error.bad_instant", value=now)
+            )
             raise typer.Exit(2) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone(None))
@@ -177,10 +192,18 @@ def admin_add(
     with app.sessions() as session, session.begin():
         now = app.runtime.clock.now()
         ws = identity.ensure_workspace(
-            session, platform=platform, external_id=workspace or _default_workspace(app, platform), now=now
+            session,
+            platform=platform,
+            external_id=workspace or _default_workspace(app, platform),
+            now=now,
         )
-        user = identity.ensure_user(session, workspace=ws, external_id=user_id, now=now,
-                                    username=user_id if platform == "console" else None)
+        user = identity.ensure_user(
+            session,
+            workspace=ws,
+            external_id=user_id,
+            now=now,
+            username=user_id if platform == "console" else None,
+        )
         identity.grant_role(session, user=user, role="admin", now=now)
     out.print(t("console.admin.added", user=user_id, platform=platform))
 
@@ -197,13 +220,15 @@ def _grant_console_admin(app: App, user: str) -> None:
         ws = identity.ensure_workspace(
             session, platform="console", external_id=app.settings.console_workspace, now=now
         )
-        account = identity.ensure_user(session, workspace=ws, external_id=user, username=user, now=now)
+        account = identity.ensure_user(
+            session, workspace=ws, external_id=user, username=user, now=now
+        )
         identity.grant_role(session, user=account, role="admin", now=now)
 
 
-def _console_call(call: object) -> None:
+def _console_call(call: Callable[[], object]) -> None:
     try:
-        call()  # type: ignore[operator]
+        call()
     except ConsoleInputError as error:
         err.print(str(error))
         raise typer.Exit(2) from None

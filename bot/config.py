@@ -7,9 +7,18 @@ turns that into exit code 2, never a traceback.
 from __future__ import annotations
 
 import os
+import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -46,6 +55,7 @@ class Settings(BaseSettings):
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=3000, ge=1, le=65535)
     action_secret: SecretStr | None = None
+    public_url: str | None = None
     console_user: str = Field(default="admin", pattern=r"^[\w.-]{1,40}$")
     console_workspace: str = "local"
 
@@ -80,6 +90,12 @@ class Settings(BaseSettings):
                 raise ValueError(f"bad admin {item!r}")
         return value
 
+    @model_validator(mode="after")
+    def _mattermost_complete(self) -> Settings:
+        if self.mattermost_url or self.mattermost_token:
+            check_mattermost(self)
+        return self
+
     @property
     def platforms(self) -> list[str]:
         """Which chat platforms have credentials; the console when none has."""
@@ -100,12 +116,47 @@ _EXPECTED = {
     "default_locale": "fr ou en",
     "log_format": "text ou json",
     "log_level": "DEBUG, INFO, WARNING ou ERROR",
-    "admins": "une liste plateforme:identifiant séparée par des virgules (ex. slack:U123,console:admin)",
+    "admins": (
+        "une liste plateforme:identifiant séparée par des virgules (ex. slack:U123,console:admin)"
+    ),
     "sample_data": "true ou false",
     "http_port": "un port entre 1 et 65535",
     "command_name": "un nom en minuscules sans espace (ex. relais)",
     "console_user": "un nom sans espace (lettres, chiffres, . _ -)",
 }
+
+
+_MATTERMOST_NEEDS = {
+    "mattermost_url": "l'adresse du serveur Mattermost, ex. https://chat.exemple.gouv.fr",
+    "mattermost_token": "le jeton du compte bot Mattermost",
+    "mattermost_team": "le nom de l'équipe tel qu'il apparaît dans l'URL (ex. managers-publics)",
+    "mattermost_slash_token": "le jeton de la commande slash /relais",
+    "action_secret": "un secret d'au moins 32 caractères pour signer les boutons",
+    "public_url": "l'adresse publique du bot appelée par Mattermost, ex. https://relais.exemple.fr",
+}
+
+
+def check_mattermost(settings: Settings) -> None:
+    """Mattermost needs every one of its variables at once; name the first one wrong."""
+    for field, expected in _MATTERMOST_NEEDS.items():
+        value = getattr(settings, field)
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not raw or not _mattermost_value_ok(field, raw):
+            state = "manquante" if not raw else "invalide"
+            raise ConfigError(
+                f"Configuration {state} : {env_name(field)} — attendu : {expected}."
+            )
+
+
+def _mattermost_value_ok(field: str, raw: str) -> bool:
+    if field in ("mattermost_url", "public_url"):
+        parts = urlsplit(raw)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    if field == "mattermost_team":
+        return re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", raw) is not None
+    if field == "action_secret":
+        return len(raw) >= 32
+    return True
 
 
 def env_name(field: str) -> str:
@@ -122,5 +173,11 @@ def load_settings(**overrides: Any) -> Settings:
         name = env_name(field)
         raw = os.environ.get(name, "")
         expected = _EXPECTED.get(field, first["msg"])
-        shown = f" (reçu « {raw[:60]} »)" if raw and "TOKEN" not in name and "SECRET" not in name else ""
-        raise ConfigError(f"Configuration invalide : {name} — attendu : {expected}{shown}.") from None
+        shown = (
+            f" (reçu « {raw[:60]} »)"
+            if raw and "TOKEN" not in name and "SECRET" not in name
+            else ""
+        )
+        raise ConfigError(
+            f"Configuration invalide : {name} — attendu : {expected}{shown}."
+        ) from None

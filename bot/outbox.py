@@ -119,12 +119,24 @@ class Outbox:
                     platforms=list(self.ports),
                     keys=keys,
                 )
-                work = [(row.id, row.key, row.platform, row.workspace_external_id, row.payload,
-                         row.attempts, stale) for row, stale in claimed]
+                work = [
+                    (
+                        row.id,
+                        row.key,
+                        row.platform,
+                        row.workspace_external_id,
+                        row.payload,
+                        row.attempts,
+                        stale,
+                    )
+                    for row, stale in claimed
+                ]
             if not work:
                 return sent
             for row_id, key, platform, workspace, payload, attempts, stale in work:
-                sent += self._deliver_one(row_id, key, platform, workspace, payload, attempts, stale)
+                sent += self._deliver_one(
+                    row_id, key, platform, workspace, payload, attempts, stale
+                )
 
     def _deliver_one(
         self,
@@ -162,7 +174,9 @@ class Outbox:
             return 0
         except Exception as error:  # a bug in a port must not lose the row
             log.exception("delivery crashed", extra={"key": key})
-            self._settle_retry(row_id, f"internal error: {type(error).__name__}", 30.0, attempts_used=True)
+            self._settle_retry(
+                row_id, f"internal error: {type(error).__name__}", 30.0, attempts_used=True
+            )
             return 0
         with self._sessions() as session, session.begin():
             rows.mark_sent(
@@ -179,12 +193,18 @@ class Outbox:
         if isinstance(action, Post) and action.thread_key and not action.thread_id:
             target = self._sent(action.thread_key)
             return action.model_copy(
-                update={"thread_id": target.message_id, "channel_id": target.channel_id or action.channel_id}
+                update={
+                    "thread_id": target.message_id,
+                    "channel_id": target.channel_id or action.channel_id,
+                }
             )
         if isinstance(action, UpdatePost) and action.target_key and not action.message_id:
             target = self._sent(action.target_key)
             return action.model_copy(
-                update={"message_id": target.message_id, "channel_id": target.channel_id or action.channel_id}
+                update={
+                    "message_id": target.message_id,
+                    "channel_id": target.channel_id or action.channel_id,
+                }
             )
         return action
 
@@ -211,8 +231,8 @@ class Outbox:
             return 0.0
 
     def _backoff(self, attempts: int) -> float:
-        delay = min(self.policy.base_delay * 2 ** (attempts - 1), self.policy.max_delay)
-        return delay * random.uniform(0.8, 1.2)
+        delay = min(self.policy.base_delay * 2.0 ** (attempts - 1), self.policy.max_delay)
+        return float(delay * random.uniform(0.8, 1.2))
 
     def _settle_retry(self, row_id: int, error: str, delay: float, *, attempts_used: bool) -> None:
         with self._sessions() as session, session.begin():

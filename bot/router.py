@@ -15,7 +15,7 @@ import time
 
 from handlers.args import UsageError, convert, parse, tokenize
 from handlers.context import Context
-from handlers.registry import Arg, Registries, CommandSpec
+from handlers.registry import Arg, CommandSpec, Registries
 from handlers.types import (
     Action,
     ButtonPress,
@@ -64,7 +64,10 @@ class Router:
         finally:
             log.debug(
                 "event handled",
-                extra={"event_kind": event.kind, "ms": round((time.perf_counter() - started) * 1000, 1)},
+                extra={
+                    "event_kind": event.kind,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
             )
 
     def _route(self, event: Event, ctx: Context) -> list[Action]:
@@ -99,9 +102,9 @@ class Router:
         try:
             args = parse(ctx, spec.args, tokens[size:])
         except UsageError as error:
-            if spec.form is not None and error.key == "core.error.missing_argument":
-                if ctx.capabilities.forms:
-                    return [self._open_form(spec, ctx)]
+            missing = error.key == "core.error.missing_argument"
+            if spec.form is not None and missing and ctx.capabilities.forms:
+                return [self._open_form(spec, ctx)]
             return [ctx.reply(ctx.t(error.key, **error.params) + "\n" + self.usage(spec, ctx))]
         return spec.func(ctx, args)
 
@@ -122,7 +125,9 @@ class Router:
         return ctx.t("core.usage", usage=" ".join(parts), help=ctx.t(spec.help_key))
 
     def _unknown(self, word: str, ctx: Context) -> str:
-        names = sorted({spec.path[0] for spec in self.commands.commands() if ctx.has_role(spec.role)})
+        names = sorted(
+            {spec.path[0] for spec in self.commands.commands() if ctx.has_role(spec.role)}
+        )
         close = difflib.get_close_matches(word.lower(), names, n=1)
         if close:
             return ctx.t("core.error.unknown_command_suggest", word=word[:40], suggestion=close[0])
@@ -164,7 +169,9 @@ class Router:
 
     def _thread_reply(self, event: ThreadReply, ctx: Context) -> list[Action]:
         assert event.thread_id is not None
-        root = deliveries.by_message(ctx.session, platform=event.platform, message_id=event.thread_id)
+        root = deliveries.by_message(
+            ctx.session, platform=event.platform, message_id=event.thread_id
+        )
         spec = self.commands.thread(root.key) if root is not None else None
         if spec is not None and root is not None:
             return spec.func(ctx, event, root.key)

@@ -55,7 +55,9 @@ class _Cursor:
 
 def parse(ctx: Context, specs: tuple[Arg, ...], tokens: list[str]) -> Args:
     """Fills every declared argument; raises UsageError on missing or malformed input."""
-    options = {f"--{alias}": arg for arg in specs if arg.is_option for alias in (arg.name, *arg.aliases)}
+    options = {
+        f"--{alias}": arg for arg in specs if arg.is_option for alias in (arg.name, *arg.aliases)
+    }
     positional = [arg for arg in specs if not arg.is_option]
     values: Args = {}
     loose: list[str] = []
@@ -76,10 +78,12 @@ def parse(ctx: Context, specs: tuple[Arg, ...], tokens: list[str]) -> Args:
                     raise UsageError("core.error.option_needs_value", option=name)
                 inline = tokens[cursor.position]
                 cursor.position += 1
-            if arg.kind == "datetime" and cursor.position < len(tokens):
-                if _TIME.fullmatch(tokens[cursor.position]):
-                    inline = f"{inline} {tokens[cursor.position]}"
-                    cursor.position += 1
+            followed_by_time = cursor.position < len(tokens) and _TIME.fullmatch(
+                tokens[cursor.position]
+            )
+            if arg.kind == "datetime" and followed_by_time:
+                inline = f"{inline} {tokens[cursor.position]}"
+                cursor.position += 1
             values[arg.name] = convert(ctx, arg, inline)
         else:
             loose.append(token)

@@ -60,7 +60,9 @@ def reset_schema(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "relais.db"
         created = make_engine(f"sqlite:///{path}")

@@ -13,7 +13,11 @@ from bot.config import ConfigError, load_settings
 
 
 def run_relais(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_"))
+    }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,
@@ -27,7 +31,11 @@ def run_relais(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("RELAIS_DATABASE_URL", "mysql://db/relais", "RELAIS_DATABASE_URL — attendu : une URL SQLAlchemy"),
+        (
+            "RELAIS_DATABASE_URL",
+            "mysql://db/relais",
+            "RELAIS_DATABASE_URL — attendu : une URL SQLAlchemy",
+        ),
         ("RELAIS_DATABASE_URL", "pas une url", "RELAIS_DATABASE_URL"),
         ("RELAIS_DEFAULT_LOCALE", "de", "RELAIS_DEFAULT_LOCALE — attendu : fr ou en (reçu « de »)"),
         ("RELAIS_LOG_FORMAT", "xml", "RELAIS_LOG_FORMAT — attendu : text ou json"),
@@ -35,7 +43,9 @@ def run_relais(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
         ("RELAIS_HTTP_PORT", "99999", "RELAIS_HTTP_PORT"),
     ],
 )
-def test_invalid_value_is_one_line_and_exit_2(tmp_path: Path, variable: str, value: str, expected: str) -> None:
+def test_invalid_value_is_one_line_and_exit_2(
+    tmp_path: Path, variable: str, value: str, expected: str
+) -> None:
     result = run_relais(tmp_path, "say", "/relais aide", **{variable: value})
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

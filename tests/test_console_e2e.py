@@ -13,13 +13,21 @@ import pytest
 
 @pytest.fixture
 def relais(tmp_path: Path) -> object:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_"))
+    }
     env.update(RELAIS_SAMPLE_DATA="false", COLUMNS="200")
 
     def run(*args: str, code: int = 0) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env,
-            capture_output=True, text=True, timeout=120,
+            [sys.executable, "-m", "bot", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == code, result.stderr
         assert "Traceback" not in result.stderr

@@ -7,14 +7,34 @@ from hypothesis import strategies as st
 
 from tests.chat import Chat
 
-WORDS = st.sampled_from(["aide", "help", "langue", "role", "fuseau", "moi", "--retirer", "@ada", "<@x>", '"', "«", "'", "--", "--x=", "#c"])
+WORDS = st.sampled_from(
+    [
+        "aide",
+        "help",
+        "langue",
+        "role",
+        "fuseau",
+        "moi",
+        "--retirer",
+        "@ada",
+        "<@x>",
+        '"',
+        "«",
+        "'",
+        "--",
+        "--x=",
+        "#c",
+    ]
+)
 TEXT = st.one_of(
     st.text(max_size=300),
     st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=8).map(" ".join),
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=TEXT)
 def test_any_text_gets_at_least_one_reply(chat: Chat, text: str) -> None:
     for user in ("bea", "ada"):

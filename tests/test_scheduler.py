@@ -31,26 +31,54 @@ def say_hello(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
 
 @jobs.job("test.broken")
 def broken(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
-    ctx.session.add(DueJob(key="never", kind="x", workspace_id=ctx.workspace.id, payload={},
-                           due_at=ctx.now(), created_at=ctx.now()))
+    ctx.session.add(
+        DueJob(
+            key="never",
+            kind="x",
+            workspace_id=ctx.workspace.id,
+            payload={},
+            due_at=ctx.now(),
+            created_at=ctx.now(),
+        )
+    )
     raise RuntimeError("boom")
 
 
 def make_ticker(app: App, sessions: sessionmaker[Session], clock: FakeClock) -> Ticker:
     return Ticker(
-        sessions=sessions, registries=Registries((jobs,)), outbox=app.outbox, clock=clock,
-        default_locale="fr", features=FeatureSettings(),
+        sessions=sessions,
+        registries=Registries((jobs,)),
+        outbox=app.outbox,
+        clock=clock,
+        default_locale="fr",
+        features=FeatureSettings(),
     )
 
 
-def plan(sessions: sessionmaker[Session], clock: FakeClock, key: str, kind: str, in_minutes: int, **payload: Any) -> None:
+def plan(
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+    key: str,
+    kind: str,
+    in_minutes: int,
+    **payload: Any,
+) -> None:
     with sessions() as session, session.begin():
         ws = identity.ensure_workspace(session, platform="test", external_id="T1", now=clock.now())
-        due.schedule(session, key=key, kind=kind, workspace=ws,
-                     due_at=clock.now() + timedelta(minutes=in_minutes), now=clock.now(), payload=payload)
+        due.schedule(
+            session,
+            key=key,
+            kind=kind,
+            workspace=ws,
+            due_at=clock.now() + timedelta(minutes=in_minutes),
+            now=clock.now(),
+            payload=payload,
+        )
 
 
-def test_jobs_run_when_due_and_once(app: App, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort) -> None:
+def test_jobs_run_when_due_and_once(
+    app: App, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
+) -> None:
     calls.clear()
     ticker = make_ticker(app, sessions, clock)
     plan(sessions, clock, "hello:ana", "test.hello", 10, name="Ana")
@@ -64,7 +92,9 @@ def test_jobs_run_when_due_and_once(app: App, sessions: sessionmaker[Session], c
     assert [s.text for s in port.sent] == ["Bonjour Ana"]
 
 
-def test_a_late_tick_runs_everything_missed(app: App, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort) -> None:
+def test_a_late_tick_runs_everything_missed(
+    app: App, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
+) -> None:
     ticker = make_ticker(app, sessions, clock)
     for minute in (1, 2, 3):
         plan(sessions, clock, f"h{minute}", "test.hello", minute, name=str(minute))
@@ -73,7 +103,9 @@ def test_a_late_tick_runs_everything_missed(app: App, sessions: sessionmaker[Ses
     assert sorted(s.text for s in port.sent) == ["Bonjour 1", "Bonjour 2", "Bonjour 3"]
 
 
-def test_a_failing_job_changes_nothing_and_is_retried(app: App, sessions: sessionmaker[Session], clock: FakeClock) -> None:
+def test_a_failing_job_changes_nothing_and_is_retried(
+    app: App, sessions: sessionmaker[Session], clock: FakeClock
+) -> None:
     ticker = make_ticker(app, sessions, clock)
     plan(sessions, clock, "b", "test.broken", 0)
     assert ticker.tick().failed == 1
@@ -83,14 +115,33 @@ def test_a_failing_job_changes_nothing_and_is_retried(app: App, sessions: sessio
         assert job is not None and (job.status, job.last_error) == ("pending", "RuntimeError")
 
 
-def test_cancel_and_replace(app: App, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort) -> None:
+def test_cancel_and_replace(
+    app: App, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
+) -> None:
     ticker = make_ticker(app, sessions, clock)
     plan(sessions, clock, "x:1", "test.hello", 1, name="annulé")
     with sessions() as session, session.begin():
         assert due.cancel_prefix(session, prefix="x:") == 1
         ws = identity.ensure_workspace(session, platform="test", external_id="T1", now=clock.now())
-        due.schedule(session, key="y", kind="test.hello", workspace=ws, due_at=clock.now() + timedelta(minutes=1), now=clock.now(), payload={"name": "v1"})
-        due.schedule(session, key="y", kind="test.hello", workspace=ws, due_at=clock.now() + timedelta(minutes=9), now=clock.now(), payload={"name": "v2"}, replace=True)
+        due.schedule(
+            session,
+            key="y",
+            kind="test.hello",
+            workspace=ws,
+            due_at=clock.now() + timedelta(minutes=1),
+            now=clock.now(),
+            payload={"name": "v1"},
+        )
+        due.schedule(
+            session,
+            key="y",
+            kind="test.hello",
+            workspace=ws,
+            due_at=clock.now() + timedelta(minutes=9),
+            now=clock.now(),
+            payload={"name": "v2"},
+            replace=True,
+        )
     clock.advance(timedelta(minutes=2))
     ticker.tick()
     assert port.sent == []
@@ -99,13 +150,26 @@ def test_cancel_and_replace(app: App, sessions: sessionmaker[Session], clock: Fa
     assert [s.text for s in port.sent] == ["Bonjour v2"]
 
 
-def test_concurrent_tickers_never_run_a_job_twice(committed: sessionmaker[Session], clock: FakeClock) -> None:
+def test_concurrent_tickers_never_run_a_job_twice(
+    committed: sessionmaker[Session], clock: FakeClock
+) -> None:
     """Uses real commits only: on SQLite, the rolled-back test transaction would hold the lock."""
     port = RecordingPort()
-    outbox = Outbox(session_factory=committed, ports={"test": port}, clock=clock, policy=OutboxPolicy(channel_interval={}))
+    outbox = Outbox(
+        session_factory=committed,
+        ports={"test": port},
+        clock=clock,
+        policy=OutboxPolicy(channel_interval={}),
+    )
     tickers = [
-        Ticker(sessions=committed, registries=Registries((jobs,)), outbox=outbox, clock=clock,
-               default_locale="fr", features=FeatureSettings())
+        Ticker(
+            sessions=committed,
+            registries=Registries((jobs,)),
+            outbox=outbox,
+            clock=clock,
+            default_locale="fr",
+            features=FeatureSettings(),
+        )
         for _ in range(4)
     ]
     for n in range(40):

@@ -13,7 +13,15 @@ from handlers.text import quote_user
 
 @pytest.mark.parametrize(
     "written",
-    ["@channel réunion", "@HERE", "salut @all", "@everyone", "<!channel>", "<!here|here>", "<!subteam^S123|equipe>"],
+    [
+        "@channel réunion",
+        "@HERE",
+        "salut @all",
+        "@everyone",
+        "<!channel>",
+        "<!here|here>",
+        "<!subteam^S123|equipe>",
+    ],
 )
 def test_broadcast_mentions_are_neutralised(written: str) -> None:
     safe = quote_user(written)
@@ -28,7 +36,9 @@ def test_ordinary_text_is_kept_and_bounded() -> None:
 
 
 def test_secrets_are_masked_in_json_logs() -> None:
-    record = logging.LogRecord("relais", logging.INFO, __file__, 1, "token xoxb-123456789 used", None, None)
+    record = logging.LogRecord(
+        "relais", logging.INFO, __file__, 1, "token xoxb-123456789 used", None, None
+    )
     record.detail = "auth xoxb-123456789"
     SecretFilter(["xoxb-123456789"]).filter(record)
     line = json.loads(JsonFormatter().format(record))

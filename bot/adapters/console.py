@@ -110,7 +110,11 @@ class ConsoleClient:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ConsoleInputError(
-                self._t("console.error.unknown_fields", fields=", ".join(unknown), known=", ".join(sorted(known)))
+                self._t(
+                    "console.error.unknown_fields",
+                    fields=", ".join(unknown),
+                    known=", ".join(sorted(known)),
+                )
             )
         event = FormSubmission(
             platform="console",

@@ -142,7 +142,8 @@ class ConsolePort:
         message.body = {**message.body, "message": action.message.model_dump(mode="json")}
         session.flush()
         buttons = _store_buttons(session, message, action.message)
-        return Shown(message=message, buttons=buttons, kind=message.body.get("kind", "post"), updated=True)  # type: ignore[arg-type]
+        kind = str(message.body.get("kind", "post"))
+        return Shown(message=message, buttons=buttons, kind=kind, updated=True)
 
     def _now(self) -> datetime:
         return self._clock.now()

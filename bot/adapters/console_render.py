@@ -67,11 +67,22 @@ def render(shown: Shown, t: Translator, *, files_dir: Path) -> Text:
     body = message.body
     if "form" in body:
         form = Form.model_validate(body["form"])
-        lines.append(indent + "  " + markup(t("console.form", ref=f"f{message.id}", title=form.title)))
+        lines.append(
+            indent + "  " + markup(t("console.form", ref=f"f{message.id}", title=form.title))
+        )
         fields = " ".join(f"{field.name}=…" for field in form.fields)
-        lines.append(indent + "  " + escape(
-            t("console.form_hint", user=message.audience or "", ref=f"f{message.id}", fields=fields)
-        ))
+        lines.append(
+            indent
+            + "  "
+            + escape(
+                t(
+                    "console.form_hint",
+                    user=message.audience or "",
+                    ref=f"f{message.id}",
+                    fields=fields,
+                )
+            )
+        )
     if "message" in body:
         content = Message.model_validate(body["message"])
         lines.extend(indent + "  " + line for line in _message_lines(content))
@@ -79,11 +90,17 @@ def render(shown: Shown, t: Translator, *, files_dir: Path) -> Text:
             files_dir.mkdir(parents=True, exist_ok=True)
             path = files_dir / file.filename
             path.write_bytes(file.content)
-            lines.append(indent + "  " + escape(t("console.file", title=file.title, path=str(path))))
+            lines.append(
+                indent + "  " + escape(t("console.file", title=file.title, path=str(path)))
+            )
     if shown.buttons:
-        lines.append(indent + "  " + "  ".join(
-            f"[bold yellow]\\[b{b.id}][/bold yellow] {escape(b.label)}" for b in shown.buttons
-        ))
+        lines.append(
+            indent
+            + "  "
+            + "  ".join(
+                f"[bold yellow]\\[b{b.id}][/bold yellow] {escape(b.label)}" for b in shown.buttons
+            )
+        )
     return Text.from_markup("\n".join(lines))
 
 
@@ -94,5 +111,7 @@ def _message_lines(message: Message) -> list[str]:
             lines.append("")
             lines.append(f"[bold]{escape(section.title)}[/bold]")
         lines.extend(markup(line) for line in section.body.splitlines())
-        lines.extend(f"[dim]{escape(name)} :[/dim] {markup(value)}" for name, value in section.fields)
+        lines.extend(
+            f"[dim]{escape(name)} :[/dim] {markup(value)}" for name, value in section.fields
+        )
     return lines
