@@ -104,4 +104,3 @@ def build(
         features=features,
     )
     return App(settings, engine, sessions, runtime, outbox, ticker, console_port)
-

@@ -82,7 +82,9 @@ class HttpServer:
         handler = self.routes.get((request.method, request.path))
         if handler is None:
             known = any(path == request.path for _, path in self.routes)
-            return Response.text("method not allowed" if known else "not found", 405 if known else 404)
+            return Response.text(
+                "method not allowed" if known else "not found", 405 if known else 404
+            )
         try:
             return handler(request)
         except Exception:
@@ -100,7 +102,9 @@ class HttpServer:
         return Response.json({"ok": healthy, "checks": results}, 200 if healthy else 503)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="relais-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="relais-http", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

@@ -104,7 +104,9 @@ class Ticker:
         )
 
 
-def start_background(ticker: Ticker, *, every: timedelta = timedelta(seconds=5)) -> BackgroundScheduler:
+def start_background(
+    ticker: Ticker, *, every: timedelta = timedelta(seconds=5)
+) -> BackgroundScheduler:
     """Ticks in a background thread until the scheduler is shut down."""
     scheduler = BackgroundScheduler(
         job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},

@@ -49,7 +49,9 @@ def serve(app: App, *, stop: threading.Event | None = None) -> None:
     scheduler = start_background(app.ticker)
     http.add_health_check("scheduler", lambda: scheduler.running)
     http.start()
-    log.info("relais started", extra={"platforms": ",".join(app.settings.platforms), "port": http.port})
+    log.info(
+        "relais started", extra={"platforms": ",".join(app.settings.platforms), "port": http.port}
+    )
     stop.wait()
     log.info("relais stopping")
     http.stop()

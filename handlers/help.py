@@ -26,9 +26,7 @@ def show_help(ctx: Context, args: Args) -> list[Action]:
     groups: dict[str, list[CommandSpec]] = {}
     for spec in visible:
         groups.setdefault(spec.path[0], []).append(spec)
-    sections = tuple(
-        Section(body=_lines(ctx, specs)) for _, specs in sorted(groups.items())
-    )
+    sections = tuple(Section(body=_lines(ctx, specs)) for _, specs in sorted(groups.items()))
     intro = ctx.t("core.help.intro", command=ctx.settings.extra.get("command_name", "relais"))
     count = ctx.t.plural("core.help.count", len(visible))
     return [ctx.reply(Message(text=f"{intro}\n{count}", sections=sections))]
@@ -40,7 +38,9 @@ def _matches(spec: CommandSpec, topic: list[str]) -> bool:
 
 def _lines(ctx: Context, specs: list[CommandSpec]) -> str:
     name = ctx.settings.extra.get("command_name", "relais")
-    return "\n".join(f"`/{name} {_shown_name(ctx, spec)}` — {ctx.t(spec.help_key)}" for spec in specs)
+    return "\n".join(
+        f"`/{name} {_shown_name(ctx, spec)}` — {ctx.t(spec.help_key)}" for spec in specs
+    )
 
 
 def _shown_name(ctx: Context, spec: CommandSpec) -> str:

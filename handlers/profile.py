@@ -78,7 +78,9 @@ def change_role(ctx: Context, args: Args) -> list[Action]:
         changed = identity.revoke_role(ctx.session, user=user, role=role)
         key = "core.role.removed" if changed else "core.role.not_held"
     else:
-        changed = identity.grant_role(ctx.session, user=user, role=role, now=ctx.now(), by=ctx.caller)
+        changed = identity.grant_role(
+            ctx.session, user=user, role=role, now=ctx.now(), by=ctx.caller
+        )
         key = "core.role.granted" if changed else "core.role.already"
     if changed:
         audit.record(

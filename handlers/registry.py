@@ -217,7 +217,12 @@ class Registries:
 
     def thread(self, root_key: str) -> ThreadSpec | None:
         return next(
-            (spec for p in self.parts for spec in p.threads if root_key.startswith(spec.key_prefix)),
+            (
+                spec
+                for p in self.parts
+                for spec in p.threads
+                if root_key.startswith(spec.key_prefix)
+            ),
             None,
         )
 

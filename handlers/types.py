@@ -80,7 +80,9 @@ class Section(_Frozen):
 class FileAttachment(_Frozen):
     """A file uploaded with the message (charts, exports); bytes travel as base64 in JSON."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", ser_json_bytes="base64", val_json_bytes="base64"
+    )
 
     filename: str
     title: str

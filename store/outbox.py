@@ -119,7 +119,9 @@ def by_key(session: Session, key: str) -> Delivery | None:
 
 
 def by_keys(session: Session, keys: Sequence[str]) -> list[Delivery]:
-    return list(session.scalars(select(Delivery).where(Delivery.key.in_(keys)).order_by(Delivery.id)))
+    return list(
+        session.scalars(select(Delivery).where(Delivery.key.in_(keys)).order_by(Delivery.id))
+    )
 
 
 def by_message(session: Session, *, platform: str, message_id: str) -> Delivery | None:
@@ -132,13 +134,17 @@ def by_message(session: Session, *, platform: str, message_id: str) -> Delivery 
 
 
 def next_due(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(Delivery.next_attempt_at)).where(Delivery.status == PENDING))
+    return session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(Delivery.status == PENDING)
+    )
 
 
 def queue_depth(session: Session) -> int:
     return int(
         session.scalar(
-            select(func.count()).select_from(Delivery).where(Delivery.status.in_((PENDING, SENDING)))
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.status.in_((PENDING, SENDING)))
         )
         or 0
     )

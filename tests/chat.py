@@ -32,7 +32,9 @@ class Chat:
     forms: bool = True
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    def _base(self, user: str, channel: str | None, thread: str | None, **extra: Any) -> dict[str, Any]:
+    def _base(
+        self, user: str, channel: str | None, thread: str | None, **extra: Any
+    ) -> dict[str, Any]:
         return {
             "platform": "test",
             "workspace_id": self.workspace,
@@ -49,8 +51,12 @@ class Chat:
         self.app.runtime.handle(event, capabilities=Capabilities(forms=self.forms))
         return self.port.sent[before:]
 
-    def command(self, user: str, text: str, *, channel: str | None = None, thread: str | None = None) -> list[Sent]:
-        return self.send(SlashCommand(**self._base(user, channel, thread), text=text, trigger_id="trig"))
+    def command(
+        self, user: str, text: str, *, channel: str | None = None, thread: str | None = None
+    ) -> list[Sent]:
+        return self.send(
+            SlashCommand(**self._base(user, channel, thread), text=text, trigger_id="trig")
+        )
 
     def mention(self, user: str, text: str, *, channel: str | None = None) -> list[Sent]:
         base = self._base(user, channel, None)
@@ -77,9 +83,13 @@ class Chat:
             )
         )
 
-    def submit(self, user: str, form_id: str, values: dict[str, str], *, metadata: str = "") -> list[Sent]:
+    def submit(
+        self, user: str, form_id: str, values: dict[str, str], *, metadata: str = ""
+    ) -> list[Sent]:
         base = self._base(user, None, None)
-        return self.send(FormSubmission(**base, form_id=form_id, values=values, private_metadata=metadata))
+        return self.send(
+            FormSubmission(**base, form_id=form_id, values=values, private_metadata=metadata)
+        )
 
 
 def texts(sent: list[Sent]) -> str:

@@ -7,7 +7,16 @@ import threading
 from dataclasses import dataclass, field
 
 from bot.ports import Delivered, PermanentError, TransientError
-from handlers.types import Action, Button, DirectMessageAction, Ephemeral, Message, OpenForm, Post, UpdatePost
+from handlers.types import (
+    Action,
+    Button,
+    DirectMessageAction,
+    Ephemeral,
+    Message,
+    OpenForm,
+    Post,
+    UpdatePost,
+)
 
 
 @dataclass
