@@ -19,11 +19,12 @@ from bot.outbox import Outbox, enqueue
 from handlers.clock import Clock
 from handlers.context import FeatureSettings, JobContext
 from handlers.registry import Registries
-from store import due
+from store import due, events
 from store.models import DueJob, Workspace
 
 log = logging.getLogger(__name__)
 MAX_JOB_ATTEMPTS = 5
+PURGE_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Ticker:
         self._features = features
         self._lease = lease
         self.last_tick_at: datetime | None = None
+        self._purged_at: datetime | None = None
 
     def tick(self) -> TickReport:
         """Runs every job due now, then delivers what is due; safe to call from any process."""
@@ -60,8 +62,18 @@ class Ticker:
         while self._run_one(report):
             pass
         report.delivered = self._outbox.deliver()
+        self._forget_old_event_ids()
         self.last_tick_at = self._clock.now()
         return report
+
+    def _forget_old_event_ids(self) -> None:
+        """Platforms retry within minutes; ids older than the retention cannot come back."""
+        now = self._clock.now()
+        if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:
+            return
+        with self._sessions() as session, session.begin():
+            events.forget_older_than(session, cutoff=now - events.RETENTION)
+        self._purged_at = now
 
     def _run_one(self, report: TickReport) -> bool:
         with self._sessions() as session, session.begin():

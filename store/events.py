@@ -23,9 +23,9 @@ def first_time_seen(session: Session, *, key: str, now: datetime) -> bool:
     return True
 
 
+RETENTION = timedelta(days=7)
+
+
 def forget_older_than(session: Session, *, cutoff: datetime) -> int:
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.seen_at < cutoff))
     return int(getattr(result, "rowcount", 0))
-
-
-RETENTION = timedelta(days=7)

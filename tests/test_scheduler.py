@@ -181,3 +181,19 @@ def test_concurrent_tickers_never_run_a_job_twice(
         thread.join()
     texts = sorted(s.text for s in port.sent)
     assert texts == sorted(f"Bonjour {n}" for n in range(40))
+
+
+def test_old_event_ids_are_forgotten_but_recent_ones_kept(
+    app: App, sessions: sessionmaker[Session], clock: FakeClock
+) -> None:
+    from store import events
+
+    with sessions() as session, session.begin():
+        assert events.first_time_seen(session, key="slack:T1:Ev-old", now=clock.now())
+    clock.advance(timedelta(days=8))
+    with sessions() as session, session.begin():
+        assert events.first_time_seen(session, key="slack:T1:Ev-new", now=clock.now())
+    make_ticker(app, sessions, clock).tick()
+    with sessions() as session, session.begin():
+        assert events.first_time_seen(session, key="slack:T1:Ev-old", now=clock.now())
+        assert not events.first_time_seen(session, key="slack:T1:Ev-new", now=clock.now())
