@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.metrics import DELIVERIES
 from bot.ports import ChatPort, Delivered, PermanentError, TransientError
 from handlers.clock import Clock
 from handlers.types import Action, OpenForm, Post, UpdatePost
@@ -167,6 +168,7 @@ class Outbox:
                 return 0
             delay = error.retry_after or self._backoff(attempts)
             log.warning("delivery retry", extra={"key": key, "attempt": attempts, "delay": delay})
+            DELIVERIES.labels(platform, "retried").inc()
             self._settle_retry(row_id, str(error), delay, attempts_used=True)
             return 0
         except PermanentError as error:
@@ -186,6 +188,7 @@ class Outbox:
                 channel_id=found.channel_id,
                 now=self._clock.now(),
             )
+        DELIVERIES.labels(platform, "sent").inc()
         return 1
 
     def _resolve(self, action: Action) -> Action:
@@ -248,6 +251,7 @@ class Outbox:
             rows.mark_failed(session, row_id=row_id, error=error)
             row = session.get_one(Delivery, row_id)
         log.error("delivery failed", extra={"key": row.key, "kind": row.kind, "error": error})
+        DELIVERIES.labels(row.platform, "failed").inc()
         if self._on_failure is not None:
             self._on_failure(row)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.router import Router
 from handlers.clock import Clock
@@ -56,8 +57,13 @@ class Runtime:
     ) -> list[str]:
         """Runs the event once; returns the keys of the deliveries it queued."""
         origin = f"{event.platform}:{event.workspace_id}:{event.event_id or uuid.uuid4().hex}"
+        EVENTS.labels(event.platform, event.kind).inc()
         try:
-            with self.sessions() as session, session.begin():
+            with (
+                HANDLER_SECONDS.labels(event.kind).time(),
+                self.sessions() as session,
+                session.begin(),
+            ):
                 keys = self._handle_in(session, event, origin, capabilities or Capabilities())
         except IntegrityError:
             if event.event_id is None:

@@ -1,0 +1,65 @@
+"""The running service: health and metrics over the one HTTP server."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import build
+from bot.http import HttpServer
+from bot.serve import serve
+from store.db import make_engine
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[str]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+    app = build(make_settings(engine, http_port=0, http_host="127.0.0.1"), engine=engine)
+    stop, ready = threading.Event(), threading.Event()
+    server: list[HttpServer] = []
+
+    def started(http: HttpServer) -> None:
+        server.append(http)
+        ready.set()
+
+    thread = threading.Thread(target=serve, kwargs={"app": app, "stop": stop, "on_ready": started})
+    thread.start()
+    assert ready.wait(10)
+    yield f"http://127.0.0.1:{server[0].port}"
+    stop.set()
+    thread.join(10)
+    app.close()
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_healthz_reports_each_check(running: str) -> None:
+    status, body = get(running + "/healthz")
+    assert status == 200
+    assert json.loads(body) == {"ok": True, "checks": {"database": True, "scheduler": True}}
+
+
+def test_metrics_are_prometheus_text(running: str) -> None:
+    status, body = get(running + "/metrics")
+    text = body.decode()
+    assert status == 200
+    assert "relais_outbox_queue_depth 0.0" in text
+    assert "# TYPE relais_events_handled_total counter" in text
+    assert "# TYPE relais_handler_seconds histogram" in text
+
+
+def test_unknown_paths_are_404(running: str) -> None:
+    assert get(running + "/nope")[0] == 404
