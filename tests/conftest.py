@@ -59,6 +59,13 @@ def reset_schema(engine: Engine) -> None:
     migrate.upgrade(engine)
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """For tests that only make sense on PostgreSQL (several processes, advisory locks)."""
+    _postgres_engine().dispose()
+    return PG_URL
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
