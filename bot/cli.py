@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from bot.adapters.console import ConsoleInputError, normalise_name
@@ -19,7 +20,7 @@ from bot.console_chat import FILES_DIR, chat_loop
 from bot.logs import configure
 from handlers.clock import Clock, FakeClock, zone
 from handlers.i18n import Translator
-from store import identity, migrate
+from store import audit, identity, migrate
 
 cli = typer.Typer(
     name="relais",
@@ -165,6 +166,27 @@ def tick(
             "console.tick.done", jobs=report.jobs, failed=report.failed, delivered=report.delivered
         )
     )
+
+
+@cli.command("audit")
+def show_audit(
+    limit: Annotated[int, typer.Option(help="Nombre d'entrées, les plus récentes d'abord.")] = 50,
+) -> None:
+    """Affiche le journal des actions des administrateurs, de l'équipe et du comité."""
+    app = build(settings())
+    t = Translator(app.settings.default_locale)
+    table = Table(t("console.audit.when"), t("console.audit.who"), t("console.audit.action"),
+                  t("console.audit.target"), t("console.audit.detail"), box=None)
+    with app.sessions() as session:
+        for entry, actor in audit.recent_with_actors(session, limit=limit):
+            table.add_row(
+                entry.at.strftime("%Y-%m-%d %H:%M"),
+                actor.label if actor else "—",
+                entry.action,
+                entry.target or "",
+                (entry.detail or "")[:80],
+            )
+    out.print(table)
 
 
 @db_cli.command("upgrade")

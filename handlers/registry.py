@@ -17,10 +17,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from handlers.types import Action, ButtonPress, Form, FormSubmission, ThreadReply
+from handlers.types import Action, ButtonPress, Form, FormSubmission, Section, ThreadReply
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from store.models import User
     from handlers.context import Context, JobContext
+    from handlers.home import HomeContext
 
 ArgKind = Literal[
     "word", "text", "rest", "user", "users", "int", "date", "datetime", "channel", "choice", "flag"
@@ -33,7 +37,11 @@ TextHandler = Callable[["Context", str], list[Action]]
 ThreadHandler = Callable[["Context", ThreadReply, str], list[Action]]
 FormBuilder = Callable[["Context", Args], Form]
 JobHandler = Callable[["JobContext", dict[str, Any]], list[Action]]
+PersonalExport = Callable[["Session", "User"], dict[str, Any]]
+PersonalErase = Callable[["Session", "User"], None]
+HomeProvider = Callable[["HomeContext"], list[Section]]
 F = TypeVar("F", bound=Callable[..., list[Action]])
+H = TypeVar("H", bound=Callable[..., list[Section]])
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,21 @@ class ThreadSpec:
     func: ThreadHandler
 
 
+@dataclass(frozen=True)
+class HomeSpec:
+    order: int
+    func: HomeProvider
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """How one feature exports and erases what it stores about a member (RGPD)."""
+
+    name: str
+    export: PersonalExport
+    erase: PersonalErase
+
+
 @dataclass
 class Registry:
     """What one feature answers to."""
@@ -104,6 +127,8 @@ class Registry:
     threads: list[ThreadSpec] = field(default_factory=list)
     text_handlers: dict[str, TextHandler] = field(default_factory=dict)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
+    homes: list[HomeSpec] = field(default_factory=list)
+    personal: list[PersonalData] = field(default_factory=list)
 
     def command(
         self,
@@ -174,12 +199,31 @@ class Registry:
 
         return register
 
+    def personal_data(self, name: str, *, export: PersonalExport, erase: PersonalErase) -> None:
+        """Declares the feature's part of `/relais mes-donnees` and `/relais oubliez-moi`:
+        `erase` deletes or anonymises the member's rows while keeping aggregate counts."""
+        self.personal.append(PersonalData(name, export, erase))
+
     def job(self, kind: str) -> Callable[[F], F]:
         """Declares what a due job of `kind` does (see `store.due.schedule`); it receives the
         job's payload and returns actions, delivered through the outbox exactly once."""
 
         def register(func: F) -> F:
             self.jobs[kind] = func
+            return func
+
+        return register
+
+    def home(self, *, order: int = 50) -> Callable[[H], H]:
+        """Declares a provider of App Home sections: what this member has going on in the
+        feature (their cohorts, sessions, ideas), lowest `order` first.
+
+            @registry.home(order=30)
+            def my_ideas(ctx: HomeContext) -> list[Section]: ...
+        """
+
+        def register(func: H) -> H:
+            self.homes.append(HomeSpec(order, func))
             return func
 
         return register
@@ -226,8 +270,15 @@ class Registries:
             None,
         )
 
+    def personal_data(self) -> Iterator[PersonalData]:
+        for part in self.parts:
+            yield from part.personal
+
     def job(self, kind: str) -> JobHandler | None:
         return next((p.jobs[kind] for p in self.parts if kind in p.jobs), None)
+
+    def home_providers(self) -> list[HomeSpec]:
+        return sorted((spec for p in self.parts for spec in p.homes), key=lambda spec: spec.order)
 
     def text_handler(self, name: str) -> TextHandler | None:
         return next((p.text_handlers[name] for p in self.parts if name in p.text_handlers), None)

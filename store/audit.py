@@ -33,5 +33,13 @@ def record(
     return entry
 
 
-def recent(session: Session, *, limit: int = 50) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+def recent_with_actors(
+    session: Session, *, limit: int = 50
+) -> list[tuple[AuditEntry, User | None]]:
+    query = (
+        select(AuditEntry, User)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return [(entry, actor) for entry, actor in session.execute(query).tuples()]

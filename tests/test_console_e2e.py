@@ -66,3 +66,5 @@ def test_admin_add_then_role_change(relais) -> None:  # type: ignore[no-untyped-
     assert "refus" not in relais("admin", "add", "console", "Ada")
     granted = relais("say", "--as", "ada", "/relais role @carl staff")
     assert "@carl a maintenant le rôle équipe du programme." in granted
+    log = relais("audit")
+    assert "role.grant" in log and "carl" in log and "staff" in log
