@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from store import migrate
+from store.db import make_engine
 from store.models import Base
 from tests.conftest import reset_schema
 
@@ -25,3 +29,21 @@ def test_every_feature_branch_starts_from_core() -> None:
     assert bases == ["0001_core"]
     for head in script.get_heads():
         assert "0001_core" in {rev.revision for rev in script.walk_revisions("base", head)}
+
+
+def test_two_replicas_migrating_at_once_both_succeed(postgres_url: str) -> None:
+    """Replicas start together: the advisory lock makes one migrate and the other wait."""
+    engine = make_engine(postgres_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    script = "import sys; from store import migrate; from store.db import make_engine; "
+    script += "migrate.upgrade(make_engine(sys.argv[1]))"
+    replicas = [
+        subprocess.Popen([sys.executable, "-c", script, postgres_url], stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outcomes = [(replica.wait(60), replica.communicate()[1]) for replica in replicas]
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    engine.dispose()
