@@ -16,17 +16,28 @@ from bot.ports import ChatPort
 from bot.router import Router
 from bot.runtime import Identity, Runtime
 from bot.scheduler import Ticker
-from handlers import help, profile
+from handlers import broadcasts, checkins, codev, help, home, ideas, privacy, profile, projects
 from handlers.clock import Clock, SystemClock
 from handlers.context import FeatureSettings
+from handlers.projects.sample import load_if_empty as load_sample_projects
 from handlers.registry import Registries
 from store import migrate
 from store.db import make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
 
-FEATURES = (help.registry, profile.registry)
-DEFAULT_TEXT_HANDLER: str | None = None
+FEATURES = (
+    help.registry,
+    profile.registry,
+    privacy.registry,
+    ideas.registry,
+    home.registry,
+    codev.registry,
+    checkins.registry,
+    broadcasts.registry,
+    projects.registry,
+)
+DEFAULT_TEXT_HANDLER: str | None = "projects.ask"
 
 
 @dataclass
@@ -72,6 +83,8 @@ def build(
     if upgrade:
         migrate.upgrade(engine)
     sessions = sessions or make_session_factory(engine)
+    if settings.sample_data:
+        load_sample_projects(sessions, now=clock.now())
     console_port = ConsolePort(sessions=sessions, clock=clock, show=_ignore)
     all_ports: dict[str, ChatPort] = {"console": console_port, **(ports or {})}
     outbox = Outbox(session_factory=sessions, ports=all_ports, clock=clock, policy=policy)
@@ -83,7 +96,13 @@ def build(
     )
     features = FeatureSettings(
         community_channel=settings.community_channel,
-        extra={"command_name": settings.command_name},
+        extra={
+            "command_name": settings.command_name,
+            "default_locale": settings.default_locale,
+            "ideas_channel": settings.ideas_channel,
+            "ideas_moderation_channel": settings.ideas_moderation_channel,
+            "ideas_report_threshold": settings.ideas_report_threshold,
+        },
     )
     runtime = Runtime(
         sessions=sessions,

@@ -15,6 +15,9 @@ from sqlalchemy.exc import OperationalError
 from bot.adapters.console import ConsoleInputError, normalise_name
 from bot.adapters.console_render import render
 from bot.app import App, build
+from bot.cli_checkins import cohort_cli
+from bot.cli_ideas import ideas_cli
+from bot.cli_projects import ask, projects_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.console_chat import FILES_DIR, chat_loop
 from bot.logs import configure
@@ -33,6 +36,10 @@ db_cli = typer.Typer(help="Base de données.", no_args_is_help=True)
 admin_cli = typer.Typer(help="Administrateurs.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(admin_cli, name="admin")
+cli.add_typer(ideas_cli, name="idees")
+cli.add_typer(cohort_cli, name="cohorte")
+cli.add_typer(projects_cli, name="projets")
+cli.command()(ask)
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -78,6 +85,14 @@ def run() -> None:
     from bot.serve import serve
 
     serve(app)
+
+
+@cli.command("serve")
+def serve_command() -> None:
+    """Démarre le service (HTTP, planificateur, envois, plateformes) sans console."""
+    from bot.serve import serve
+
+    serve(open_app())
 
 
 @cli.command()

@@ -53,11 +53,14 @@ class Settings(BaseSettings):
     community_channel: str | None = None
     command_name: str = Field(default="relais", pattern=r"^[a-z][a-z0-9_-]{0,30}$")
     http_host: str = "0.0.0.0"
-    http_port: int = Field(default=3000, ge=1, le=65535)
+    http_port: int = Field(default=3000, ge=0, le=65535)
     action_secret: SecretStr | None = None
     public_url: str | None = None
     console_user: str = Field(default="admin", pattern=r"^[\w.-]{1,40}$")
     console_workspace: str = "local"
+    ideas_channel: str = "idees"
+    ideas_moderation_channel: str = "moderation-idees"
+    ideas_report_threshold: int = Field(default=3, ge=1, le=100)
 
     slack_bot_token: SecretStr | None = _platform("slack_bot_token")
     slack_app_token: SecretStr | None = _platform("slack_app_token")
@@ -96,6 +99,17 @@ class Settings(BaseSettings):
             check_mattermost(self)
         return self
 
+    @model_validator(mode="after")
+    def _slack_complete(self) -> Settings:
+        if self.slack_bot_token or self.slack_app_token or self.slack_signing_secret:
+            check_slack(self)
+        return self
+
+    @property
+    def chat_platforms(self) -> list[str]:
+        """The configured chat platforms, without the console."""
+        return [p for p in self.platforms if p != "console"]
+
     @property
     def platforms(self) -> list[str]:
         """Which chat platforms have credentials; the console when none has."""
@@ -123,6 +137,7 @@ _EXPECTED = {
     "http_port": "un port entre 1 et 65535",
     "command_name": "un nom en minuscules sans espace (ex. relais)",
     "console_user": "un nom sans espace (lettres, chiffres, . _ -)",
+    "ideas_report_threshold": "un nombre de signalements entre 1 et 100",
 }
 
 
@@ -157,6 +172,33 @@ def _mattermost_value_ok(field: str, raw: str) -> bool:
     if field == "action_secret":
         return len(raw) >= 32
     return True
+
+
+def check_slack(settings: Settings) -> None:
+    """Slack needs the bot token, and either the app token (Socket Mode) or the signing
+    secret (HTTP); name the first variable missing or of the wrong kind."""
+    bot = _secret(settings.slack_bot_token)
+    app = _secret(settings.slack_app_token)
+    problem = None
+    if not bot:
+        problem = "manquante : SLACK_BOT_TOKEN — attendu : le jeton du bot (xoxb-…)"
+    elif not bot.startswith("xoxb-"):
+        problem = "invalide : SLACK_BOT_TOKEN — attendu : un jeton de bot (xoxb-…)"
+    elif app and not app.startswith("xapp-"):
+        problem = "invalide : SLACK_APP_TOKEN — attendu : un jeton d'application (xapp-…)"
+    elif not app and not _secret(settings.slack_signing_secret):
+        problem = (
+            "manquante : SLACK_SIGNING_SECRET — attendu : le secret de signature de l'app "
+            "(ou SLACK_APP_TOKEN pour le Socket Mode)"
+        )
+    elif settings.slack_api_url and urlsplit(settings.slack_api_url).scheme not in ("http", "https"):
+        problem = "invalide : SLACK_API_URL — attendu : une URL http(s)://…/api/"
+    if problem:
+        raise ConfigError(f"Configuration {problem}.")
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
 
 
 def env_name(field: str) -> str:

@@ -11,11 +11,15 @@ from typing import Protocol
 
 from sqlalchemy import text
 
+from bot.adapters.mattermost.runner import start as start_mattermost
+from bot.adapters.slack.runner import start as start_slack
 from bot.app import App
 from bot.config import ConfigError
 from bot.http import HttpServer
+from bot.metrics import REGISTRY, metrics_route, watch_queue
 from bot.outbox import OutboxWorker
 from bot.scheduler import start_background
+from store import outbox as deliveries
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +34,24 @@ class PlatformRunner(Protocol):
 
 Starter = Callable[[App, HttpServer], PlatformRunner]
 STARTERS: dict[str, Starter] = {}
+STARTERS["mattermost"] = start_mattermost
+STARTERS["slack"] = start_slack
 
 
-def serve(app: App, *, stop: threading.Event | None = None) -> None:
+def serve(
+    app: App,
+    *,
+    stop: threading.Event | None = None,
+    on_ready: Callable[[HttpServer], None] | None = None,
+) -> None:
+    """Runs until `stop` is set (SIGTERM/SIGINT by default); `on_ready` sees the live server."""
     stop = stop or _stop_on_signals()
     http = HttpServer(host=app.settings.http_host, port=app.settings.http_port)
     http.add_health_check("database", lambda: _database_answers(app))
+    http.route("GET", "/metrics", metrics_route)
+    queue = watch_queue(lambda: _queue_depth(app))
     runners: list[PlatformRunner] = []
-    for platform in app.settings.platforms:
+    for platform in app.settings.chat_platforms:
         starter = STARTERS.get(platform)
         if starter is None:
             raise ConfigError(f"Plateforme non prise en charge par cette version : {platform}.")
@@ -49,6 +63,8 @@ def serve(app: App, *, stop: threading.Event | None = None) -> None:
     scheduler = start_background(app.ticker)
     http.add_health_check("scheduler", lambda: scheduler.running)
     http.start()
+    if on_ready is not None:
+        on_ready(http)
     log.info(
         "relais started", extra={"platforms": ",".join(app.settings.platforms), "port": http.port}
     )
@@ -59,6 +75,12 @@ def serve(app: App, *, stop: threading.Event | None = None) -> None:
     for runner in runners:
         runner.stop()
     worker.stop()
+    REGISTRY.unregister(queue)
+
+
+def _queue_depth(app: App) -> int:
+    with app.sessions() as session:
+        return deliveries.queue_depth(session)
 
 
 def _database_answers(app: App) -> bool:

@@ -41,6 +41,7 @@ def tokenize(text: str) -> list[str]:
     lexer.whitespace_split = True
     lexer.quotes = '"'
     lexer.escape = ""
+    lexer.commenters = ""
     try:
         return list(lexer)
     except ValueError as error:

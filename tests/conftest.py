@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,7 @@ from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
 from store import migrate
 from store.db import make_engine
+from store.models import Base
 from tests.chat import Chat
 from tests.fakes.recording_port import RecordingPort
 
@@ -105,10 +106,32 @@ def committed(engine: Engine) -> Iterator[sessionmaker[Session]]:
         if engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            connection.execute(text("PRAGMA foreign_keys = OFF"))
-            for table in tables:
+            _empty_sqlite(connection, tables)
+
+
+def _empty_sqlite(connection: Connection, tables: list[str]) -> None:
+    """Deletes every row; full-text tables are emptied through FTS5 itself, never through
+    their shadow tables (that corrupts the index)."""
+    virtual = list(
+        connection.scalars(
+            text("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")
+        )
+    )
+    shadows = {t for t in tables for v in virtual if t.startswith(f"{v}_")}
+    children_first = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    ordered = [t for t in children_first if t in tables] + [
+        t for t in tables if t not in children_first
+    ]
+    for table in ordered:
+        if table in shadows:
+            continue
+        if table in virtual:
+            try:
+                connection.execute(text(f'INSERT INTO "{table}"("{table}") VALUES(\'delete-all\')'))
+            except OperationalError:
                 connection.execute(text(f'DELETE FROM "{table}"'))
-            connection.execute(text("PRAGMA foreign_keys = ON"))
+        else:
+            connection.execute(text(f'DELETE FROM "{table}"'))
 
 
 @pytest.fixture

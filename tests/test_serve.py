@@ -63,3 +63,36 @@ def test_metrics_are_prometheus_text(running: str) -> None:
 
 def test_unknown_paths_are_404(running: str) -> None:
     assert get(running + "/nope")[0] == 404
+
+
+def test_healthz_goes_503_when_the_database_is_down_and_back(postgres_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from tests.fakes.tcp_proxy import TcpProxy
+
+    url = make_url(postgres_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    engine = make_engine(proxied, connect_args={"connect_timeout": 2})
+    app = build(make_settings(engine, http_port=0, http_host="127.0.0.1"), engine=engine)
+    stop, ready = threading.Event(), threading.Event()
+    server: list[HttpServer] = []
+    thread = threading.Thread(
+        target=serve,
+        kwargs={"app": app, "stop": stop, "on_ready": lambda h: (server.append(h), ready.set())},
+    )
+    thread.start()
+    try:
+        assert ready.wait(10)
+        health = f"http://127.0.0.1:{server[0].port}/healthz"
+        assert get(health)[0] == 200
+        proxy.cut()
+        status, body = get(health)
+        assert status == 503 and json.loads(body)["checks"]["database"] is False
+        proxy.restore()
+        assert get(health)[0] == 200
+    finally:
+        stop.set()
+        thread.join(10)
+        app.close()
+        proxy.close()

@@ -1,0 +1,270 @@
+"""Time to acknowledge Slack slash commands over HTTP, Relais beside a Bolt app that only acks.
+
+One run, three processes so that only the servers share the measured process, as in
+production: the fake Slack Web API (tests/fakes) in one, the load clients in another, and in
+this one Relais's Slack adapter behind the shared HTTP server (signature checked by Bolt, work
+queued after the ack) next to a no-op Bolt app behind the same kind of server. Scenarios run in
+interleaved batches; each batch sends signed slash commands from C concurrent clients (one
+keep-alive connection each), then waits until Relais has done the queued work.
+
+    .venv/bin/python bench/slack_ack.py                # 1,000 commands per scenario, SQLite
+    .venv/bin/python bench/slack_ack.py --database-url postgresql+psycopg://postgres@127.0.0.1/db
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from slack_bolt import Ack, BoltRequest  # noqa: E402
+from slack_bolt import App as BoltApp  # noqa: E402
+from slack_sdk import WebClient  # noqa: E402
+from slack_sdk.signature import SignatureVerifier  # noqa: E402
+
+SECRET = "bench-signing-secret-0123456789abcdef"
+QUESTION = "projets qui a fait du lean à l'hôpital ?"
+Job = tuple[int, str, int, int]
+
+
+@dataclass
+class Result:
+    name: str
+    times: list[float] = field(default_factory=list)
+    errors: int = 0
+    wall: float = 0.0
+    queued: float = 0.0
+
+    def line(self) -> str:
+        ordered = sorted(self.times)
+        p50 = statistics.median(ordered) * 1000
+        p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
+        return (
+            f"| {self.name} | {len(ordered)} | {self.errors} | {p50:.1f} | {p99:.1f} | "
+            f"{ordered[-1] * 1000:.1f} | {len(ordered) / self.wall:.0f} | {self.queued:.1f} s |"
+        )
+
+
+# ---------------------------------------------------------------- load clients (own process)
+
+
+def body_for(text: str, client: int, n: int) -> str:
+    return urlencode(
+        {
+            "token": "x",
+            "team_id": "T0RELAIS",
+            "team_domain": "bench",
+            "channel_id": f"C0BENCH{client:02d}",
+            "channel_name": f"bench-{client}",
+            "user_id": f"U0BENCH{client:02d}",
+            "user_name": f"membre{client}",
+            "command": "/relais",
+            "text": text,
+            "api_app_id": "A0RELAIS",
+            "response_url": "http://127.0.0.1:9/unused",
+            "trigger_id": f"{client}.{n}.{time.monotonic_ns()}",
+        }
+    )
+
+
+def send_batch(port: int, text: str, requests: int, clients: int) -> tuple[list[float], int, float]:
+    """`requests` signed commands from `clients` threads; (times to answer, errors, wall time)."""
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    verifier = SignatureVerifier(SECRET)
+
+    def client(index: int) -> None:
+        nonlocal errors
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for n in range(index, requests, clients):
+            body = body_for(text, index, n)
+            stamp = str(int(time.time()))
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
+            }
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = time.perf_counter() - started
+            with lock:
+                times.append(elapsed)
+                errors += not ok
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times, errors, time.perf_counter() - started
+
+
+def load_process(jobs: Queue[Job | None], results: Queue[tuple[list[float], int, float]]) -> None:
+    for port, text, requests, clients in iter(jobs.get, None):
+        results.put(send_batch(port, text, requests, clients))
+
+
+# ---------------------------------------------------------------- fake Slack (own process)
+
+
+def fake_slack_process(urls: Queue[str], stop: Event, clients: int) -> None:
+    from tests.fakes.slack_server import FakeSlack
+
+    with FakeSlack(bot_token="xoxb-bench") as fake:
+        for i in range(clients):
+            fake.add_user(f"U0BENCH{i:02d}", f"membre{i}")
+            fake.add_channel(f"C0BENCH{i:02d}", f"bench-{i}")
+        urls.put(fake.base_url)
+        stop.wait()
+
+
+# ---------------------------------------------------------------- servers (this process)
+
+
+def bolt_route(bolt: BoltApp) -> Callable[..., object]:
+    from bot.http import Request, Response
+
+    def handle(request: Request) -> Response:
+        answer = bolt.dispatch(
+            BoltRequest(body=request.body.decode(), query=request.query, headers=request.headers)
+        )
+        headers = {k: v[0] for k, v in answer.headers.items() if v}
+        return Response(answer.status, (answer.body or "").encode(), headers)
+
+    return handle
+
+
+def noop_bolt(base_url: str) -> BoltApp:
+    """Configured like Relais's (listener run in the request thread): only the work differs."""
+    bolt = BoltApp(
+        client=WebClient(token="xoxb-bench", base_url=base_url),
+        signing_secret=SECRET,
+        process_before_response=True,
+    )
+
+    @bolt.command(re.compile(".*"))
+    def only_ack(ack: Ack) -> None:
+        ack()
+
+    return bolt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000, help="per scenario")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved batches")
+    parser.add_argument("--database-url", default=None)
+    options = parser.parse_args()
+
+    spawn = multiprocessing.get_context("spawn")
+    urls: Queue[str] = spawn.Queue()
+    stop = spawn.Event()
+    jobs: Queue[Job | None] = spawn.Queue()
+    answers: Queue[tuple[list[float], int, float]] = spawn.Queue()
+    fake = spawn.Process(target=fake_slack_process, args=(urls, stop, options.clients))
+    load = spawn.Process(target=load_process, args=(jobs, answers))
+    fake.start()
+    load.start()
+    try:
+        results = measure(options, urls.get(timeout=60), jobs, answers)
+    finally:
+        jobs.put(None)
+        stop.set()
+        load.join(30)
+        fake.join(30)
+    db = "PostgreSQL" if options.database_url else "SQLite"
+    print(
+        f"{options.requests} signed slash commands per scenario, {options.clients} concurrent "
+        f"clients, {options.rounds} interleaved rounds, {db}"
+    )
+    print("| scenario | requests | errors | p50 ms | p99 ms | max ms | req/s | work left |")
+    print("|---|---|---|---|---|---|---|---|")
+    for result in results:
+        print(result.line())
+
+
+def measure(
+    options: argparse.Namespace,
+    base_url: str,
+    jobs: Queue[Job | None],
+    answers: Queue[tuple[list[float], int, float]],
+) -> list[Result]:
+    from bot.adapters.slack.runner import connect
+    from bot.app import build
+    from bot.config import Settings
+    from bot.http import HttpServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            database_url=options.database_url or f"sqlite:///{tmp}/bench.db",
+            slack_bot_token="xoxb-bench",
+            slack_signing_secret=SECRET,
+            slack_api_url=base_url,
+            sample_data=True,
+            log_level="WARNING",
+        )
+        app = build(settings)
+        adapter = connect(app)
+        relais = HttpServer(host="127.0.0.1", port=0)
+        adapter.listen(relais)
+        noop = HttpServer(host="127.0.0.1", port=0)
+        noop.route("POST", "/slack/events", bolt_route(noop_bolt(base_url)))  # type: ignore[arg-type]
+        relais.start()
+        noop.start()
+        scenarios = {
+            "Bolt no-op (listener only acks)": (noop.port, "aide"),
+            "Relais `/relais aide`": (relais.port, "aide"),
+            f"Relais `/relais {QUESTION}`": (relais.port, QUESTION),
+        }
+        results = {name: Result(name) for name in scenarios}
+        jobs.put((relais.port, "aide", options.clients * 2, options.clients))
+        answers.get()
+        adapter.receiver.pool.wait_idle(120)
+        for _ in range(options.rounds):
+            for name, (port, text) in scenarios.items():
+                jobs.put((port, text, options.requests // options.rounds, options.clients))
+                times, errors, wall = answers.get()
+                started = time.perf_counter()
+                adapter.receiver.pool.wait_idle(600)
+                result = results[name]
+                result.times.extend(times)
+                result.errors += errors
+                result.wall += wall
+                result.queued += time.perf_counter() - started
+        relais.stop()
+        noop.stop()
+        adapter.stop()
+        app.close()
+    return list(results.values())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Starting the Mattermost adapter inside `relais run`: REST, routes, websocket, outbox port.
+
+`connect` checks the credentials against the server (a refused token or an unknown team is a
+configuration error, reported in one line) and assembles the parts without starting the
+websocket, which tests drive separately; `start` is the `STARTERS["mattermost"]` entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from bot.adapters.mattermost.api import DriverApi, MattermostApi, ServerAddress
+from bot.adapters.mattermost.directory import Directory
+from bot.adapters.mattermost.events import Bot
+from bot.adapters.mattermost.http import MattermostRoutes
+from bot.adapters.mattermost.inbound import Inbound
+from bot.adapters.mattermost.port import MattermostPort
+from bot.adapters.mattermost.signing import Signer
+from bot.adapters.mattermost.stream import Stream
+from bot.app import App
+from bot.config import ConfigError, check_mattermost
+from bot.http import HttpServer
+from bot.ports import PermanentError, TransientError
+
+log = logging.getLogger(__name__)
+WORKERS = 8
+
+
+@dataclass
+class MattermostAdapter:
+    api: MattermostApi
+    bot: Bot
+    directory: Directory
+    port: MattermostPort
+    inbound: Inbound
+    routes: MattermostRoutes
+    stream: Stream
+    pool: ThreadPoolExecutor
+
+    def healthy(self) -> bool:
+        return self.stream.healthy()
+
+    def stop(self) -> None:
+        self.stream.stop()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
+    """Builds the adapter for `app` and plugs its port into the outbox."""
+    settings = app.settings
+    check_mattermost(settings)
+    assert settings.mattermost_url and settings.mattermost_token and settings.mattermost_team
+    assert settings.mattermost_slash_token and settings.action_secret and settings.public_url
+    token = settings.mattermost_token.get_secret_value()
+    api = api or DriverApi.connect(settings.mattermost_url, token)
+    bot, team_id = _identify(api, settings.mattermost_team)
+    directory = Directory(api, team_id=team_id)
+    signer = Signer(settings.action_secret.get_secret_value())
+    workspace = settings.mattermost_team
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="relais-mattermost")
+    port = MattermostPort(
+        api=api,
+        directory=directory,
+        signer=signer,
+        bot_id=bot.id,
+        public_url=settings.public_url,
+        now=app.runtime.clock.now,
+    )
+    app.outbox.ports[port.platform] = port
+    inbound = Inbound(
+        runtime=app.runtime,
+        api=api,
+        directory=directory,
+        bot=bot,
+        team_id=team_id,
+        workspace_id=workspace,
+        pool=pool,
+    )
+    routes = MattermostRoutes(
+        runtime=app.runtime,
+        directory=directory,
+        signer=signer,
+        slash_token=settings.mattermost_slash_token.get_secret_value(),
+        workspace_id=workspace,
+        pool=pool,
+    )
+    stream = Stream(
+        url=ServerAddress.parse(settings.mattermost_url).websocket_url,
+        token=token,
+        on_hello=inbound.on_hello,
+        on_event=inbound.on_event,
+    )
+    return MattermostAdapter(api, bot, directory, port, inbound, routes, stream, pool)
+
+
+def start(app: App, http: HttpServer) -> MattermostAdapter:
+    adapter = connect(app)
+    adapter.routes.register(http)
+    adapter.stream.start()
+    log.info("mattermost adapter started", extra={"bot": adapter.bot.username})
+    return adapter
+
+
+def _identify(api: MattermostApi, team_name: str) -> tuple[Bot, str]:
+    try:
+        me = api.me()
+    except PermanentError:
+        raise ConfigError(
+            "Configuration refusée : MATTERMOST_TOKEN — le serveur Mattermost ne reconnaît pas "
+            "ce jeton."
+        ) from None
+    except TransientError:
+        raise ConfigError(
+            "Configuration injoignable : MATTERMOST_URL — le serveur Mattermost ne répond pas."
+        ) from None
+    try:
+        team = api.team_by_name(team_name)
+    except (PermanentError, TransientError):
+        raise ConfigError(
+            f"Configuration invalide : MATTERMOST_TEAM — l'équipe « {team_name} » est introuvable "
+            "ou le bot n'en fait pas partie."
+        ) from None
+    return Bot(id=str(me["id"]), username=str(me["username"])), str(team["id"])

@@ -1,0 +1,148 @@
+"""`relais ask` and `relais projets import|export`: the past-projects knowledge base for scripts.
+
+relais ask "qui a fait du lean à l'hôpital ?"          # what the bot would answer
+relais ask --json --limit 5 "télémédecine"            # one JSON object
+relais ask --json --batch questions.txt               # one JSON object per line, in order
+relais projets import projets.csv                     # YAML, JSON or CSV, upsert by slug
+relais projets export --format csv --output projets.csv
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from bot import cli as base
+from bot.adapters.console_render import markup
+from bot.app import build
+from handlers.i18n import Translator
+from handlers.projects import importer
+from handlers.projects.answer import Answer, to_json
+from handlers.projects.answer import ask as answer_question
+from handlers.projects.cards import answer_message
+from handlers.types import Message
+
+projects_cli = typer.Typer(help="Base des projets passés : import et export.", no_args_is_help=True)
+
+
+def ask(
+    question: Annotated[str | None, typer.Argument(help="La question, en français.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Une réponse JSON par question.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=50, help="Nombre de projets.")] = 3,
+    batch: Annotated[
+        Path | None, typer.Option(help="Fichier : une question par ligne.", dir_okay=False)
+    ] = None,
+) -> None:
+    """Répond comme le bot à une question sur les projets passés."""
+    app = build(base.settings())
+    t = Translator(app.settings.default_locale)
+    if batch is not None:
+        try:
+            questions = batch.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            base.err.print(t("projects.import.unreadable", name=batch.name))
+            raise typer.Exit(2) from None
+    elif question is not None:
+        questions = [question]
+    else:
+        base.err.print(t("projects.cli.no_question"))
+        raise typer.Exit(2)
+    with app.sessions() as session:
+        for text in questions:
+            answer = answer_question(session, text, limit=limit)
+            if as_json:
+                typer.echo(json.dumps(to_json(answer), ensure_ascii=False))
+            else:
+                base.out.print(_render(_shown(t, answer)))
+
+
+def _shown(t: Translator, answer: Answer) -> Message:
+    if answer.status == "empty":
+        return Message(text=t("projects.answer.empty"))
+    if answer.status == "no_terms":
+        return Message(text=t("projects.answer.no_terms"))
+    return answer_message(t, answer, alumni={})
+
+
+def _render(message: Message) -> str:
+    """The message as terminal markup (buttons left out: a script cannot press them)."""
+    lines = [markup(line) for line in message.text.splitlines()]
+    for section in message.sections:
+        lines.append("")
+        if section.title:
+            lines.append(f"[bold]{markup(section.title)}[/bold]")
+        lines.extend(markup(line) for line in section.body.splitlines())
+        lines.extend(
+            f"[dim]{markup(name)} :[/dim] {markup(value)}" for name, value in section.fields
+        )
+    return "\n".join(lines) + "\n"
+
+
+@projects_cli.command("import")
+def import_projects(
+    path: Annotated[Path, typer.Argument(help="Fichier YAML, JSON ou CSV.", dir_okay=False)],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="yaml, json ou csv (sinon d'après l'extension).")
+    ] = None,
+) -> None:
+    """Importe des projets (mise à jour par slug) ; les lignes invalides sont signalées."""
+    app = build(base.settings())
+    t = Translator(app.settings.default_locale)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    try:
+        with Progress(
+            *columns, console=base.err, transient=True, disable=not base.err.is_terminal
+        ) as bar:
+            task = bar.add_task(t("projects.import.progress"), total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            with app.sessions() as session, session.begin():
+                report = importer.import_file(
+                    session, path, fmt=fmt, now=app.runtime.clock.now(), progress=advance
+                )
+    except importer.ImportFileError as error:
+        base.err.print(t(error.key, **error.params), markup=False)
+        raise typer.Exit(2) from None
+    for problem in report.errors:
+        base.err.print(problem.describe(t), markup=False)
+    base.out.print(
+        t(
+            "projects.import.done",
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            refused=len(report.errors),
+        ),
+        markup=False,
+    )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@projects_cli.command("export")
+def export_projects(
+    fmt: Annotated[str, typer.Option("--format", help="yaml, json ou csv.")] = "yaml",
+    output: Annotated[
+        Path | None, typer.Option(help="Fichier de sortie (sinon la sortie standard).")
+    ] = None,
+) -> None:
+    """Exporte tous les projets, relisibles par `relais projets import`."""
+    app = build(base.settings())
+    t = Translator(app.settings.default_locale)
+    chosen = fmt.lower()
+    if chosen not in importer.FORMATS:
+        base.err.print(t("projects.import.unknown_format", name=fmt), markup=False)
+        raise typer.Exit(2)
+    with app.sessions() as session:
+        text = importer.export(session, chosen)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        base.err.print(t("projects.export.done", path=str(output)), markup=False)

@@ -1,0 +1,5 @@
+"""Past projects: the community's knowledge base and its French question answering."""
+
+from handlers.projects.commands import registry
+
+__all__ = ["registry"]

@@ -1,0 +1,291 @@
+"""What members can ask about past projects in the chat.
+
+    /relais projets lean à l'hôpital --region Hauts-de-France
+    /relais projet lean-sante-chru-lille
+    /relais contacts télémédecine
+    /relais profil projet capri-gustave-roussy [--retirer]
+
+and any free question sent to the bot (mention or direct message) is answered the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.args import UsageError
+from handlers.context import Context
+from handlers.i18n import DEFAULT_LOCALE, Translator
+from handlers.projects import cards
+from handlers.projects.answer import Answer, ask, similar
+from handlers.registry import Arg, Args, Registry
+from handlers.text import quote_user
+from handlers.types import (
+    Action,
+    ButtonPress,
+    DirectMessageAction,
+    Message,
+    Post,
+    ThreadReply,
+)
+from store import projects as store
+from store.projects import Filters
+
+registry = Registry()
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+QUESTION_KEY = "projects:question:"
+CONTACT_PROJECTS = 5
+FILTERS = (
+    Arg("theme", kind="text", option=True, required=False, aliases=("thème", "themes")),
+    Arg("region", kind="text", option=True, required=False, aliases=("région",)),
+    Arg("type", kind="text", option=True, required=False, aliases=("kind",)),
+    Arg("organisation", kind="text", option=True, required=False, aliases=("org", "organization")),
+    Arg("depuis", kind="int", option=True, required=False, aliases=("from", "since")),
+    Arg("jusqu-a", kind="int", option=True, required=False, aliases=("jusqu-à", "until", "to")),
+)
+
+
+@registry.command(
+    "projets",
+    aliases=("projects",),
+    help="projects.help.projets",
+    args=(Arg("question", kind="rest", required=False), *FILTERS),
+)
+def ask_command(ctx: Context, args: Args) -> list[Action]:
+    filters = Filters(
+        year_from=args["depuis"],
+        year_to=args["jusqu-a"],
+        organisation=args["organisation"],
+        theme=args["theme"],
+        region=args["region"],
+        kind=args["type"],
+    )
+    if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
+        raise UsageError("projects.filters.bad_years")
+    return answer(ctx, args["question"] or "", filters)
+
+
+@registry.text("projects.ask")
+def ask_text(ctx: Context, text: str) -> list[Action]:
+    """Free questions (« qui a fait du lean à l'hôpital ? ») sent to the bot."""
+    return answer(ctx, text, Filters())
+
+
+def answer(ctx: Context, question: str, filters: Filters) -> list[Action]:
+    found = ask(ctx.session, question, filters=filters)
+    if found.status == "empty":
+        return ctx.say("projects.answer.empty")
+    if found.status == "no_terms":
+        return ctx.say("projects.answer.no_terms")
+    return [ctx.reply(_answer_message(ctx, found))]
+
+
+def _answer_message(ctx: Context, found: Answer) -> Message:
+    alumni = store.alumni(
+        ctx.session, project_ids=[m.project.id for m in found.matches], workspace=ctx.workspace
+    )
+    if found.confident or not found.query:
+        return cards.answer_message(ctx.t, found, alumni=alumni)
+    question_id = None
+    if ctx.settings.community_channel:
+        saved = store.save_question(
+            ctx.session, workspace=ctx.workspace, user=ctx.caller, text=found.query, now=ctx.now()
+        )
+        question_id = saved.id
+    common = [] if found.matches else store.common_themes(ctx.session, limit=5)
+    return cards.answer_message(
+        ctx.t,
+        found,
+        alumni=alumni,
+        suggestions=cards.suggestions_from(found.matches, common),
+        community_question=question_id,
+    )
+
+
+@registry.command(
+    "projet",
+    aliases=("project",),
+    help="projects.help.projet",
+    args=(Arg("slug", kind="rest"),),
+)
+def show_command(ctx: Context, args: Args) -> list[Action]:
+    """A slug shows the record; anything else is taken as a question (« projet de … »)."""
+    text = args["slug"].strip()
+    if not SLUG.match(text.lower()):
+        return answer(ctx, text, Filters())
+    return _show(ctx, text.lower())
+
+
+def _show(ctx: Context, slug: str) -> list[Action]:
+    project = store.by_slug(ctx.session, slug)
+    if project is None:
+        guess = ask(ctx.session, slug.replace("-", " "), limit=1)
+        if guess.matches:
+            return ctx.say(
+                "projects.show.unknown_suggest",
+                slug=slug[:80],
+                suggestion=guess.matches[0].project.slug,
+            )
+        return ctx.say("projects.show.unknown", slug=slug[:80])
+    alumni = store.alumni(ctx.session, project_ids=[project.id], workspace=ctx.workspace)
+    votes = store.feedback_counts(ctx.session, project=project)
+    message = cards.record_message(ctx.t, project, alumni=alumni.get(project.id, []), votes=votes)
+    return [ctx.reply(message)]
+
+
+@registry.command(
+    "contacts",
+    aliases=("contact",),
+    help="projects.help.contacts",
+    args=(Arg("sujet", kind="rest", required=False),),
+)
+def contacts_command(ctx: Context, args: Args) -> list[Action]:
+    topic = (args["sujet"] or "").strip()
+    found = ask(ctx.session, topic, limit=CONTACT_PROJECTS)
+    if found.status == "empty":
+        return ctx.say("projects.contacts.empty")
+    if found.status == "no_terms":
+        return ctx.say("projects.answer.no_terms")
+    if not found.confident:
+        return ctx.say("projects.contacts.none", topic=quote_user(found.query, limit=200))
+    matches = [m for m in found.matches if m.score >= found.matches[0].score / 2]
+    alumni = store.alumni(
+        ctx.session, project_ids=[m.project.id for m in matches], workspace=ctx.workspace
+    )
+    return [ctx.reply(cards.contacts_message(ctx.t, found.query, matches, alumni=alumni))]
+
+
+@registry.command(
+    "profil projet",
+    aliases=("profile project",),
+    help="projects.help.profil_projet",
+    args=(Arg("slug", kind="word"), Arg("retirer", kind="flag", aliases=("remove",))),
+)
+def declare_alumnus(ctx: Context, args: Args) -> list[Action]:
+    slug = args["slug"].strip().lower()
+    project = store.by_slug(ctx.session, slug)
+    if project is None:
+        return _show(ctx, slug)
+    title = quote_user(project.title, limit=200)
+    if args["retirer"]:
+        removed = store.withdraw_alumnus(ctx.session, project=project, user=ctx.caller)
+        return ctx.say(
+            "projects.alumni.removed" if removed else "projects.alumni.not_listed", title=title
+        )
+    added = store.declare_alumnus(ctx.session, project=project, user=ctx.caller, now=ctx.now())
+    return ctx.say("projects.alumni.added" if added else "projects.alumni.already", title=title)
+
+
+# ------------------------------------------------------------------ buttons
+
+
+@registry.button(cards.SHOW)
+def show_button(ctx: Context, press: ButtonPress) -> list[Action]:
+    return _show(ctx, press.value)
+
+
+@registry.button(cards.SIMILAR)
+def similar_button(ctx: Context, press: ButtonPress) -> list[Action]:
+    project = store.by_slug(ctx.session, press.value)
+    if project is None:
+        return ctx.say("projects.show.unknown", slug=press.value[:80])
+    title = quote_user(project.title, limit=200)
+    matches = similar(ctx.session, project)
+    if not matches:
+        return ctx.say("projects.similar.none", title=title)
+    alumni = store.alumni(
+        ctx.session, project_ids=[m.project.id for m in matches], workspace=ctx.workspace
+    )
+    sections = tuple(
+        cards.card(ctx.t, i, m, alumni=alumni.get(m.project.id, []), question=project.title)
+        for i, m in enumerate(matches, 1)
+    )
+    return [
+        ctx.reply(Message(text=ctx.t("projects.similar.intro", title=title), sections=sections))
+    ]
+
+
+@registry.button(cards.USEFUL)
+def useful_button(ctx: Context, press: ButtonPress) -> list[Action]:
+    return _feedback(ctx, press, useful=True)
+
+
+@registry.button(cards.NOT_USEFUL)
+def not_useful_button(ctx: Context, press: ButtonPress) -> list[Action]:
+    return _feedback(ctx, press, useful=False)
+
+
+def _feedback(ctx: Context, press: ButtonPress, *, useful: bool) -> list[Action]:
+    slug, _, question = press.value.partition("|")
+    project = store.by_slug(ctx.session, slug)
+    if project is None:
+        return ctx.say("projects.show.unknown", slug=slug[:80])
+    store.record_feedback(
+        ctx.session,
+        project=project,
+        user=ctx.caller,
+        useful=useful,
+        question=question,
+        now=ctx.now(),
+    )
+    key = "projects.feedback.useful" if useful else "projects.feedback.not_useful"
+    return ctx.say(key, title=quote_user(project.title, limit=200))
+
+
+@registry.button(cards.COMMUNITY)
+def community_button(ctx: Context, press: ButtonPress) -> list[Action]:
+    """Hands an unanswered question to the community channel, as a post people reply to."""
+    channel = ctx.settings.community_channel
+    saved = store.question(ctx.session, int(press.value)) if press.value.isdigit() else None
+    if saved is None or saved.workspace_id != ctx.workspace.id:
+        return ctx.say("core.error.unknown_action")
+    if saved.user_id != ctx.caller.id:
+        return ctx.say("projects.community.not_yours")
+    if channel is None:
+        return ctx.say("projects.community.unavailable")
+    if saved.posted_at is not None:
+        return ctx.say("projects.community.already")
+    saved.posted_at = ctx.now()
+    root = f"{QUESTION_KEY}{saved.id}"
+    public = Translator(DEFAULT_LOCALE)
+    post = Post(
+        key=root,
+        channel_id=channel,
+        message=Message(
+            text=public(
+                "projects.community.post",
+                user=ctx.caller.external_id,
+                question=quote_user(saved.text, limit=1000),
+            )
+        ),
+    )
+    invite = Post(
+        key=f"{root}:invite",
+        channel_id=channel,
+        thread_key=root,
+        message=Message(text=public("projects.community.invite")),
+    )
+    return [post, invite, *ctx.say("projects.community.posted")]
+
+
+@registry.thread(QUESTION_KEY)
+def community_reply(ctx: Context, reply: ThreadReply, root_key: str) -> list[Action]:
+    """Tells the asker that someone answered their question (once per reply)."""
+    question_id = root_key.removeprefix(QUESTION_KEY)
+    saved = store.question(ctx.session, int(question_id)) if question_id.isdigit() else None
+    if saved is None or saved.user_id == ctx.caller.id:
+        return []
+    t = ctx.translator_for(saved.user)
+    return [
+        DirectMessageAction(
+            key=f"{root_key}:reply:{reply.message_id}",
+            user_id=saved.user.external_id,
+            message=Message(
+                text=t(
+                    "projects.community.replied",
+                    user=ctx.caller.external_id,
+                    question=quote_user(saved.text, limit=200),
+                )
+            ),
+        )
+    ]

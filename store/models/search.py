@@ -1,0 +1,74 @@
+"""The generic full-text index shared by every feature (projects, ideas…): doc_type + doc_id.
+
+Each row keeps the original text (for snippets) and its analysed form (stemmed, accent-folded
+terms), which SQLite indexes with FTS5 and PostgreSQL with a generated `tsvector`; both are
+created by the migration, outside the ORM. The vocabulary tables hold document frequencies for
+ranking and the words of titles and keywords for typo tolerance.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.models.base import Base
+
+
+class SearchDocument(Base):
+    __tablename__ = "search_documents"
+    __table_args__ = (UniqueConstraint("doc_type", "doc_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(40))
+    doc_id: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    title_terms: Mapped[str] = mapped_column(Text)
+    keywords_terms: Mapped[str] = mapped_column(Text)
+    body_terms: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"SearchDocument({self.doc_type}:{self.doc_id})"
+
+
+class SearchTerm(Base):
+    """How many documents of a type contain an analysed term (for IDF and prefix expansion)."""
+
+    __tablename__ = "search_terms"
+
+    doc_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    df: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"SearchTerm({self.doc_type}:{self.term}, df={self.df})"
+
+
+class SearchWord(Base):
+    """A folded word seen in titles or keywords (names, places) and its term, for typo matching."""
+
+    __tablename__ = "search_words"
+
+    doc_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    word: Mapped[str] = mapped_column(String(64), primary_key=True)
+    term: Mapped[str] = mapped_column(String(64))
+    df: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"SearchWord({self.doc_type}:{self.word})"
+
+
+class SearchStat(Base):
+    """Per doc_type totals: document count and token counts per field (average lengths)."""
+
+    __tablename__ = "search_stats"
+
+    doc_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    documents: Mapped[int] = mapped_column(BigInteger, default=0)
+    title_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    keywords_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    body_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    def __repr__(self) -> str:
+        return f"SearchStat({self.doc_type}, {self.documents} documents)"

@@ -1,0 +1,274 @@
+"""Queries about past projects, their alumni, feedback and unanswered questions.
+
+Projects are written in batches through `upsert_many` (by slug), which also keeps the shared
+full-text index in step (doc_type `project`). The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from store.models import Project, ProjectAlumnus, ProjectFeedback, ProjectQuestion, User, Workspace
+from store.search import Document, index_documents
+from store.search.analysis import fold, folded_name
+
+DOC_TYPE = "project"
+FIELDS = (
+    "slug", "title", "summary", "description", "organisation", "kind", "region", "start_year",
+    "end_year", "people", "themes", "methods", "partners", "results", "award", "lessons", "sources",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Upserted:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What `/relais projets` can be narrowed to; empty fields do not filter."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    organisation: str | None = None
+    theme: str | None = None
+    region: str | None = None
+    kind: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(value not in (None, "") for value in vars(self).values())
+
+
+def values_of(project: Project) -> dict[str, Any]:
+    return {name: getattr(project, name) for name in FIELDS}
+
+
+def facets_of(values: Mapping[str, Any]) -> str:
+    """Folded filter values in a fixed order, the organisation last (it is matched inside)."""
+    parts = [f"theme={folded_name(theme)}" for theme in values["themes"]]
+    parts += [
+        f"region={folded_name(values['region'] or '')}",
+        f"kind={folded_name(values['kind'])}",
+    ]
+    parts.append(f"org={folded_name(values['organisation'])}")
+    return "|" + "|".join(parts) + "|"
+
+
+def document_of(doc_id: int, values: Mapping[str, Any]) -> Document:
+    """Title first; names, places, themes and methods as keywords; the narrative as body."""
+    people = values["people"]
+    keywords = [
+        values["organisation"],
+        values["kind"],
+        values["region"] or "",
+        values["award"] or "",
+    ]
+    keywords += values["themes"] + values["methods"] + values["partners"]
+    keywords += [person["name"] for person in people]
+    body = [values["summary"], values["description"], *values["results"], *values["lessons"]]
+    body += [f"{p['name']} : {p.get('role') or ''} {p.get('organisation') or ''}" for p in people]
+    return Document(
+        doc_id=doc_id,
+        title=values["title"],
+        keywords=" ; ".join(k for k in keywords if k),
+        body="\n".join(part for part in body if part),
+    )
+
+
+def upsert_many(
+    session: Session, records: Sequence[Mapping[str, Any]], *, now: datetime
+) -> Upserted:
+    """Creates or replaces projects by slug and reindexes those that changed."""
+    slugs = [values["slug"] for values in records]
+    existing = {p.slug: p for p in session.scalars(select(Project).where(Project.slug.in_(slugs)))}
+    fresh: list[dict[str, Any]] = []
+    changed: list[tuple[int, Mapping[str, Any]]] = []
+    unchanged = 0
+    for values in records:
+        project = existing.get(values["slug"])
+        if project is None:
+            fresh.append(
+                {**values, "facets": facets_of(values), "created_at": now, "updated_at": now}
+            )
+        elif values_of(project) == {name: values[name] for name in FIELDS}:
+            unchanged += 1
+        else:
+            for name in FIELDS:
+                setattr(project, name, values[name])
+            project.facets = facets_of(values)
+            project.updated_at = now
+            changed.append((project.id, values))
+    if fresh:
+        session.execute(insert(Project.metadata.tables["projects"]), fresh)
+        new_slugs = [values["slug"] for values in fresh]
+        ids = {
+            slug: project_id
+            for slug, project_id in session.execute(
+                select(Project.slug, Project.id).where(Project.slug.in_(new_slugs))
+            )
+        }
+        changed += [(ids[values["slug"]], values) for values in fresh]
+    session.flush()
+    index_documents(session, doc_type=DOC_TYPE, documents=[document_of(i, v) for i, v in changed])
+    return Upserted(created=len(fresh), updated=len(changed) - len(fresh), unchanged=unchanged)
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Project)) or 0
+
+
+def by_slug(session: Session, slug: str) -> Project | None:
+    return session.scalar(select(Project).where(Project.slug == slug.strip().lower()))
+
+
+def by_ids(session: Session, ids: Sequence[int]) -> dict[int, Project]:
+    return {p.id: p for p in session.scalars(select(Project).where(Project.id.in_(ids)))}
+
+
+def slugs(session: Session) -> list[str]:
+    return list(session.scalars(select(Project.slug).order_by(Project.slug)))
+
+
+def every(session: Session, *, batch: int = 1000) -> Iterator[Project]:
+    """All projects by slug, read in batches (exports of large stores)."""
+    yield from session.scalars(
+        select(Project).order_by(Project.slug).execution_options(yield_per=batch)
+    )
+
+
+def matching(filters: Filters) -> Select[int]:
+    """The ids of projects passing the filters; text filters ignore case and accents."""
+    query = select(Project.id)
+    if filters.year_from is not None:
+        query = query.where(or_(Project.end_year >= filters.year_from, Project.end_year.is_(None)))
+        query = query.where(Project.start_year.is_not(None))
+    if filters.year_to is not None:
+        query = query.where(Project.start_year <= filters.year_to)
+    for name, value, anywhere in (
+        ("theme", filters.theme, False),
+        ("region", filters.region, False),
+        ("kind", filters.kind, False),
+        ("org", filters.organisation, True),
+    ):
+        if value:
+            pattern = _like(fold(value.strip()))
+            pattern = f"%|{name}=%{pattern}%" if anywhere else f"%|{name}={pattern}%"
+            query = query.where(Project.facets.like(pattern, escape="\\"))
+    return query
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def common_themes(session: Session, *, limit: int, sample: int = 500) -> list[str]:
+    """The most frequent themes among a sample of projects, for suggestions."""
+    counts: dict[str, int] = {}
+    for themes in session.scalars(select(Project.themes).order_by(Project.id).limit(sample)):
+        for theme in themes:
+            counts[theme] = counts.get(theme, 0) + 1
+    return [theme for theme, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))][
+        :limit
+    ]
+
+
+# ------------------------------------------------------------------ alumni
+
+
+def declare_alumnus(session: Session, *, project: Project, user: User, now: datetime) -> bool:
+    """False when the user had already declared this project."""
+    if session.scalar(
+        select(ProjectAlumnus.id).where(
+            ProjectAlumnus.project_id == project.id, ProjectAlumnus.user_id == user.id
+        )
+    ):
+        return False
+    session.add(ProjectAlumnus(project_id=project.id, user_id=user.id, created_at=now))
+    session.flush()
+    return True
+
+
+def withdraw_alumnus(session: Session, *, project: Project, user: User) -> bool:
+    result = session.execute(
+        delete(ProjectAlumnus).where(
+            ProjectAlumnus.project_id == project.id, ProjectAlumnus.user_id == user.id
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def alumni(
+    session: Session, *, project_ids: Sequence[int], workspace: Workspace
+) -> dict[int, list[User]]:
+    """Declared alumni per project, only those of the caller's workspace (mentions must work)."""
+    found: dict[int, list[User]] = {}
+    rows = session.execute(
+        select(ProjectAlumnus.project_id, User)
+        .join(User, User.id == ProjectAlumnus.user_id)
+        .where(ProjectAlumnus.project_id.in_(project_ids), User.workspace_id == workspace.id)
+        .order_by(ProjectAlumnus.id)
+    )
+    for project_id, user in rows:
+        found.setdefault(project_id, []).append(user)
+    return found
+
+
+# ------------------------------------------------------------------ feedback and questions
+
+
+def record_feedback(
+    session: Session,
+    *,
+    project: Project,
+    user: User,
+    useful: bool,
+    question: str | None,
+    now: datetime,
+) -> None:
+    """Keeps each member's latest opinion on a project."""
+    row = session.scalar(
+        select(ProjectFeedback).where(
+            ProjectFeedback.project_id == project.id, ProjectFeedback.user_id == user.id
+        )
+    )
+    if row is None:
+        row = ProjectFeedback(project_id=project.id, user_id=user.id, useful=useful, created_at=now)
+        session.add(row)
+    row.useful = useful
+    row.question = question[:300] if question else None
+    row.created_at = now
+    session.flush()
+
+
+def feedback_counts(session: Session, *, project: Project) -> tuple[int, int]:
+    """(useful, not useful) votes on a project."""
+    rows = session.execute(
+        select(ProjectFeedback.useful, func.count())
+        .where(ProjectFeedback.project_id == project.id)
+        .group_by(ProjectFeedback.useful)
+    )
+    counts = {bool(useful): int(total) for useful, total in rows}
+    return counts.get(True, 0), counts.get(False, 0)
+
+
+def save_question(
+    session: Session, *, workspace: Workspace, user: User, text: str, now: datetime
+) -> ProjectQuestion:
+    question = ProjectQuestion(
+        workspace_id=workspace.id, user_id=user.id, text=text, created_at=now
+    )
+    session.add(question)
+    session.flush()
+    return question
+
+
+def question(session: Session, question_id: int) -> ProjectQuestion | None:
+    return session.get(ProjectQuestion, question_id)

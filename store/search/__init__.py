@@ -1,0 +1,143 @@
+"""French-aware full-text search shared by every feature, over one index keyed by doc_type + doc_id.
+
+    index_document(session, doc_type="idea", doc_id=7, title="…", body="…", keywords="tags")
+    hits = search_documents(session, doc_type="idea", query="télétravail des agents", limit=5)
+    # [SearchHit(doc_id=7, score=0.71, snippet="… le télétravail des agents …"), …]
+
+How it works: text is analysed in Python (words, stop words, Snowball stem, then accents folded)
+into terms stored beside the original; SQLite indexes the terms with FTS5, PostgreSQL with a
+tsvector (a `french`-derived configuration with unaccent) and a GIN index. A question becomes
+concepts (synonyms from a `Thesaurus`, prefixes for short queries, typo-tolerant names); the
+database proposes up to `POOL` candidates from the most selective concepts (about `BUDGET`
+postings, so common words never make it rank the whole collection) and the score is computed
+in Python, identically on both: BM25F normalised to 0–1 (title above keywords above body), with
+the best passage as snippet. Junk input never raises: only analysed terms, quoted, reach the
+engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from store.models import SearchDocument
+from store.search import retrieval, vocabulary
+from store.search.analysis import query_words
+from store.search.indexing import Document, index_documents, remove_documents
+from store.search.query import MAX_QUERY_CHARS, Concept, plan, resolve
+from store.search.scoring import Fields, Scorer
+from store.search.thesaurus import EMPTY, Thesaurus
+from store.search.vocabulary import Totals
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "Document",
+    "SearchHit",
+    "Thesaurus",
+    "has_terms",
+    "index_document",
+    "index_documents",
+    "remove_document",
+    "remove_documents",
+    "search_documents",
+]
+
+POOL = 40
+BUDGET, BUDGET_SHARE = 2000, 0.02
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One match: the feature's own id, a 0–1 relevance (higher is better) and why it matched."""
+
+    doc_id: int
+    score: float
+    snippet: str
+
+
+def index_document(
+    session: Session, *, doc_type: str, doc_id: int, title: str, body: str, keywords: str = ""
+) -> None:
+    """Inserts or replaces one document in the index."""
+    index_documents(
+        session,
+        doc_type=doc_type,
+        documents=[Document(doc_id=doc_id, title=title, body=body, keywords=keywords)],
+    )
+
+
+def has_terms(query: str) -> bool:
+    """Whether a question says anything beyond stop words and request words (« qui a fait… »)."""
+    return bool(query_words(query[:MAX_QUERY_CHARS]))
+
+
+def remove_document(session: Session, *, doc_type: str, doc_id: int) -> None:
+    """Forgets one document (nothing happens if it was never indexed)."""
+    remove_documents(session, doc_type=doc_type, doc_ids=[doc_id])
+
+
+def search_documents(
+    session: Session,
+    *,
+    doc_type: str,
+    query: str,
+    limit: int = 10,
+    thesaurus: Thesaurus = EMPTY,
+    within: Select[Any] | None = None,
+    exclude: Sequence[int] = (),
+) -> list[SearchHit]:
+    """The best matches for a question, best first; an empty list when nothing matches.
+
+    `within` restricts to the doc_ids a query selects (filters); `exclude` leaves some out.
+    """
+    if limit <= 0:
+        return []
+    concepts = resolve(session, doc_type=doc_type, concepts=plan(query, thesaurus))
+    if not any(c.known for c in concepts):
+        return []
+    totals = vocabulary.totals(session, doc_type=doc_type)
+    rows = retrieval.candidates(
+        session,
+        doc_type=doc_type,
+        concepts=concepts,
+        pool=max(POOL, limit),
+        budget=max(BUDGET, int(totals.documents * BUDGET_SHARE)),
+        within=within,
+        exclude=exclude,
+    )
+    return _rank(session, totals, concepts, rows, limit)
+
+
+def _rank(
+    session: Session, totals: Totals, concepts: list[Concept], rows: list[int], limit: int
+) -> list[SearchHit]:
+    scorer = Scorer(concepts, totals)
+    fetched = session.execute(
+        select(
+            SearchDocument.id,
+            SearchDocument.doc_id,
+            SearchDocument.title_terms,
+            SearchDocument.keywords_terms,
+            SearchDocument.body_terms,
+        ).where(SearchDocument.id.in_(rows))
+    ).all()
+    scored = sorted(
+        (-scorer.score(Fields(title.split(), keywords.split(), body.split())), doc_id, row_id)
+        for row_id, doc_id, title, keywords, body in fetched
+    )[:limit]
+    chosen = [row_id for _, _, row_id in scored]
+    bodies = {
+        row_id: body
+        for row_id, body in session.execute(
+            select(SearchDocument.id, SearchDocument.body).where(SearchDocument.id.in_(chosen))
+        )
+    }
+    return [
+        SearchHit(doc_id=doc_id, score=round(-negative, 4), snippet=scorer.snippet(bodies[row_id]))
+        for negative, doc_id, row_id in scored
+        if negative < 0
+    ]

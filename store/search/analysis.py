@@ -1,0 +1,90 @@
+"""Turning French text into index terms: words, stop words, Snowball stem, then accent folding.
+
+Stemming comes before folding because the French stemmer knows accented suffixes: « terminée »
+and « terminé » both stem to `termin`, whereas folding first would split them (`termine`,
+`termin`). Documents and queries go through the same function, on SQLite and PostgreSQL alike.
+
+    >>> terms("Les TÂCHES terminées")
+    ['tach', 'termin']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import snowballstemmer
+
+from store.search.stopwords import ENGLISH, FRENCH, QUESTION_WORDS
+
+MAX_WORD = 40
+WORD = re.compile(r"[^\W_]+")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
+_STEMMER = snowballstemmer.stemmer("french")
+_CACHE: dict[str, str] = {}
+_FOLDED: dict[str, str] = {}
+_CACHE_LIMIT = 200_000
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or ligatures: `Œuvre Élue` → `oeuvre elue`."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+STOPWORDS = frozenset(fold(word) for word in FRENCH + ENGLISH)
+QUERY_STOPWORDS = STOPWORDS | frozenset(fold(word) for word in QUESTION_WORDS)
+
+
+def words(text: str) -> Iterator[re.Match[str]]:
+    """Every word (letters and digits; apostrophes and hyphens separate) with its position."""
+    return WORD.finditer(text)
+
+
+def term(word: str) -> str | None:
+    """The index term of one word, or None for stop words, single letters and oversized tokens."""
+    cached = _CACHE.get(word)
+    if cached is not None:
+        return cached or None
+    lowered = word.casefold()
+    folded = fold(lowered)
+    result = ""
+    if 1 < len(folded) <= MAX_WORD and folded not in STOPWORDS:
+        result = fold(_STEMMER.stemWord(lowered))
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[word] = result
+    return result or None
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order (positions matter for phrases)."""
+    found = WORD.findall(text)
+    analysed = [_CACHE.get(word) for word in found]
+    if None in analysed:
+        analysed = [
+            a if a is not None else (term(w) or "") for w, a in zip(found, analysed, strict=True)
+        ]
+    return [a for a in analysed if a]
+
+
+def folded_name(word: str) -> str:
+    """`fold` for names and labels (themes, places, people), cached: they repeat a lot."""
+    cached = _FOLDED.get(word)
+    if cached is None:
+        if len(_FOLDED) >= _CACHE_LIMIT:
+            _FOLDED.clear()
+        cached = _FOLDED[word] = fold(word)
+    return cached
+
+
+def query_words(text: str) -> list[tuple[str, str]]:
+    """The (folded word, term) pairs of a question, without stop words or request words."""
+    pairs = []
+    for match in WORD.finditer(text):
+        analysed = term(match.group())
+        folded = fold(match.group())
+        if analysed is not None and folded not in QUERY_STOPWORDS:
+            pairs.append((folded, analysed))
+    return pairs

@@ -1,0 +1,151 @@
+"""Writing documents into the shared index (one row each, replaced whole) and keeping the
+vocabulary counters in step. The caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Row, delete, insert, select
+from sqlalchemy.orm import Session
+
+from store.models import SearchDocument
+from store.search import vocabulary
+from store.search.analysis import WORD, folded_name, term, terms
+
+NAME_WORD_MIN = 3
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: int
+    title: str
+    body: str
+    keywords: str = ""
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    title: list[str]
+    keywords: list[str]
+    body: list[str]
+    names: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, title: str, keywords: str, body: str) -> _Analysed:
+        return cls(terms(title), terms(keywords), terms(body), _names(title + "\n" + keywords))
+
+    @classmethod
+    def stored(cls, row: Row[int, str, str, str, str, str]) -> _Analysed:
+        _, title, keywords, title_terms, keywords_terms, body_terms = row
+        return cls(
+            title_terms.split(),
+            keywords_terms.split(),
+            body_terms.split(),
+            _names(title + "\n" + keywords),
+        )
+
+    def distinct(self) -> set[str]:
+        return set(self.title) | set(self.keywords) | set(self.body)
+
+
+def _names(text: str) -> frozenset[tuple[str, str]]:
+    """Capitalised words of titles and keywords (people, places, organisations, acronyms) with
+    their terms: the only vocabulary typos are matched against, so that « électrique » is never
+    taken for a misspelt « électronique »."""
+    found = set()
+    for word in WORD.findall(text):
+        if word[0].isupper():
+            analysed = term(word)
+            if analysed is not None and len(word) >= NAME_WORD_MIN:
+                found.add((folded_name(word), analysed))
+    return frozenset(found)
+
+
+class _Deltas:
+    def __init__(self) -> None:
+        self.terms: Counter[str] = Counter()
+        self.words: Counter[tuple[str, str]] = Counter()
+        self.documents = self.title = self.keywords = self.body = 0
+
+    def add(self, analysed: _Analysed, sign: int) -> None:
+        if sign > 0:
+            self.terms.update(analysed.distinct())
+            self.words.update(analysed.names)
+        else:
+            self.terms.subtract(analysed.distinct())
+            self.words.subtract(analysed.names)
+        self.documents += sign
+        self.title += sign * len(analysed.title)
+        self.keywords += sign * len(analysed.keywords)
+        self.body += sign * len(analysed.body)
+
+    def apply(self, session: Session, doc_type: str) -> None:
+        vocabulary.move_terms(session, doc_type=doc_type, deltas=self.terms)
+        vocabulary.move_words(session, doc_type=doc_type, deltas=self.words)
+        if self.documents or self.title or self.keywords or self.body:
+            vocabulary.move_totals(
+                session,
+                doc_type=doc_type,
+                documents=self.documents,
+                title=self.title,
+                keywords=self.keywords,
+                body=self.body,
+            )
+
+
+def index_documents(session: Session, *, doc_type: str, documents: Iterable[Document]) -> None:
+    """Inserts or replaces many documents at once (the last one wins for a repeated doc_id)."""
+    latest = {document.doc_id: document for document in documents}
+    if not latest:
+        return
+    deltas = _Deltas()
+    _drop(session, doc_type, list(latest), deltas)
+    rows = []
+    for document in latest.values():
+        analysed = _Analysed.of(document.title, document.keywords, document.body)
+        deltas.add(analysed, +1)
+        rows.append(
+            {
+                "doc_type": doc_type,
+                "doc_id": document.doc_id,
+                "title": document.title,
+                "keywords": document.keywords,
+                "body": document.body,
+                "title_terms": " ".join(analysed.title),
+                "keywords_terms": " ".join(analysed.keywords),
+                "body_terms": " ".join(analysed.body),
+            }
+        )
+    session.execute(insert(SearchDocument.metadata.tables["search_documents"]), rows)
+    deltas.apply(session, doc_type)
+
+
+def remove_documents(session: Session, *, doc_type: str, doc_ids: Sequence[int]) -> None:
+    deltas = _Deltas()
+    _drop(session, doc_type, list(doc_ids), deltas)
+    deltas.apply(session, doc_type)
+
+
+def _drop(session: Session, doc_type: str, doc_ids: list[int], deltas: _Deltas) -> None:
+    """Deletes the stored rows of these documents, counting what they contributed."""
+    existing = session.execute(
+        select(
+            SearchDocument.id,
+            SearchDocument.title,
+            SearchDocument.keywords,
+            SearchDocument.title_terms,
+            SearchDocument.keywords_terms,
+            SearchDocument.body_terms,
+        ).where(SearchDocument.doc_type == doc_type, SearchDocument.doc_id.in_(doc_ids))
+    ).all()
+    if not existing:
+        return
+    for row in existing:
+        deltas.add(_Analysed.stored(row), -1)
+    session.execute(
+        delete(SearchDocument)
+        .where(SearchDocument.id.in_([row[0] for row in existing]))
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,174 @@
+"""From a question to concepts: what the user asked about, each with the terms that express it.
+
+A concept is one idea of the question (« hôpital », « lean ») with alternatives: the user's own
+term, its synonyms (possibly phrases), and — only when the word is unknown to the index — the
+terms it prefixes (short queries) or the title and keyword words within a small edit distance
+(typos in names). Alternatives carry a weight so that an exact word counts more than a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from store.search import vocabulary
+from store.search.analysis import query_words, term
+from store.search.thesaurus import Phrase, Thesaurus
+
+MAX_CONCEPTS = 16
+MAX_QUERY_CHARS = 2000
+SHORT_QUERY = 3
+EXACT, SYNONYM, JOINED, PREFIX, TYPO = 1.0, 0.9, 0.9, 0.8, 0.75
+PREFIX_TERMS = 8
+TYPO_TERMS = 3
+
+
+@dataclass(frozen=True)
+class Alternative:
+    terms: Phrase
+    weight: float
+    df: int = 0
+
+
+@dataclass
+class Concept:
+    words: tuple[str, ...]
+    alternatives: list[Alternative]
+
+    @property
+    def known(self) -> bool:
+        return any(a.df > 0 for a in self.alternatives)
+
+    def found(self) -> list[Alternative]:
+        return [a for a in self.alternatives if a.df > 0]
+
+
+def plan(query: str, thesaurus: Thesaurus) -> list[Concept]:
+    """The concepts of a question, before looking at the index (pure, no database)."""
+    pairs = query_words(query[:MAX_QUERY_CHARS])
+    sequence = [t for _, t in pairs]
+    concepts: list[Concept] = []
+    seen: set[frozenset[Phrase]] = set()
+    index = 0
+    while index < len(pairs) and len(concepts) < MAX_CONCEPTS:
+        matched = thesaurus.match(sequence, index) if sequence else None
+        if matched is None:
+            phrase: Phrase = (sequence[index],)
+            alternatives = [Alternative(phrase, EXACT)]
+        else:
+            phrase, groups = matched
+            alternatives = [Alternative(phrase, EXACT)] + [
+                Alternative(p, SYNONYM) for p in thesaurus.alternatives(groups) if p != phrase
+            ]
+        key = frozenset(a.terms for a in alternatives)
+        if key not in seen:
+            seen.add(key)
+            words = tuple(w for w, _ in pairs[index : index + len(phrase)])
+            concepts.append(Concept(words, alternatives))
+        index += len(phrase)
+    return concepts
+
+
+def resolve(session: Session, *, doc_type: str, concepts: list[Concept]) -> list[Concept]:
+    """Looks the concepts up in the index: frequencies, joined words, prefixes and typos."""
+    joins = _join_candidates(concepts)
+    wanted = {t for c in concepts for a in c.alternatives for t in a.terms} | set(joins.values())
+    df = vocabulary.frequencies(session, doc_type=doc_type, terms=wanted)
+    concepts = _merge_joined(concepts, joins, df)
+    short = len(concepts) <= SHORT_QUERY
+    for concept in concepts:
+        _count(concept, df)
+        if concept.known or len(concept.words) != 1:
+            continue
+        word = concept.words[0]
+        guesses, weight = {}, PREFIX
+        if short and len(word) >= 3:
+            guesses = vocabulary.with_prefix(
+                session, doc_type=doc_type, prefix=word, limit=PREFIX_TERMS
+            )
+        if not guesses and len(word) >= 4:
+            guesses, weight = _typos(session, doc_type=doc_type, word=word), TYPO
+        concept.alternatives += [Alternative((t,), weight, n) for t, n in guesses.items()]
+    return concepts
+
+
+def _count(concept: Concept, df: dict[str, int]) -> None:
+    """Each alternative's frequency (a phrase counts as its rarest word)."""
+    concept.alternatives = [
+        Alternative(a.terms, a.weight, min(df.get(t, 0) for t in a.terms))
+        for a in concept.alternatives
+    ]
+
+
+def _join_candidates(concepts: list[Concept]) -> dict[int, str]:
+    """Neighbouring single words that may be one word split in two (« neo gend »)."""
+    joins = {}
+    for index in range(len(concepts) - 1):
+        left, right = concepts[index], concepts[index + 1]
+        if len(left.words) == 1 and len(right.words) == 1:
+            joined = term(left.words[0] + right.words[0])
+            if joined is not None:
+                joins[index] = joined
+    return joins
+
+
+def _known(concept: Concept, df: dict[str, int]) -> bool:
+    return any(all(t in df for t in a.terms) for a in concept.alternatives)
+
+
+def _merge_joined(
+    concepts: list[Concept], joins: dict[int, str], df: dict[str, int]
+) -> list[Concept]:
+    merged: list[Concept] = []
+    index = 0
+    while index < len(concepts):
+        joined = joins.get(index)
+        pair = concepts[index : index + 2]
+        if joined and joined in df and not all(_known(c, df) for c in pair):
+            split = pair[0].alternatives[0].terms + pair[1].alternatives[0].terms
+            alternatives = [Alternative((joined,), JOINED), Alternative(split, EXACT)]
+            merged.append(Concept(pair[0].words + pair[1].words, alternatives))
+            index += 2
+        else:
+            merged.append(concepts[index])
+            index += 1
+    return merged
+
+
+def _typos(session: Session, *, doc_type: str, word: str) -> dict[str, int]:
+    """Title and keyword words within one edit (two for long words) of an unknown word."""
+    limit = 1 if len(word) < 7 else 2
+    close: list[tuple[int, int, str]] = []
+    for candidate, found, df in vocabulary.words_near(
+        session,
+        doc_type=doc_type,
+        letter=word[0],
+        shortest=len(word) - limit,
+        longest=len(word) + limit,
+    ):
+        distance = edit_distance(word, candidate, limit)
+        if distance <= limit:
+            close.append((distance, -df, found))
+    best: dict[str, int] = {}
+    for _, negative_df, found in sorted(close):
+        if len(best) < TYPO_TERMS and found not in best:
+            best[found] = -negative_df
+    return best
+
+
+def edit_distance(left: str, right: str, limit: int) -> int:
+    """Damerau-Levenshtein (adjacent swaps count one), stopping early beyond `limit`."""
+    previous2: list[int] = []
+    previous = list(range(len(right) + 1))
+    for i, a in enumerate(left, 1):
+        current = [i] + [0] * len(right)
+        for j, b in enumerate(right, 1):
+            cost = 0 if a == b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a == right[j - 2] and left[i - 2] == b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]

@@ -1,0 +1,144 @@
+"""Candidate documents from the database's own full-text index: FTS5 on SQLite, tsvector on
+PostgreSQL. Only analysed terms reach the engine, each quoted, so no query syntax ever comes from
+the user. Only the most selective concepts are sent (see `selective`); documents matching all of
+them come first, the others fill the pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnClause
+
+from store.models import SearchDocument
+from store.search.query import Alternative, Concept
+
+_FTS = table("search_fts", column("rowid"), column("search_fts"))
+_TSV: ColumnClause[Any] = literal_column("search_documents.tsv")
+_CONFIG: ColumnClause[Any] = literal_column("'relais_fr'::regconfig")
+
+
+def candidates(
+    session: Session,
+    *,
+    doc_type: str,
+    concepts: Sequence[Concept],
+    pool: int,
+    budget: int,
+    within: Select[Any] | None = None,
+    exclude: Sequence[int] = (),
+) -> list[int]:
+    """Row ids of the best candidates, those containing every selective concept first."""
+    chosen = selective(concepts, budget)
+    if not chosen:
+        return []
+    found: list[int] = []
+    if len(chosen) > 1:
+        found = _query(session, doc_type, chosen, True, pool, within, exclude)
+    if len(found) < pool:
+        seen = set(found)
+        extra = _query(session, doc_type, chosen, False, pool, within, exclude)
+        found += [row for row in extra if row not in seen]
+    return found
+
+
+def selective(concepts: Sequence[Concept], budget: int) -> list[Concept]:
+    """The rarest concepts, each with its rarest alternatives, within about `budget` postings.
+
+    The engine ranks every document a query matches, so a question full of common words
+    (« agents », « santé ») would make it rank most of the collection; documents that only
+    share common words with the question would score low in Python anyway. The rarest
+    alternative of the rarest concept is always kept.
+    """
+    known = sorted((c for c in concepts if c.known), key=lambda c: min(a.df for a in c.found()))
+    chosen: list[Concept] = []
+    spent = 0
+    for concept in known:
+        alternatives: list[Alternative] = []
+        for alternative in sorted(concept.found(), key=lambda a: a.df):
+            if (alternatives or chosen) and spent + alternative.df > budget:
+                break
+            alternatives.append(alternative)
+            spent += alternative.df
+        if not alternatives:
+            break
+        chosen.append(Concept(concept.words, alternatives))
+    return chosen
+
+
+def _query(
+    session: Session,
+    doc_type: str,
+    concepts: Sequence[Concept],
+    every: bool,
+    pool: int,
+    within: Select[Any] | None,
+    exclude: Sequence[int],
+) -> list[int]:
+    if session.get_bind().dialect.name != "postgresql":
+        return _sqlite_query(session, doc_type, concepts, every, pool, within, exclude)
+    conditions: list[ColumnElement[bool]] = [SearchDocument.doc_type == doc_type]
+    if within is not None:
+        conditions.append(SearchDocument.doc_id.in_(within))
+    if exclude:
+        conditions.append(SearchDocument.doc_id.not_in(list(exclude)))
+    tsquery = func.to_tsquery(_CONFIG, postgres_expression(concepts, every))
+    statement = (
+        select(SearchDocument.id)
+        .where(*conditions, _TSV.op("@@")(tsquery))
+        .order_by(func.ts_rank(_TSV, tsquery).desc(), SearchDocument.id)
+    )
+    return list(session.scalars(statement.limit(pool)))
+
+
+def _sqlite_query(
+    session: Session,
+    doc_type: str,
+    concepts: Sequence[Concept],
+    every: bool,
+    pool: int,
+    within: Select[Any] | None,
+    exclude: Sequence[int],
+) -> list[int]:
+    """Pure FTS5 (the type is a column of the index); `within` and `exclude` become sets of
+    row ids computed once, so no content row is read for each match."""
+    kind = '"' + doc_type.replace('"', '""') + '"'
+    match = f"({sqlite_expression(concepts, every)}) AND doc_type : {kind}"
+    statement = (
+        select(_FTS.c.rowid)
+        .where(_FTS.c.search_fts.op("MATCH")(match))
+        .order_by(func.bm25(literal_column("search_fts"), 0.0, 3.0, 2.0, 1.0), _FTS.c.rowid)
+    )
+    rows = select(SearchDocument.id).where(SearchDocument.doc_type == doc_type)
+    if within is not None:
+        statement = statement.where(_FTS.c.rowid.in_(rows.where(SearchDocument.doc_id.in_(within))))
+    if exclude:
+        excluded = rows.where(SearchDocument.doc_id.in_(list(exclude)))
+        statement = statement.where(_FTS.c.rowid.not_in(excluded))
+    return list(session.scalars(statement.limit(pool)))
+
+
+def sqlite_expression(concepts: Sequence[Concept], every: bool) -> str:
+    """An FTS5 query: each alternative a quoted phrase, OR inside a concept, AND/OR between."""
+
+    def phrase(terms: tuple[str, ...]) -> str:
+        return '"' + " ".join(terms).replace('"', '""') + '"'
+
+    parts = ["(" + " OR ".join(phrase(a.terms) for a in c.alternatives) + ")" for c in concepts]
+    return (" AND " if every else " OR ").join(parts)
+
+
+def postgres_expression(concepts: Sequence[Concept], every: bool) -> str:
+    """A `to_tsquery` text: quoted lexemes, `<->` inside phrases, `|` and `&` between."""
+
+    def lexeme(value: str) -> str:
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def phrase(terms: tuple[str, ...]) -> str:
+        return "(" + " <-> ".join(lexeme(t) for t in terms) + ")"
+
+    parts = ["(" + " | ".join(phrase(a.terms) for a in c.alternatives) + ")" for c in concepts]
+    return (" & " if every else " | ").join(parts)

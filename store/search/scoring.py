@@ -1,0 +1,184 @@
+"""Ranking candidates the same way on every database, and picking the passage that explains it.
+
+The score is BM25F normalised to 0–1: each concept contributes the IDF of the alternative that
+matched (capped by the concept's own) times a saturated, field-weighted and length-normalised
+frequency (title above keywords above body), divided by the IDF of every concept of the
+question; so a generic synonym (« santé » for « télémédecine ») earns little. Concepts unknown
+to the index still count, with the largest IDF, so a question half about something absent
+scores lower: that is what "matches well" means.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from store.search.analysis import term, words
+from store.search.query import EXACT, Concept
+from store.search.thesaurus import Phrase
+from store.search.vocabulary import Totals
+
+FIELD_WEIGHTS = (3.0, 2.0, 1.0)
+FIELD_B = (0.3, 0.3, 0.75)
+SATURATION = 1.0
+UNKNOWN_WEIGHT = 1.0
+SNIPPET_WIDTH = 240
+_PASSAGE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=\S))+[.!?]*")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A candidate's analysed title, keywords and body."""
+
+    title: list[str]
+    keywords: list[str]
+    body: list[str]
+
+
+def idf(df: int, documents: int) -> float:
+    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
+
+
+def weights(concepts: Sequence[Concept], documents: int) -> list[float]:
+    """What each concept is worth: the IDF of the user's own word when the index knows it,
+    else of the most specific stand-in (synonym, prefix, typo), else the largest IDF."""
+    top = idf(0, max(documents, 1))
+    found = []
+    for concept in concepts:
+        own = [a.df for a in concept.found() if a.weight == EXACT]
+        known = own or [a.df for a in concept.found()]
+        found.append(idf(min(known), documents) if known else top * UNKNOWN_WEIGHT)
+    return found
+
+
+def count(sequence: Sequence[str], counter: Counter[str], phrase: Phrase) -> int:
+    if len(phrase) == 1:
+        return counter[phrase[0]]
+    if not all(counter[t] for t in phrase):
+        return 0
+    size = len(phrase)
+    first = phrase[0]
+    return sum(
+        1
+        for i, token in enumerate(sequence)
+        if token == first and tuple(sequence[i : i + size]) == phrase
+    )
+
+
+@dataclass(frozen=True)
+class _Option:
+    """One way a concept can match, with what a match is worth."""
+
+    terms: Phrase
+    weight: float
+    specific: float
+
+
+class Scorer:
+    """A question prepared once, then applied to each candidate (a few dictionary lookups)."""
+
+    def __init__(self, concepts: Sequence[Concept], totals: Totals) -> None:
+        self.totals = totals
+        self.weights = weights(concepts, totals.documents)
+        self.total = sum(self.weights)
+        self.options = [
+            [
+                _Option(a.terms, a.weight, min(idf(a.df, totals.documents), weight))
+                for a in concept.found()
+            ]
+            for concept, weight in zip(concepts, self.weights, strict=True)
+        ]
+        self.singles = {
+            o.terms[0] for options in self.options for o in options if len(o.terms) == 1
+        }
+
+    def score(self, fields: Fields) -> float:
+        """The normalised BM25F score of one document."""
+        if self.total <= 0:
+            return 0.0
+        sequences = (fields.title, fields.keywords, fields.body)
+        averages = (self.totals.title, self.totals.keywords, self.totals.body)
+        counters = [Counter(sequence) for sequence in sequences]
+        factors = [
+            weight / (1 - b + b * len(sequence) / average)
+            for sequence, weight, b, average in zip(
+                sequences, FIELD_WEIGHTS, FIELD_B, averages, strict=True
+            )
+        ]
+        weighted: dict[str, float] = {}
+        for counter, factor in zip(counters, factors, strict=True):
+            for single in self.singles:
+                found = counter.get(single)
+                if found:
+                    weighted[single] = weighted.get(single, 0.0) + found * factor
+        gained = 0.0
+        for options in self.options:
+            best = 0.0
+            for option in options:
+                if len(option.terms) == 1:
+                    frequency = weighted.get(option.terms[0], 0.0)
+                else:
+                    frequency = sum(
+                        count(sequence, counter, option.terms) * factor
+                        for sequence, counter, factor in zip(
+                            sequences, counters, factors, strict=True
+                        )
+                    )
+                if frequency:
+                    frequency *= option.weight
+                    best = max(best, option.specific * frequency / (frequency + SATURATION))
+            gained += best
+        return gained / self.total
+
+    def snippet(self, body: str) -> str:
+        """The passage of `body` that matches the most (by weight), trimmed around its first
+        match; the first passage when none matches."""
+        best: tuple[float, str, int] | None = None
+        for passage in _PASSAGE.finditer(body):
+            text = passage.group()
+            spans = [(m.start(), term(m.group())) for m in words(text)]
+            sequence = [t for _, t in spans if t is not None]
+            offsets = [start for start, t in spans if t is not None]
+            present = set(sequence)
+            value, first = 0.0, len(text)
+            counter: Counter[str] | None = None
+            for options, weight in zip(self.options, self.weights, strict=True):
+                for option in options:
+                    if option.terms[0] not in present:
+                        continue
+                    if len(option.terms) > 1:
+                        counter = counter or Counter(sequence)
+                        if not count(sequence, counter, option.terms):
+                            continue
+                    value += weight
+                    first = min(first, offsets[_first(sequence, option.terms)])
+                    break
+            if best is None or value > best[0]:
+                best = (value, text, first if value else 0)
+        return "" if best is None else _trim(best[1], best[2])
+
+
+def _first(sequence: Sequence[str], phrase: Phrase) -> int:
+    size = len(phrase)
+    return next(i for i in range(len(sequence)) if tuple(sequence[i : i + size]) == phrase)
+
+
+def _trim(passage: str, anchor: int) -> str:
+    text = passage.strip()
+    anchor = max(0, anchor - (len(passage) - len(passage.lstrip())))
+    if len(text) <= SNIPPET_WIDTH:
+        return text
+    start = max(0, min(anchor - 60, len(text) - SNIPPET_WIDTH))
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < anchor else start
+    end = start + SNIPPET_WIDTH
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + text[start:end].strip() + suffix
