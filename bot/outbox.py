@@ -13,6 +13,7 @@ The rule, for every platform:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -75,6 +76,7 @@ def enqueue(
             workspace_external_id=workspace_id,
             kind=action.kind,
             channel_id=channel_of(action),
+            target_key=action.target_key if isinstance(action, UpdatePost) else None,
             payload=action.model_dump(mode="json"),
             origin=origin,
             now=now,
@@ -105,6 +107,7 @@ class Outbox:
         self._on_failure = on_failure
         self._last_sent: dict[tuple[str, str], float] = {}
         self._pace_lock = threading.Lock()
+        self._update_locks: dict[str, threading.Lock] = {}
         self.wakeup = threading.Event()
 
     def deliver(self, *, keys: Sequence[str] | None = None) -> int:
@@ -120,6 +123,10 @@ class Outbox:
                     platforms=list(self.ports),
                     keys=keys,
                 )
+                for row, _stale in claimed:
+                    if rows.superseded(session, row):
+                        rows.mark_superseded(session, row_id=row.id)
+                claimed = [(row, stale) for row, stale in claimed if row.status == "sending"]
                 work = [
                     (
                         row.id,
@@ -149,37 +156,65 @@ class Outbox:
         attempts: int,
         stale: bool,
     ) -> int:
+        try:
+            action = ACTION.validate_python(payload)
+        except ValueError as error:
+            self._settle_failed(row_id, f"unreadable action: {error}")
+            return 0
+        with self._target_lock(action):
+            if self._overtaken(row_id, action):
+                return 0
+            found = self._attempt(row_id, key, platform, workspace, action, attempts, stale)
+            if found is None:
+                return 0
+            self._record_sent(row_id, platform, found)
+            return 1
+
+    def _attempt(
+        self,
+        row_id: int,
+        key: str,
+        platform: str,
+        workspace: str,
+        action: Action,
+        attempts: int,
+        stale: bool,
+    ) -> Delivered | None:
+        """Sends (or finds, after a crash); None when the row was settled otherwise.
+
+        An unexpected error leaves the row claimed: like a crash, it is checked against the
+        platform after the lease, so a message that did go out is not sent twice."""
         port = self.ports[platform]
         try:
-            action = self._resolve(ACTION.validate_python(payload))
-            found = port.find_delivered(action, key=key, workspace_id=workspace) if stale else None
-            if found is None:
-                wait = self._pace(platform, channel_of(action))
-                if wait > 0:
-                    self._settle_retry(row_id, "paced", wait, attempts_used=False)
-                    return 0
-                found = port.deliver(action, key=key, workspace_id=workspace)
+            action = self._resolve(action)
+            if stale:
+                found = port.find_delivered(action, key=key, workspace_id=workspace)
+                if found is not None:
+                    return found
+            wait = self._pace(platform, channel_of(action))
+            if wait > 0:
+                self._settle_retry(row_id, "paced", wait, attempts_used=False)
+                return None
+            return port.deliver(action, key=key, workspace_id=workspace)
         except _Unresolved as missing:
             self._settle_retry(row_id, f"waiting for {missing}", 1.0, attempts_used=False)
-            return 0
         except TransientError as error:
             if attempts >= self.policy.max_attempts:
                 self._settle_failed(row_id, f"gave up after {attempts} attempts: {error}")
-                return 0
+                return None
             delay = error.retry_after or self._backoff(attempts)
             log.warning("delivery retry", extra={"key": key, "attempt": attempts, "delay": delay})
             DELIVERIES.labels(platform, "retried").inc()
             self._settle_retry(row_id, str(error), delay, attempts_used=True)
-            return 0
         except PermanentError as error:
             self._settle_failed(row_id, str(error))
-            return 0
-        except Exception as error:  # a bug in a port must not lose the row
-            log.exception("delivery crashed", extra={"key": key})
-            self._settle_retry(
-                row_id, f"internal error: {type(error).__name__}", 30.0, attempts_used=True
+        except Exception:
+            log.exception(
+                "delivery crashed; checked against the platform after the lease", extra={"key": key}
             )
-            return 0
+        return None
+
+    def _record_sent(self, row_id: int, platform: str, found: Delivered) -> None:
         with self._sessions() as session, session.begin():
             rows.mark_sent(
                 session,
@@ -189,7 +224,23 @@ class Outbox:
                 now=self._clock.now(),
             )
         DELIVERIES.labels(platform, "sent").inc()
-        return 1
+
+    def _target_lock(self, action: Action) -> threading.Lock | contextlib.nullcontext[None]:
+        """Updates of one post go out one at a time, so a newer one is never overtaken."""
+        if not isinstance(action, UpdatePost) or action.target_key is None:
+            return contextlib.nullcontext()
+        with self._pace_lock:
+            return self._update_locks.setdefault(action.target_key, threading.Lock())
+
+    def _overtaken(self, row_id: int, action: Action) -> bool:
+        if not isinstance(action, UpdatePost) or action.target_key is None:
+            return False
+        with self._sessions() as session, session.begin():
+            row = session.get_one(Delivery, row_id)
+            if not rows.superseded(session, row, sent_only=True):
+                return False
+            rows.mark_superseded(session, row_id=row_id)
+        return True
 
     def _resolve(self, action: Action) -> Action:
         """Replaces delivery keys (thread roots, posts to update) by platform message ids."""

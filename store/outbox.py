@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from store.models import Delivery
-from store.models.delivery import FAILED, PENDING, SENDING, SENT
+from store.models.delivery import FAILED, PENDING, SENDING, SENT, SUPERSEDED
 
 
 def record(
@@ -27,6 +27,7 @@ def record(
     workspace_external_id: str,
     kind: str,
     channel_id: str | None,
+    target_key: str | None = None,
     payload: dict[str, Any],
     origin: str | None,
     now: datetime,
@@ -39,6 +40,7 @@ def record(
         "workspace_external_id": workspace_external_id,
         "kind": kind,
         "channel_id": channel_id,
+        "target_key": target_key,
         "payload": payload,
         "origin": origin,
         "status": PENDING,
@@ -48,9 +50,13 @@ def record(
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Delivery).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    statement = (
+        insert(Delivery)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Delivery.id)
+    )
+    return session.execute(statement).scalar() is not None
 
 
 def claim_due(
@@ -108,10 +114,30 @@ def mark_retry(session: Session, *, row_id: int, error: str, at: datetime) -> No
     row.last_error = error[:2000]
 
 
+def mark_superseded(session: Session, *, row_id: int) -> None:
+    row = session.get_one(Delivery, row_id)
+    row.status = SUPERSEDED
+    row.last_error = "superseded by a newer update of the same post"
+
+
 def mark_failed(session: Session, *, row_id: int, error: str) -> None:
     row = session.get_one(Delivery, row_id)
     row.status = FAILED
     row.last_error = error[:2000]
+
+
+def superseded(session: Session, row: Delivery, *, sent_only: bool = False) -> bool:
+    """An update of a post that a newer update of the same post will overwrite (or did,
+    with `sent_only`): sending it now could land after the newer one and show stale content."""
+    if row.target_key is None:
+        return False
+    statuses = (SENT,) if sent_only else (PENDING, SENDING, SENT)
+    newer = select(Delivery.id).where(
+        Delivery.target_key == row.target_key,
+        Delivery.id > row.id,
+        Delivery.status.in_(statuses),
+    )
+    return session.scalar(newer.limit(1)) is not None
 
 
 def by_key(session: Session, key: str) -> Delivery | None:

@@ -220,3 +220,52 @@ def test_delivered_message_ids_are_recorded(
         row = rows.by_message(session, platform="test", message_id="m1")
         assert row is not None and row.key == "k" and row.message_channel_id == "C1"
     assert port.find_delivered(post("x"), key="k", workspace_id="T1") == Delivered("m1", "C1")
+
+
+def test_an_older_update_never_lands_after_a_newer_one(
+    sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
+) -> None:
+    outbox, _ = make_outbox(sessions, port, clock)
+    queue(sessions, clock, [post("carte", key="card")], origin="a")
+    outbox.deliver()
+    for version in (1, 2, 3):
+        update = UpdatePost(
+            channel_id="C1",
+            message=Message(text=f"{version} soutiens"),
+            target_key="card",
+            key=f"card:v{version}",
+        )
+        queue(sessions, clock, [update], origin=f"u{version}")
+    outbox.deliver()
+    assert [s.text for s in port.sent] == ["carte", "3 soutiens"]
+    assert status(sessions, "card:v1").status == "superseded"
+
+
+def test_recording_tells_whether_the_key_was_new(
+    sessions: sessionmaker[Session], clock: FakeClock
+) -> None:
+    with sessions() as session, session.begin():
+        fields = {
+            "platform": "test",
+            "workspace_external_id": "T1",
+            "kind": "post",
+            "channel_id": "C1",
+            "payload": {},
+            "origin": "o",
+            "now": clock.now(),
+        }
+        assert rows.record(session, key="k", **fields) is True  # type: ignore[arg-type]
+        assert rows.record(session, key="k", **fields) is False  # type: ignore[arg-type]
+
+
+def test_a_port_bug_is_checked_after_the_lease_then_sent_once(
+    sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
+) -> None:
+    outbox, failed = make_outbox(sessions, port, clock)
+    port.fail_next(RuntimeError("bug in an adapter"))
+    [key] = queue(sessions, clock, [post("malgré le bug")])
+    assert outbox.deliver() == 0
+    assert status(sessions, key).status == "sending"
+    clock.advance(POLICY.lease + timedelta(seconds=1))
+    assert outbox.deliver() == 1
+    assert [s.text for s in port.sent] == ["malgré le bug"] and not failed

@@ -13,6 +13,7 @@ PENDING = "pending"
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
+SUPERSEDED = "superseded"
 
 
 class Delivery(Base):
@@ -31,6 +32,7 @@ class Delivery(Base):
     workspace_external_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20))
     channel_id: Mapped[str | None] = mapped_column(String(100))
+    target_key: Mapped[str | None] = mapped_column(String(255), index=True)
     payload: Mapped[dict[str, object]] = mapped_column(JSON)
     origin: Mapped[str | None] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
