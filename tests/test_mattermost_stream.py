@@ -177,3 +177,33 @@ def test_a_failed_catch_up_is_retried(world: World, monkeypatch: pytest.MonkeyPa
             "GET", f"/api/v4/users/{fake.bot['id']}/teams/{fake.team['id']}/channels"
         )
     ][-2:] == [503, 200]
+
+
+def test_a_new_process_resumes_from_the_stored_cursor(world: World) -> None:
+    """A restart, or a replica taking over the stream: posts made while no process listened
+    are answered once, from the cursor kept in the store."""
+    from bot.adapters.mattermost.runner import connect
+
+    fake, town = world.fake, world.town
+    before = fake.user_posts("bea", town["id"], "@relais moi")
+    wait_for(lambda: bool(replies_to(world, before)), what="the answer before the stop")
+    wait_for(lambda: stored_cursor(world) == before["create_at"], what="the cursor to be stored")
+    world.adapter.stream.stop()
+    while_down = fake.user_posts("carl", town["id"], "@relais aide")
+
+    successor = connect(world.app)
+    try:
+        successor.stream.start()
+        wait_for(lambda: bool(replies_to(world, while_down)), what="the post made while down")
+        time.sleep(0.3)
+        assert len(replies_to(world, while_down)) == 1
+        assert len(replies_to(world, before)) == 1, "the post already answered is not redone"
+    finally:
+        successor.stop()
+
+
+def stored_cursor(world: World) -> int | None:
+    from store import cursors
+
+    with world.app.sessions() as session:
+        return cursors.position(session, f"mattermost:{world.fake.team['name']}:posts")

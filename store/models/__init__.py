@@ -22,6 +22,7 @@ from store.models.codev import (
 )
 from store.models.console import ConsoleButton, ConsoleMessage
 from store.models.core import ROLES, AuditEntry, ProcessedEvent, RoleGrant, User, Workspace
+from store.models.cursors import StreamCursor
 from store.models.delivery import Delivery
 from store.models.ideas import (
     Idea,
@@ -79,6 +80,7 @@ __all__ = [
     "SearchStat",
     "SearchTerm",
     "SearchWord",
+    "StreamCursor",
     "UTCDateTime",
     "User",
     "Workspace",

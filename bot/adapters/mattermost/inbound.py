@@ -1,9 +1,11 @@
 """Posts in, exactly once: live from the websocket, or fetched after a reconnect.
 
-Every post seen moves a cursor (its `create_at`, the server's clock). When the websocket comes
-back, the posts created since the cursor in every channel of the bot are fetched and processed
-like live ones. The same post may arrive both ways: the runtime records each post id as the
-event id in the store, so the second copy is dropped there, even across threads and processes.
+Every post seen moves a cursor (its `create_at`, the server's clock), kept in the store once the
+post is handled, so a restarted process or a replica that takes over the stream resumes there.
+When the websocket comes back, the posts created since the cursor in every channel of the bot
+are fetched and processed like live ones. The same post may arrive both ways: the runtime
+records each post id as the event id in the store, so the second copy is dropped there, even
+across threads and processes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.adapters.mattermost.events import (
 from bot.ports import PermanentError, TransientError
 from bot.runtime import Runtime
 from handlers.context import Capabilities
+from store import cursors
 
 log = logging.getLogger(__name__)
 CATCH_UP_MARGIN_MS = 2_000
@@ -56,6 +59,11 @@ class Inbound:
         self._cursor: int | None = None
         self._gap_from: int | None = None
         self._lock = threading.Lock()
+        self._cursor_name = f"mattermost:{workspace_id}:posts"
+
+    @property
+    def workspace_id(self) -> str:
+        return self._workspace_id
 
     @property
     def cursor(self) -> int | None:
@@ -84,9 +92,10 @@ class Inbound:
         The gap starts at the cursor as it is now, before the new connection's first post
         moves it; a gap whose catch-up failed is kept and retried at the next connection.
         """
+        stored = self._stored_cursor() if self.cursor is None else None
         with self._lock:
             if self._gap_from is None:
-                self._gap_from = self._cursor
+                self._gap_from = self._cursor if self._cursor is not None else stored
             since = self._gap_from
         self._pool.submit(self._catch_up_guarded, since)
 
@@ -112,7 +121,19 @@ class Inbound:
             text=text,
             author=self._directory.author(user_id),
         )
-        return self._runtime.handle(event, capabilities=STREAM_CAPABILITIES)
+        keys = self._runtime.handle(event, capabilities=STREAM_CAPABILITIES)
+        self._store_cursor(incoming.create_at)
+        return keys
+
+    def _stored_cursor(self) -> int | None:
+        with self._runtime.sessions() as session:
+            return cursors.position(session, self._cursor_name)
+
+    def _store_cursor(self, create_at: int) -> None:
+        with self._runtime.sessions() as session, session.begin():
+            cursors.advance(
+                session, name=self._cursor_name, to=create_at, now=self._runtime.clock.now()
+            )
 
     def _catch_up_guarded(self, since: int | None) -> None:
         for attempt in range(1, CATCH_UP_ATTEMPTS + 1):

@@ -22,6 +22,7 @@ from bot.adapters.mattermost.stream import Stream
 from bot.app import App
 from bot.config import ConfigError, check_mattermost
 from bot.http import HttpServer
+from bot.leader import LeaderLock, Leadership
 from bot.ports import PermanentError, TransientError
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,18 @@ class MattermostAdapter:
     routes: MattermostRoutes
     stream: Stream
     pool: ThreadPoolExecutor
+    leadership: Leadership | None = None
 
     def healthy(self) -> bool:
+        """A replica that is not the stream's leader only serves HTTP: healthy by design."""
+        if self.leadership is not None and not self.leadership.leading:
+            return True
         return self.stream.healthy()
 
     def stop(self) -> None:
+        if self.leadership is not None:
+            self.leadership.stop()
+            self.leadership.join(10)
         self.stream.stop()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
@@ -96,9 +104,17 @@ def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
 
 
 def start(app: App, http: HttpServer) -> MattermostAdapter:
+    """Every replica serves the HTTP routes; one leader holds the websocket, and another
+    takes it over (from the stored cursor) when the leader dies."""
     adapter = connect(app)
     adapter.routes.register(http)
-    adapter.stream.start()
+    lock = LeaderLock(
+        app.settings.database_url, name=f"relais-mattermost:{adapter.inbound.workspace_id}"
+    )
+    adapter.leadership = Leadership(
+        lock, on_elected=adapter.stream.start, on_demoted=adapter.stream.stop
+    )
+    adapter.leadership.start()
     log.info("mattermost adapter started", extra={"bot": adapter.bot.username})
     return adapter
 

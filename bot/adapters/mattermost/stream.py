@@ -23,6 +23,8 @@ from typing import Any, Literal
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidHandshake, WebSocketException
 
+from bot.metrics import RECONNECTS
+
 log = logging.getLogger(__name__)
 State = Literal["connecting", "connected", "disconnected", "stopped"]
 PING_INTERVAL = 20.0
@@ -159,6 +161,8 @@ class Stream:
         if event == "hello":
             self._backoff.reset()
             self.connections += 1
+            if self.connections > 1:
+                RECONNECTS.labels("mattermost").inc()
             self._set_state("connected")
             log.info("mattermost websocket connected", extra={"connections": self.connections})
             self._on_hello()

@@ -1,0 +1,31 @@
+"""Reading and advancing stream cursors; a cursor only moves forward."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from store.models import StreamCursor
+
+
+def position(session: Session, name: str) -> int | None:
+    return session.scalar(select(StreamCursor.position).where(StreamCursor.name == name))
+
+
+def advance(session: Session, *, name: str, to: int, now: datetime) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(StreamCursor)
+        .values(name=name, position=to, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    session.execute(
+        update(StreamCursor)
+        .where(StreamCursor.name == name, StreamCursor.position < to)
+        .values(position=to, updated_at=now)
+    )
