@@ -16,6 +16,7 @@ from handlers.codev import (
     launch,
     membership,
     notices,
+    personal,
     plan,
     settings,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "launch",
     "membership",
     "notices",
+    "personal",
     "plan",
     "registry",
     "settings",
