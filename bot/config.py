@@ -191,7 +191,7 @@ def check_slack(settings: Settings) -> None:
             "manquante : SLACK_SIGNING_SECRET — attendu : le secret de signature de l'app "
             "(ou SLACK_APP_TOKEN pour le Socket Mode)"
         )
-    elif settings.slack_api_url and urlsplit(settings.slack_api_url).scheme not in ("http", "https"):
+    elif urlsplit(settings.slack_api_url or "https:").scheme not in ("http", "https"):
         problem = "invalide : SLACK_API_URL — attendu : une URL http(s)://…/api/"
     if problem:
         raise ConfigError(f"Configuration {problem}.")

@@ -159,7 +159,7 @@ SCRIPT = [
     ("U0ADA", 'codev groupe creer "Groupe Slack" <@U0BEA> <@U0CARL> <@U0EDDIE> <@U0FANNY>'),
     ("U0BEA", 'codev charte accepter --groupe "Groupe Slack"'),
     ("U0BEA", 'codev statut --groupe "Groupe Slack"'),
-    ("U0ADA", "campagne ouvrir « Semaine de l'innovation » --jusqu-au 2026-12-31"),
+    ("U0ADA", "campagne ouvrir « Innovation » --jusqu-au 2026-12-31 --canal <#C0IDEES|idees>"),
     ("U0ADA", 'diffuser "Promo Slack" "Rappel : réunion jeudi à 10h"'),
     ("U0ADA", "diffusion liste"),
     ("U0BEA", "mes-donnees"),
@@ -176,6 +176,10 @@ def test_feature_commands_with_their_arguments(slack: SlackHarness) -> None:
             problems.append(f"{text}: {answers}")
     assert problems == []
     assert failed_deliveries(slack) == []
+    campaign = [
+        c for c in slack.fake.calls_to("chat.postMessage") if c.args["channel"] == "C0IDEES"
+    ]
+    assert "Innovation" in call_text(campaign[0])
 
 
 def test_a_check_in_goes_out_by_dm_and_the_answer_comes_back(
