@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.outbox import Outbox, enqueue
@@ -67,12 +68,21 @@ class Ticker:
         return report
 
     def _forget_old_event_ids(self) -> None:
-        """Platforms retry within minutes; ids older than the retention cannot come back."""
+        """Hourly: event ids past the platforms' retry window, then each feature's retention
+        rules (data kept no longer than the settings allow)."""
         now = self._clock.now()
         if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:
             return
         with self._sessions() as session, session.begin():
             events.forget_older_than(session, cutoff=now - events.RETENTION)
+            for workspace in session.scalars(select(Workspace)):
+                ctx = self._job_context(session, workspace)
+                for rule in self._registries.retention_rules():
+                    deleted = rule(ctx)
+                    if deleted:
+                        log.info(
+                            "retention applied", extra={"rule": rule.__name__, "rows": deleted}
+                        )
         self._purged_at = now
 
     def _run_one(self, report: TickReport) -> bool:
@@ -93,19 +103,21 @@ class Ticker:
                 due.fail(job, error=type(error).__name__, now=now, retry_in=retry)
         return True
 
-    def _execute(self, session: Session, job: DueJob) -> None:
-        handler = self._registries.job(job.kind)
-        if handler is None:
-            raise LookupError(f"no handler for job kind {job.kind}")
-        workspace = session.get_one(Workspace, job.workspace_id)
-        ctx = JobContext(
+    def _job_context(self, session: Session, workspace: Workspace) -> JobContext:
+        return JobContext(
             session=session,
             clock=self._clock,
             workspace=workspace,
             default_locale=self._locale,
             settings=self._features,
         )
-        actions = handler(ctx, dict(job.payload))
+
+    def _execute(self, session: Session, job: DueJob) -> None:
+        handler = self._registries.job(job.kind)
+        if handler is None:
+            raise LookupError(f"no handler for job kind {job.kind}")
+        workspace = session.get_one(Workspace, job.workspace_id)
+        actions = handler(self._job_context(session, workspace), dict(job.payload))
         enqueue(
             session,
             actions,

@@ -22,9 +22,9 @@ from handlers.types import Action, ButtonPress, Form, FormSubmission, Section, T
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from store.models import User
     from handlers.context import Context, JobContext
     from handlers.home import HomeContext
+    from store.models import User
 
 ArgKind = Literal[
     "word", "text", "rest", "user", "users", "int", "date", "datetime", "channel", "choice", "flag"
@@ -39,6 +39,7 @@ FormBuilder = Callable[["Context", Args], Form]
 JobHandler = Callable[["JobContext", dict[str, Any]], list[Action]]
 PersonalExport = Callable[["Session", "User"], dict[str, Any]]
 PersonalErase = Callable[["Session", "User"], None]
+RetentionRule = Callable[["JobContext"], int]
 HomeProvider = Callable[["HomeContext"], list[Section]]
 F = TypeVar("F", bound=Callable[..., list[Action]])
 H = TypeVar("H", bound=Callable[..., list[Section]])
@@ -129,6 +130,7 @@ class Registry:
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     homes: list[HomeSpec] = field(default_factory=list)
     personal: list[PersonalData] = field(default_factory=list)
+    retention: list[RetentionRule] = field(default_factory=list)
 
     def command(
         self,
@@ -204,6 +206,12 @@ class Registry:
         `erase` deletes or anonymises the member's rows while keeping aggregate counts."""
         self.personal.append(PersonalData(name, export, erase))
 
+    def retention_rule(self, func: RetentionRule) -> RetentionRule:
+        """Declares a clean-up the scheduler runs regularly (e.g. check-in answers older than
+        the retention the settings give); it returns how many rows it deleted."""
+        self.retention.append(func)
+        return func
+
     def job(self, kind: str) -> Callable[[F], F]:
         """Declares what a due job of `kind` does (see `store.due.schedule`); it receives the
         job's payload and returns actions, delivered through the outbox exactly once."""
@@ -273,6 +281,10 @@ class Registries:
     def personal_data(self) -> Iterator[PersonalData]:
         for part in self.parts:
             yield from part.personal
+
+    def retention_rules(self) -> Iterator[RetentionRule]:
+        for part in self.parts:
+            yield from part.retention
 
     def job(self, kind: str) -> JobHandler | None:
         return next((p.jobs[kind] for p in self.parts if kind in p.jobs), None)

@@ -197,3 +197,31 @@ def test_old_event_ids_are_forgotten_but_recent_ones_kept(
     with sessions() as session, session.begin():
         assert events.first_time_seen(session, key="slack:T1:Ev-old", now=clock.now())
         assert not events.first_time_seen(session, key="slack:T1:Ev-new", now=clock.now())
+
+
+def test_retention_rules_run_hourly_for_each_workspace(
+    app: App, sessions: sessionmaker[Session], clock: FakeClock
+) -> None:
+    seen: list[str] = []
+    rules = Registry()
+
+    @rules.retention_rule
+    def count_workspace(ctx: JobContext) -> int:
+        seen.append(ctx.workspace.external_id)
+        return 0
+
+    plan(sessions, clock, "w", "test.hello", 60, name="x")
+    ticker = Ticker(
+        sessions=sessions,
+        registries=Registries((jobs, rules)),
+        outbox=app.outbox,
+        clock=clock,
+        default_locale="fr",
+        features=FeatureSettings(),
+    )
+    ticker.tick()
+    ticker.tick()
+    assert seen == ["T1"]
+    clock.advance(timedelta(hours=1))
+    ticker.tick()
+    assert seen == ["T1", "T1"]
