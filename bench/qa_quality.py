@@ -47,9 +47,17 @@ def main() -> None:
     if options.postgres:
         ranked, confident = relais(options.postgres, questions)
         rows.append(("Relais, PostgreSQL", quality(ranked, expected), f"{confident:.0%}"))
-    records = [ProjectRecord.model_validate(r).model_dump() for r in yaml.safe_load(SAMPLE.read_text())]
+    records = [
+        ProjectRecord.model_validate(r).model_dump() for r in yaml.safe_load(SAMPLE.read_text())
+    ]
     baseline = Bm25Baseline(records)
-    rows.append(("bm25s + Snowball (baseline)", quality([baseline.search(q) for q in questions], expected), "—"))
+    rows.append(
+        (
+            "bm25s + Snowball (baseline)",
+            quality([baseline.search(q) for q in questions], expected),
+            "—",
+        )
+    )
     print(f"{len(questions)} questions, {len(records)} projects\n")
     print("| engine | recall@3 | MRR | confident |")
     print("|---|---|---|---|")

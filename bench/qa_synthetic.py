@@ -18,16 +18,21 @@ import yaml
 
 from handlers.projects.sample import SAMPLE
 
-CITIES = """Lyon Marseille Toulouse Nice Nantes Strasbourg Montpellier Bordeaux Lille Rennes Reims
-Toulon Grenoble Dijon Angers Nîmes Clermont-Ferrand Brest Limoges Tours Amiens Perpignan Metz
-Besançon Orléans Rouen Mulhouse Caen Nancy Argenteuil Roubaix Tourcoing Avignon Poitiers Pau
-Calais Dunkerque Ajaccio Bastia Cayenne Fort-de-France Pointe-à-Pitre Saint-Denis Mamoudzou
-Quimper Vannes Lorient Laval Chartres Bourges Troyes Colmar Annecy Chambéry Valence Niort
-La Rochelle Angoulême Périgueux Agen Tarbes Albi Rodez Cahors Auch Gap Digne Carcassonne""".split()
-DEPARTMENTS = """Ain Aisne Allier Ardèche Ardennes Ariège Aube Aude Aveyron Calvados Cantal Charente
-Cher Corrèze Creuse Dordogne Doubs Drôme Eure Finistère Gard Gers Gironde Hérault Indre Isère Jura
-Landes Loire Loiret Lot Lozère Manche Marne Mayenne Meuse Morbihan Moselle Nièvre Nord Oise Orne
-Somme Tarn Var Vaucluse Vendée Vienne Vosges Yonne Essonne""".split()
+_CITIES = """
+Lyon Marseille Toulouse Nice Nantes Strasbourg Montpellier Bordeaux Lille Rennes Reims Toulon
+Grenoble Dijon Angers Nîmes Clermont-Ferrand Brest Limoges Tours Amiens Perpignan Metz Besançon
+Orléans Rouen Mulhouse Caen Nancy Argenteuil Roubaix Tourcoing Avignon Poitiers Pau Calais
+Dunkerque Ajaccio Bastia Cayenne Fort-de-France Pointe-à-Pitre Saint-Denis Mamoudzou Quimper
+Vannes Lorient Laval Chartres Bourges Troyes Colmar Annecy Chambéry Valence Niort Rochefort
+Angoulême Périgueux Agen Tarbes Albi Rodez Cahors Auch Gap Digne Carcassonne
+"""
+_DEPARTMENTS = """
+Ain Aisne Allier Ardèche Ardennes Ariège Aube Aude Aveyron Calvados Cantal Charente Cher Corrèze
+Creuse Dordogne Doubs Drôme Eure Finistère Gard Gers Gironde Hérault Indre Isère Jura Landes
+Loire Loiret Lot Lozère Manche Marne Mayenne Meuse Morbihan Moselle Nièvre Nord Oise Orne Somme
+Tarn Var Vaucluse Vendée Vienne Vosges Yonne Essonne
+"""
+CITIES, DEPARTMENTS = _CITIES.split(), _DEPARTMENTS.split()
 REGIONS = [
     "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire", "Corse",
     "Grand Est", "Hauts-de-France", "Île-de-France", "Normandie", "Nouvelle-Aquitaine", "Occitanie",
@@ -40,18 +45,25 @@ ORGANISATIONS = [
     "Métropole de {city}", "Centre hospitalier de {city}", "Direction régionale {region}",
     "Tribunal judiciaire de {city}", "Université de {city}", "Pôle emploi {region}",
 ]  # fmt: skip
-KINDS = ["collectivité", "hôpital", "État - services déconcentrés", "État - administration centrale",
-         "opérateur ou agence", "enseignement", "interministériel"]  # fmt: skip
-FIRST = """Anne Bruno Claire David Emma François Gilles Hélène Isabelle Jacques Karine Laurent Marie
+KINDS = [
+    "collectivité", "hôpital", "État - services déconcentrés", "État - administration centrale",
+    "opérateur ou agence", "enseignement", "interministériel",
+]  # fmt: skip
+_FIRST = """
+Anne Bruno Claire David Emma François Gilles Hélène Isabelle Jacques Karine Laurent Marie
 Nicolas Odile Patrick Quentin Rachida Sophie Thomas Ugo Valérie William Yasmine Zoé Amadou Chloé
-Driss Élodie Fatima Guillaume Hugo Inès Julien Léa Malik Nadia Olivier Pauline Rémi Sarah""".split()
-LAST = """Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Lefebvre
+Driss Élodie Fatima Guillaume Hugo Inès Julien Léa Malik Nadia Olivier Pauline Rémi Sarah
+"""
+_LAST = """
+Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Lefebvre
 Leroy Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent
-Muller Lefèvre Faure André Mercier Blanc Guérin Boyer Garnier Chevalier François Legrand Gauthier
-Garcia Perrin Robin Clément Morin Nicolas Henry Roussel Mathieu Gautier Masson Marchand Duval
-Denis Dumont Marie Lemaire Noël Meyer Dufour Meunier Brun Blanchard Giraud Joly Rivière Lucas
-Brunet Gaillard Barbier Arnaud Martinez Gérard Roche Renard Schmitt Roy Leroux Colin Vidal Caron
-Picard Roger Fabre Aubert Lemoine Renaud Dumas Lacroix Olivier Philippe Bourgeois Pierre""".split()
+Muller Lefèvre Faure André Mercier Blanc Guérin Boyer Garnier Chevalier François Legrand
+Gauthier Garcia Perrin Robin Clément Morin Nicolas Henry Roussel Mathieu Gautier Masson Marchand
+Duval Denis Dumont Marie Lemaire Noël Meyer Dufour Meunier Brun Blanchard Giraud Joly Rivière
+Lucas Brunet Gaillard Barbier Arnaud Martinez Gérard Roche Renard Schmitt Roy Leroux Colin Vidal
+Caron Picard Roger Fabre Aubert Lemoine Renaud Dumas Lacroix Olivier Philippe Bourgeois Pierre
+"""
+FIRST, LAST = _FIRST.split(), _LAST.split()
 ROLES = ["cheffe de projet", "chef de projet", "directrice générale des services",
          "directeur de l'innovation", "cadre de santé", "responsable de la transformation",
          "secrétaire générale", "chargé de mission numérique"]  # fmt: skip
@@ -106,7 +118,11 @@ class Generator:
         start = self.random.randint(2005, 2024)
         title = f"{codename} : {pick(self.methods)} et {themes[0]} à {city}"
         people = [
-            {"name": f"{pick(FIRST)} {pick(LAST)}", "role": pick(ROLES), "organisation": organisation}
+            {
+                "name": f"{pick(FIRST)} {pick(LAST)}",
+                "role": pick(ROLES),
+                "organisation": organisation,
+            }
             for _ in range(self.random.randint(0, 3))
         ]
         description = " ".join(

@@ -6,6 +6,7 @@
     /relais profil projet capri-gustave-roussy [--retirer]
 
 and any free question sent to the bot (mention or direct message) is answered the same way.
+Handing a question to the community lives in `community.py`.
 """
 
 from __future__ import annotations
@@ -14,26 +15,18 @@ import re
 
 from handlers.args import UsageError
 from handlers.context import Context
-from handlers.i18n import DEFAULT_LOCALE, Translator
 from handlers.projects import cards
 from handlers.projects.answer import Answer, ask, similar
 from handlers.registry import Arg, Args, Registry
 from handlers.text import quote_user
-from handlers.types import (
-    Action,
-    ButtonPress,
-    DirectMessageAction,
-    Message,
-    Post,
-    ThreadReply,
-)
+from handlers.types import Action, ButtonPress, Message
+from store import project_members as members
 from store import projects as store
 from store.projects import Filters
 
 registry = Registry()
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-QUESTION_KEY = "projects:question:"
 CONTACT_PROJECTS = 5
 FILTERS = (
     Arg("theme", kind="text", option=True, required=False, aliases=("thème", "themes")),
@@ -81,14 +74,14 @@ def answer(ctx: Context, question: str, filters: Filters) -> list[Action]:
 
 
 def _answer_message(ctx: Context, found: Answer) -> Message:
-    alumni = store.alumni(
+    alumni = members.alumni(
         ctx.session, project_ids=[m.project.id for m in found.matches], workspace=ctx.workspace
     )
     if found.confident or not found.query:
         return cards.answer_message(ctx.t, found, alumni=alumni)
     question_id = None
     if ctx.settings.community_channel:
-        saved = store.save_question(
+        saved = members.save_question(
             ctx.session, workspace=ctx.workspace, user=ctx.caller, text=found.query, now=ctx.now()
         )
         question_id = saved.id
@@ -127,8 +120,8 @@ def _show(ctx: Context, slug: str) -> list[Action]:
                 suggestion=guess.matches[0].project.slug,
             )
         return ctx.say("projects.show.unknown", slug=slug[:80])
-    alumni = store.alumni(ctx.session, project_ids=[project.id], workspace=ctx.workspace)
-    votes = store.feedback_counts(ctx.session, project=project)
+    alumni = members.alumni(ctx.session, project_ids=[project.id], workspace=ctx.workspace)
+    votes = members.feedback_counts(ctx.session, project=project)
     message = cards.record_message(ctx.t, project, alumni=alumni.get(project.id, []), votes=votes)
     return [ctx.reply(message)]
 
@@ -149,7 +142,7 @@ def contacts_command(ctx: Context, args: Args) -> list[Action]:
     if not found.confident:
         return ctx.say("projects.contacts.none", topic=quote_user(found.query, limit=200))
     matches = [m for m in found.matches if m.score >= found.matches[0].score / 2]
-    alumni = store.alumni(
+    alumni = members.alumni(
         ctx.session, project_ids=[m.project.id for m in matches], workspace=ctx.workspace
     )
     return [ctx.reply(cards.contacts_message(ctx.t, found.query, matches, alumni=alumni))]
@@ -168,11 +161,11 @@ def declare_alumnus(ctx: Context, args: Args) -> list[Action]:
         return _show(ctx, slug)
     title = quote_user(project.title, limit=200)
     if args["retirer"]:
-        removed = store.withdraw_alumnus(ctx.session, project=project, user=ctx.caller)
+        removed = members.withdraw_alumnus(ctx.session, project=project, user=ctx.caller)
         return ctx.say(
             "projects.alumni.removed" if removed else "projects.alumni.not_listed", title=title
         )
-    added = store.declare_alumnus(ctx.session, project=project, user=ctx.caller, now=ctx.now())
+    added = members.declare_alumnus(ctx.session, project=project, user=ctx.caller, now=ctx.now())
     return ctx.say("projects.alumni.added" if added else "projects.alumni.already", title=title)
 
 
@@ -193,7 +186,7 @@ def similar_button(ctx: Context, press: ButtonPress) -> list[Action]:
     matches = similar(ctx.session, project)
     if not matches:
         return ctx.say("projects.similar.none", title=title)
-    alumni = store.alumni(
+    alumni = members.alumni(
         ctx.session, project_ids=[m.project.id for m in matches], workspace=ctx.workspace
     )
     sections = tuple(
@@ -220,7 +213,7 @@ def _feedback(ctx: Context, press: ButtonPress, *, useful: bool) -> list[Action]
     project = store.by_slug(ctx.session, slug)
     if project is None:
         return ctx.say("projects.show.unknown", slug=slug[:80])
-    store.record_feedback(
+    members.record_feedback(
         ctx.session,
         project=project,
         user=ctx.caller,
@@ -230,62 +223,3 @@ def _feedback(ctx: Context, press: ButtonPress, *, useful: bool) -> list[Action]
     )
     key = "projects.feedback.useful" if useful else "projects.feedback.not_useful"
     return ctx.say(key, title=quote_user(project.title, limit=200))
-
-
-@registry.button(cards.COMMUNITY)
-def community_button(ctx: Context, press: ButtonPress) -> list[Action]:
-    """Hands an unanswered question to the community channel, as a post people reply to."""
-    channel = ctx.settings.community_channel
-    saved = store.question(ctx.session, int(press.value)) if press.value.isdigit() else None
-    if saved is None or saved.workspace_id != ctx.workspace.id:
-        return ctx.say("core.error.unknown_action")
-    if saved.user_id != ctx.caller.id:
-        return ctx.say("projects.community.not_yours")
-    if channel is None:
-        return ctx.say("projects.community.unavailable")
-    if saved.posted_at is not None:
-        return ctx.say("projects.community.already")
-    saved.posted_at = ctx.now()
-    root = f"{QUESTION_KEY}{saved.id}"
-    public = Translator(DEFAULT_LOCALE)
-    post = Post(
-        key=root,
-        channel_id=channel,
-        message=Message(
-            text=public(
-                "projects.community.post",
-                user=ctx.caller.external_id,
-                question=quote_user(saved.text, limit=1000),
-            )
-        ),
-    )
-    invite = Post(
-        key=f"{root}:invite",
-        channel_id=channel,
-        thread_key=root,
-        message=Message(text=public("projects.community.invite")),
-    )
-    return [post, invite, *ctx.say("projects.community.posted")]
-
-
-@registry.thread(QUESTION_KEY)
-def community_reply(ctx: Context, reply: ThreadReply, root_key: str) -> list[Action]:
-    """Tells the asker that someone answered their question (once per reply)."""
-    question_id = root_key.removeprefix(QUESTION_KEY)
-    saved = store.question(ctx.session, int(question_id)) if question_id.isdigit() else None
-    if saved is None or saved.user_id == ctx.caller.id:
-        return []
-    t = ctx.translator_for(saved.user)
-    return [
-        DirectMessageAction(
-            key=f"{root_key}:reply:{reply.message_id}",
-            user_id=saved.user.external_id,
-            message=Message(
-                text=t(
-                    "projects.community.replied",
-                    user=ctx.caller.external_id,
-                    question=quote_user(saved.text, limit=200),
-                )
-            ),
-        )
-    ]

@@ -16,7 +16,9 @@ from store.models.base import Base
 
 class SearchDocument(Base):
     __tablename__ = "search_documents"
-    __table_args__ = (UniqueConstraint("doc_type", "doc_id"),)
+    # doc_id first: an index led by doc_type would tempt PostgreSQL's planner into scanning
+    # every row of a type and testing its tsvector instead of using the GIN index.
+    __table_args__ = (UniqueConstraint("doc_id", "doc_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(40))

@@ -88,7 +88,10 @@ def resolve(session: Session, *, doc_type: str, concepts: list[Concept]) -> list
                 session, doc_type=doc_type, prefix=word, limit=PREFIX_TERMS
             )
         if not guesses and len(word) >= 4:
-            guesses, weight = _typos(session, doc_type=doc_type, word=word), TYPO
+            weight = TYPO
+            guesses = vocabulary.frequencies(
+                session, doc_type=doc_type, terms=_typos(session, doc_type=doc_type, word=word)
+            )
         concept.alternatives += [Alternative((t,), weight, n) for t, n in guesses.items()]
     return concepts
 
@@ -136,24 +139,26 @@ def _merge_joined(
     return merged
 
 
-def _typos(session: Session, *, doc_type: str, word: str) -> dict[str, int]:
-    """Title and keyword words within one edit (two for long words) of an unknown word."""
+def _typos(session: Session, *, doc_type: str, word: str) -> list[str]:
+    """Terms of the title and keyword words within one edit (two for long words) of an unknown
+    word, closest and most frequent first; the first two letters must match, which keeps the
+    candidates few on large collections."""
     limit = 1 if len(word) < 7 else 2
     close: list[tuple[int, int, str]] = []
     for candidate, found, df in vocabulary.words_near(
         session,
         doc_type=doc_type,
-        letter=word[0],
+        start=word[:2],
         shortest=len(word) - limit,
         longest=len(word) + limit,
     ):
         distance = edit_distance(word, candidate, limit)
         if distance <= limit:
             close.append((distance, -df, found))
-    best: dict[str, int] = {}
-    for _, negative_df, found in sorted(close):
+    best: list[str] = []
+    for _, _, found in sorted(close):
         if len(best) < TYPO_TERMS and found not in best:
-            best[found] = -negative_df
+            best.append(found)
     return best
 
 

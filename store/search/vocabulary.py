@@ -141,14 +141,14 @@ def with_prefix(session: Session, *, doc_type: str, prefix: str, limit: int) -> 
 
 
 def words_near(
-    session: Session, *, doc_type: str, letter: str, shortest: int, longest: int
+    session: Session, *, doc_type: str, start: str, shortest: int, longest: int
 ) -> list[tuple[str, str, int]]:
-    """Title and keyword words with this first letter and a length in range: typo candidates."""
+    """Title and keyword words with this beginning and a length in range: typo candidates."""
     rows = session.execute(
         select(SearchWord.word, SearchWord.term, SearchWord.df).where(
             SearchWord.doc_type == doc_type,
-            SearchWord.word >= letter,
-            SearchWord.word < _after(letter),
+            SearchWord.word >= start,
+            SearchWord.word < _after(start),
             func.length(SearchWord.word).between(shortest, longest),
             SearchWord.df > 0,
         )

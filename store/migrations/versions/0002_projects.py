@@ -4,7 +4,8 @@ The index keeps each document's analysed text (stemmed, accent-folded terms comp
 SQLite indexes it with FTS5 (external content, kept in step by triggers; the doc_type is indexed
 too, so filtering by type never reads the wide content rows); PostgreSQL with a
 generated tsvector under a `french`-derived configuration (unaccent, then a Snowball French
-stemmer without stop list) and a GIN index.
+stemmer without stop list) and a GIN index; the type is the lexeme `doctype_<type>`, which the
+analyser never produces (`_` separates words), so the GIN index filters by type as well.
 
 Revision ID: 0002_projects
 Revises: 0001_core
@@ -52,7 +53,8 @@ POSTGRES_FTS = [
     """ALTER TABLE search_documents ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('relais_fr'::regconfig, title_terms), 'A')
         || setweight(to_tsvector('relais_fr'::regconfig, keywords_terms), 'B')
-        || setweight(to_tsvector('relais_fr'::regconfig, body_terms), 'C')) STORED""",
+        || setweight(to_tsvector('relais_fr'::regconfig, body_terms), 'C')
+        || array_to_tsvector(ARRAY['doctype_' || doc_type])) STORED""",
     "CREATE INDEX ix_search_documents_tsv ON search_documents USING gin (tsv)",
 ]
 
@@ -74,7 +76,7 @@ def upgrade() -> None:
         sa.Column("keywords_terms", sa.Text(), nullable=False),
         sa.Column("body_terms", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_search_documents"),
-        sa.UniqueConstraint("doc_type", "doc_id", name="uq_search_documents_doc_type_doc_id"),
+        sa.UniqueConstraint("doc_id", "doc_type", name="uq_search_documents_doc_id_doc_type"),
     )
     op.create_table(
         "search_terms",
