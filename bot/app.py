@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.console import ConsoleClient
 from bot.adapters.console_port import ConsolePort, Shown
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.outbox import Outbox, OutboxPolicy
 from bot.ports import ChatPort
 from bot.router import Router
@@ -37,7 +37,6 @@ FEATURES = (
     broadcasts.registry,
     projects.registry,
 )
-DEFAULT_TEXT_HANDLER: str | None = "projects.ask"
 
 
 @dataclass
@@ -89,9 +88,14 @@ def build(
     all_ports: dict[str, ChatPort] = {"console": console_port, **(ports or {})}
     outbox = Outbox(session_factory=sessions, ports=all_ports, clock=clock, policy=policy)
     registries = Registries(FEATURES)
+    if settings.default_handler and registries.text_handler(settings.default_handler) is None:
+        raise ConfigError(
+            f"Configuration invalide : RELAIS_DEFAULT_HANDLER — attendu : un gestionnaire connu "
+            f"(ex. projects.ask), reçu « {settings.default_handler} »."
+        )
     router = Router(
         registries,
-        default_text=DEFAULT_TEXT_HANDLER,
+        default_text=settings.default_handler or None,
         command_name=settings.command_name,
     )
     features = FeatureSettings(

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     sample_data: bool = True
     community_channel: str | None = None
+    default_handler: str = "projects.ask"
     command_name: str = Field(default="relais", pattern=r"^[a-z][a-z0-9_-]{0,30}$")
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=3000, ge=0, le=65535)
@@ -134,6 +135,7 @@ _EXPECTED = {
         "une liste plateforme:identifiant séparée par des virgules (ex. slack:U123,console:admin)"
     ),
     "sample_data": "true ou false",
+    "default_handler": "le nom d'un gestionnaire de texte libre (ex. projects.ask), ou vide",
     "http_port": "un port entre 1 et 65535",
     "command_name": "un nom en minuscules sans espace (ex. relais)",
     "console_user": "un nom sans espace (lettres, chiffres, . _ -)",

@@ -77,3 +77,9 @@ def test_database_unreachable_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Base de données injoignable")
     assert "Traceback" not in result.stderr
+
+
+def test_unknown_default_handler_is_refused(tmp_path: Path) -> None:
+    result = run_relais(tmp_path, "say", "x", RELAIS_DEFAULT_HANDLER="nothing.here")
+    assert result.returncode == 2
+    assert "RELAIS_DEFAULT_HANDLER — attendu : un gestionnaire connu" in result.stderr
