@@ -101,6 +101,7 @@ def mark_sent(
 ) -> None:
     row = session.get_one(Delivery, row_id)
     row.status = SENT
+    row.payload = {"kind": row.kind}
     row.message_id = message_id
     row.message_channel_id = channel_id
     row.sent_at = now
@@ -117,6 +118,7 @@ def mark_retry(session: Session, *, row_id: int, error: str, at: datetime) -> No
 def mark_superseded(session: Session, *, row_id: int) -> None:
     row = session.get_one(Delivery, row_id)
     row.status = SUPERSEDED
+    row.payload = {"kind": row.kind}
     row.last_error = "superseded by a newer update of the same post"
 
 

@@ -16,9 +16,9 @@ from handlers.context import Context
 from store import search
 from store.ideas import participation, records
 from store.models import Idea
-from store.models.ideas import OPEN_TO_SUPPORT
+from store.models.ideas import OPEN_TO_SUPPORT, SEARCH_DOC_TYPE
 
-DOC_TYPE = "idea"
+DOC_TYPE = SEARCH_DOC_TYPE
 SHOWN = 3
 MIN_SCORE = 0.2
 """Below this relevance (0–1), a hit shares a word or two but not the idea."""

@@ -1,8 +1,9 @@
 """A member's own idea-thread data, for export and erasure (RGPD).
 
 Erasure keeps every count right: ideas and supports stay, attached to the account that the
-privacy feature anonymises; what the member wrote elsewhere (comments, private notes, report
-details) is emptied, and follows, which count nothing, are removed.
+privacy feature anonymises, but every text the member wrote (their ideas' fields, comments,
+private notes, report details) is emptied and their ideas leave the search index; follows,
+which count nothing, are removed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from store import search
 from store.models import (
     Idea,
     IdeaComment,
@@ -21,7 +23,7 @@ from store.models import (
     IdeaSupport,
     User,
 )
-from store.models.ideas import DRAFT
+from store.models.ideas import DRAFT, SEARCH_DOC_TYPE
 
 
 def export(session: Session, user: User) -> dict[str, Any]:
@@ -67,6 +69,13 @@ def _idea_ids(session: Session, idea: Any, owner: Any, user: User) -> list[int]:
 
 def erase(session: Session, user: User) -> None:
     session.execute(delete(Idea).where(Idea.author_id == user.id, Idea.status == DRAFT))
+    for idea_id in session.scalars(select(Idea.id).where(Idea.author_id == user.id)):
+        search.remove_document(session, doc_type=SEARCH_DOC_TYPE, doc_id=idea_id)
+    session.execute(
+        update(Idea)
+        .where(Idea.author_id == user.id)
+        .values(title="", problem="", proposal="", gain="", scope="")
+    )
     session.execute(update(IdeaComment).where(IdeaComment.author_id == user.id).values(text=""))
     session.execute(update(IdeaNote).where(IdeaNote.author_id == user.id).values(text=""))
     session.execute(update(IdeaReport).where(IdeaReport.reporter_id == user.id).values(detail=None))

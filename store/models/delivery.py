@@ -20,7 +20,8 @@ class Delivery(Base):
     """One action to deliver once. `key` is unique: recording the same key twice is a no-op.
 
     `status` moves pending → sending → sent, or → failed after a permanent error; a row left in
-    `sending` by a crash is checked against the platform before it is sent again.
+    `sending` by a crash is checked against the platform before it is sent again. Once sent, the
+    payload is dropped: what members wrote does not linger in the outbox.
     """
 
     __tablename__ = "deliveries"

@@ -18,6 +18,7 @@ CAMPAIGN_OPEN = "open"
 CAMPAIGN_CLOSED = "closed"
 
 DRAFT = "brouillon"
+SEARCH_DOC_TYPE = "idea"
 PUBLISHED = "publiee"
 IN_REVIEW = "instruction"
 RETAINED = "retenue"

@@ -1,0 +1,67 @@
+"""A member's data across features: exported whole, then erased from every table while the
+campaign totals stay right."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import JSON, String, Text, cast, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.models import Base, Idea, IdeaSupport
+from tests.chat import Chat, texts
+from tests.codev_support import create_group
+from tests.ideas_world import propose
+
+MARK = "Zorglub"
+
+
+def leftovers(sessions: sessionmaker[Session], *needles: str) -> dict[str, int]:
+    """For every table, the rows whose text columns still hold one of the needles."""
+    found: dict[str, int] = {}
+    with sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            columns = [
+                c if isinstance(c.type, String | Text) else cast(c, Text)
+                for c in table.columns
+                if isinstance(c.type, String | Text | JSON)
+            ]
+            if not columns:
+                continue
+            match = or_(*(c.contains(n) for c in columns for n in needles))
+            count = session.scalar(select(func.count()).select_from(table).where(match))
+            if count:
+                found[table.name] = int(count)
+    return found
+
+
+def test_export_then_erasure_across_features(chat: Chat, sessions: sessionmaker[Session]) -> None:
+    group = create_group(chat, ("bea", "carl", "dina", "eric"))
+    group.launch("carl")
+    group.say("bea", f"Mon ressenti {MARK} en ouverture.")
+    [root, *_] = propose(chat, "carl", "Covoiturage entre agents")
+    propose(chat, "bea", f"Idée {MARK} de dématérialisation", problem=f"Problème {MARK}")
+    chat.press("bea", root.button("Soutenir"), on=root)
+    assert root.message_id is not None
+    chat.reply("bea", root.message_id, f"Bravo {MARK} !", channel=root.channel)
+
+    [dm] = [s for s in chat.command("bea", "mes-donnees") if s.action.kind == "direct_message"]
+    assert dm.message is not None
+    data = json.loads(dm.message.files[0].content)
+    assert [i["title"] for i in data["ideas"]["ideas"]] == [f"Idée {MARK} de dématérialisation"]
+    assert data["ideas"]["comments"][0]["text"] == f"Bravo {MARK} !"
+    assert len(data["ideas"]["supports"]) == 1
+    assert data["codev"]["contributions"][0]["text"] == f"Mon ressenti {MARK} en ouverture."
+
+    with sessions() as session:
+        ideas_before = session.scalar(select(func.count()).select_from(Idea))
+        supports_before = session.scalar(select(func.count()).select_from(IdeaSupport))
+    [question] = chat.command("bea", "oubliez-moi")
+    assert "effacées" in texts(chat.press("bea", question.button("Oui, tout effacer"), on=question))
+
+    assert leftovers(sessions, MARK) == {}
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Idea)) == ideas_before
+        assert session.scalar(select(func.count()).select_from(IdeaSupport)) == supports_before
+    stats = texts(chat.command("ada", "idees stats"))
+    assert "Propositions: 2" in stats and "Soutiens: 1" in stats
