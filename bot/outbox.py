@@ -6,6 +6,9 @@ The rule, for every platform:
 2. `deliver` claims due rows in their own transaction (pending → sending), sends, then records
    the platform's message id (→ sent). Transient errors go back to pending with backoff;
    permanent ones, or too many attempts, end as failed with the reason (reported, never lost).
+   A rate limit (Retry-After) holds the whole workspace until then: the rows queued behind
+   wait without spending attempts, so a fan-out longer than the limits allow is spread, not
+   dropped, and the platform gets one refused call per wait instead of one per row.
 3. A row found still `sending` after the lease was abandoned by a crash between claim and
    result: the port is asked whether the message arrived (the key travels with it) and it is
    sent again only if it did not. So no key is ever delivered twice.
@@ -108,11 +111,17 @@ class Outbox:
         self._last_sent: dict[tuple[str, str], float] = {}
         self._pace_lock = threading.Lock()
         self._update_locks: dict[str, threading.Lock] = {}
+        self._holds: dict[tuple[str, str], datetime] = {}
         self.wakeup = threading.Event()
 
     def deliver(self, *, keys: Sequence[str] | None = None) -> int:
-        """Delivers what is due (only `keys` when given); returns how many were sent."""
+        """Delivers what is due (only `keys` when given); returns how many were sent.
+
+        Rows queued after the call started wait for the next call, so a caller under steady
+        load (a scheduler tick) still returns."""
         sent = 0
+        with self._sessions() as session:
+            ceiling = rows.newest_id(session)
         while True:
             with self._sessions() as session, session.begin():
                 claimed = rows.claim_due(
@@ -122,7 +131,10 @@ class Outbox:
                     limit=self.policy.batch,
                     platforms=list(self.ports),
                     keys=keys,
+                    up_to=ceiling,
                 )
+                if not claimed:
+                    return sent
                 for row, _stale in claimed:
                     if rows.superseded(session, row):
                         rows.mark_superseded(session, row_id=row.id)
@@ -139,8 +151,6 @@ class Outbox:
                     )
                     for row, stale in claimed
                 ]
-            if not work:
-                return sent
             for row_id, key, platform, workspace, payload, attempts, stale in work:
                 sent += self._deliver_one(
                     row_id, key, platform, workspace, payload, attempts, stale
@@ -191,6 +201,10 @@ class Outbox:
                 found = port.find_delivered(action, key=key, workspace_id=workspace)
                 if found is not None:
                     return found
+            held = self._held(platform, workspace)
+            if held > 0:
+                self._settle_retry(row_id, "rate limited", held, attempts_used=False)
+                return None
             wait = self._pace(platform, channel_of(action))
             if wait > 0:
                 self._settle_retry(row_id, "paced", wait, attempts_used=False)
@@ -199,6 +213,8 @@ class Outbox:
         except _Unresolved as missing:
             self._settle_retry(row_id, f"waiting for {missing}", 1.0, attempts_used=False)
         except TransientError as error:
+            if error.retry_after:
+                self._hold(platform, workspace, error.retry_after)
             if attempts >= self.policy.max_attempts:
                 self._settle_failed(row_id, f"gave up after {attempts} attempts: {error}")
                 return None
@@ -283,6 +299,21 @@ class Outbox:
                 return interval - (now - last)
             self._last_sent[(platform, channel)] = now
             return 0.0
+
+    def _held(self, platform: str, workspace: str) -> float:
+        """Seconds before the platform accepts messages for this workspace again (0: now)."""
+        with self._pace_lock:
+            until = self._holds.get((platform, workspace))
+        if until is None:
+            return 0.0
+        return max(0.0, (until - self._clock.now()).total_seconds())
+
+    def _hold(self, platform: str, workspace: str, seconds: float) -> None:
+        until = self._clock.now() + timedelta(seconds=seconds)
+        with self._pace_lock:
+            current = self._holds.get((platform, workspace))
+            if current is None or until > current:
+                self._holds[(platform, workspace)] = until
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.policy.base_delay * 2.0 ** (attempts - 1), self.policy.max_delay)

@@ -67,6 +67,7 @@ def claim_due(
     limit: int = 50,
     platforms: Sequence[str] | None = None,
     keys: Sequence[str] | None = None,
+    up_to: int | None = None,
 ) -> list[tuple[Delivery, bool]]:
     """Claims due rows for sending; each comes with True when an earlier claim was abandoned
     mid-send (crash), so the caller must ask the platform whether it arrived."""
@@ -86,6 +87,8 @@ def claim_due(
         query = query.where(Delivery.platform.in_(platforms))
     if keys is not None:
         query = query.where(Delivery.key.in_(keys))
+    if up_to is not None:
+        query = query.where(Delivery.id <= up_to)
     claimed = []
     for row in session.scalars(query):
         claimed.append((row, row.status == SENDING))
@@ -159,6 +162,10 @@ def by_message(session: Session, *, platform: str, message_id: str) -> Delivery 
         .where(Delivery.platform == platform, Delivery.message_id == message_id)
         .order_by(Delivery.id)
     ).first()
+
+
+def newest_id(session: Session) -> int:
+    return int(session.scalar(select(func.max(Delivery.id))) or 0)
 
 
 def next_due(session: Session) -> datetime | None:
