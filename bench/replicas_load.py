@@ -45,8 +45,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_replica(port: int, database_url: str, slack_url: str, workdir: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_"))}
+def start_replica(
+    port: int, database_url: str, slack_url: str, workdir: Path
+) -> subprocess.Popen[bytes]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_"))
+    }
     env.update(
         RELAIS_DATABASE_URL=database_url,
         RELAIS_HTTP_HOST="127.0.0.1",
@@ -57,7 +63,9 @@ def start_replica(port: int, database_url: str, slack_url: str, workdir: Path) -
         SLACK_API_URL=slack_url,
     )
     log = (workdir / f"replica-{port}.log").open("wb")
-    return subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
 
 
 def wait_healthy(port: int, timeout: float = 60.0) -> None:
@@ -73,7 +81,9 @@ def wait_healthy(port: int, timeout: float = 60.0) -> None:
     raise SystemExit(f"replica on port {port} did not become healthy")
 
 
-def client_process(ports: list[int], first: int, count: int, seconds: float, out: Queue[list[Sample]]) -> None:
+def client_process(
+    ports: list[int], first: int, count: int, seconds: float, out: Queue[list[Sample]]
+) -> None:
     samples: list[Sample] = []
     lock = threading.Lock()
     verifier = SignatureVerifier(SECRET)
@@ -93,7 +103,9 @@ def client_process(ports: list[int], first: int, count: int, seconds: float, out
             }
             started = time.perf_counter()
             try:
-                connections[port].request("POST", "/slack/events", body=body.encode(), headers=headers)
+                connections[port].request(
+                    "POST", "/slack/events", body=body.encode(), headers=headers
+                )
                 answer = connections[port].getresponse()
                 answer.read()
                 ok = answer.status == 200
@@ -129,7 +141,9 @@ def row(name: str, samples: list[Sample], seconds: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -180,7 +194,8 @@ def main() -> None:
         stop.set()
         fake.join(10)
 
-    print(f"{options.clients} clients, {options.seconds:.0f} s, 2 replicas, {options.database_url.split('@')[-1]}")
+    where = options.database_url.split("@")[-1]
+    print(f"{options.clients} clients, {options.seconds:.0f} s, 2 replicas, {where}")
     print("| target | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s |")
     print("|---|---|---|---|---|---|---|---|")
     for index, port in enumerate(ports, 1):

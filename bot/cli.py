@@ -190,8 +190,14 @@ def show_audit(
     """Affiche le journal des actions des administrateurs, de l'équipe et du comité."""
     app = build(settings())
     t = Translator(app.settings.default_locale)
-    table = Table(t("console.audit.when"), t("console.audit.who"), t("console.audit.action"),
-                  t("console.audit.target"), t("console.audit.detail"), box=None)
+    table = Table(
+        t("console.audit.when"),
+        t("console.audit.who"),
+        t("console.audit.action"),
+        t("console.audit.target"),
+        t("console.audit.detail"),
+        box=None,
+    )
     with app.sessions() as session:
         for entry, actor in audit.recent_with_actors(session, limit=limit):
             table.add_row(

@@ -160,9 +160,7 @@ def check_mattermost(settings: Settings) -> None:
         raw = value.get_secret_value() if isinstance(value, SecretStr) else value
         if not raw or not _mattermost_value_ok(field, raw):
             state = "manquante" if not raw else "invalide"
-            raise ConfigError(
-                f"Configuration {state} : {env_name(field)} — attendu : {expected}."
-            )
+            raise ConfigError(f"Configuration {state} : {env_name(field)} — attendu : {expected}.")
 
 
 def _mattermost_value_ok(field: str, raw: str) -> bool:

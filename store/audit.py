@@ -42,4 +42,4 @@ def recent_with_actors(
         .order_by(AuditEntry.id.desc())
         .limit(limit)
     )
-    return [(entry, actor) for entry, actor in session.execute(query).tuples()]
+    return [(entry, actor) for entry, actor in session.execute(query).all()]

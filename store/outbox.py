@@ -149,12 +149,6 @@ def by_key(session: Session, key: str) -> Delivery | None:
     return session.scalar(select(Delivery).where(Delivery.key == key))
 
 
-def by_keys(session: Session, keys: Sequence[str]) -> list[Delivery]:
-    return list(
-        session.scalars(select(Delivery).where(Delivery.key.in_(keys)).order_by(Delivery.id))
-    )
-
-
 def by_message(session: Session, *, platform: str, message_id: str) -> Delivery | None:
     """The delivery that produced a platform message: how a thread reply finds its feature."""
     return session.scalars(
@@ -182,21 +176,4 @@ def queue_depth(session: Session) -> int:
             .where(Delivery.status.in_((PENDING, SENDING)))
         )
         or 0
-    )
-
-
-def counts_by_status(session: Session, *, origin_prefix: str | None = None) -> dict[str, int]:
-    query = select(Delivery.status, func.count()).group_by(Delivery.status)
-    if origin_prefix is not None:
-        query = query.where(Delivery.origin.startswith(origin_prefix))
-    return {status: int(count) for status, count in session.execute(query).tuples()}
-
-
-def failures(session: Session, *, origin_prefix: str) -> list[Delivery]:
-    return list(
-        session.scalars(
-            select(Delivery)
-            .where(Delivery.status == FAILED, Delivery.origin.startswith(origin_prefix))
-            .order_by(Delivery.id)
-        )
     )

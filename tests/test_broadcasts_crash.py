@@ -44,7 +44,7 @@ KILL_AFTER = 600
 
 
 def settings(url: str) -> Settings:
-    return Settings(database_url=url, sample_data=False, admins=["slack:UADMIN"], _env_file=None)  # type: ignore[call-arg]
+    return Settings(database_url=url, sample_data=False, admins=["slack:UADMIN"], _env_file=None)
 
 
 def work_left(session: Session) -> int:
@@ -139,7 +139,6 @@ def test_sigkill_midway_then_restart_gives_everyone_exactly_one_message(tmp_path
         assert second.wait(timeout=180) == 0
         received = Counter(m["channel"] for m in fake.messages() if TEXT in str(m.get("text")))
         history_checks = len(fake.calls_to("conversations.history"))
-    print("before restart", before_restart, "history checks", history_checks)
     assert KILL_AFTER <= before_restart < MEMBERS
     assert len(received) == MEMBERS
     assert set(received.values()) == {1}

@@ -9,7 +9,7 @@ import pytest
 from bot.app import App
 from handlers.clock import FakeClock
 from handlers.types import OpenForm
-from store import checkins as store
+from store import checkin_rounds
 from store.models import CheckinAnswer
 from tests.chat import Chat, texts
 from tests.checkins_support import (
@@ -41,7 +41,7 @@ def started(
 def answers(app: App, name: str) -> dict[str, CheckinAnswer]:
     [round_] = [r for r in rounds_of(app, name) if r.answered_at]
     with app.sessions() as session:
-        return store.answers_of(session, round_id=round_.id)
+        return checkin_rounds.answers_of(session, round_id=round_.id)
 
 
 def notes_to_coach(port: RecordingPort) -> list[Sent]:

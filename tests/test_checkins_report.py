@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from bot.app import App
+from handlers.checkins.figures import OccurrenceFigures, trend
 from handlers.clock import FakeClock
 from tests.chat import Chat, texts
 from tests.checkins_support import STAFF, checkins_to, cohort, paris, tick_at
@@ -101,3 +103,15 @@ def test_the_report_is_for_staff_and_the_cohorts_coach(
         chat.command("otto", f'cohorte bilan "{NAME}"')
     )
     assert "réservée au rôle coach" in texts(chat.command("bea", f'cohorte bilan "{NAME}"'))
+
+
+def test_mood_trend_compares_the_last_two_visible_averages() -> None:
+    def week(day: int, mood: float | None) -> OccurrenceFigures:
+        figure = OccurrenceFigures(slot=datetime(2026, 12, day, 9), questions=[])
+        if mood is not None:
+            figure.averages = {"mood": mood}
+        return figure
+
+    assert trend([week(7, 3.0), week(14, None), week(21, 3.8)]) == 0.8
+    assert trend([week(7, 4.0), week(14, 3.5)]) == -0.5
+    assert trend([week(7, 4.0), week(14, None)]) is None

@@ -54,7 +54,7 @@ class AppendingPort:
 
 def drive(url: str, out: Path, go: Path) -> None:
     clock = FakeClock(DUE)
-    settings = Settings(database_url=url, sample_data=False, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=url, sample_data=False, _env_file=None)
     app = build(
         settings,
         clock=clock,

@@ -15,7 +15,9 @@ from store import checkins as store
 
 MAX_DAYS = 366
 _DATE = r"(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
-_RANGE = re.compile(rf"^(?:du\s+)?{_DATE}\s+(?:au|jusqu'au|-|to|until)\s+{_DATE}$", re.IGNORECASE)
+_RANGE = re.compile(
+    rf"^(?:(?:du|from)\s+)?{_DATE}\s+(?:au|jusqu'au|-|to|until)\s+{_DATE}$", re.IGNORECASE
+)
 _SINGLE = re.compile(rf"^(?:le\s+|on\s+)?{_DATE}$", re.IGNORECASE)
 
 

@@ -31,7 +31,7 @@ from handlers.types import (
     Option,
     ThreadReply,
 )
-from store import checkins as store
+from store import checkin_rounds
 from store.models import CheckinRound
 from store.models.checkins import ROUND_OPEN, ROUND_PLANNED
 
@@ -71,7 +71,9 @@ def _saved(ctx: Context, round_: CheckinRound, key: str = "checkins.answer.saved
 def press_mood(ctx: Context, press: ButtonPress) -> list[Action]:
     round_id, raw = _ids(press.value, 2)
     round_ = _round(ctx, int(round_id))
-    store.save_answer(ctx.session, round_=round_, question=MOOD, score=_score(raw), now=ctx.now())
+    checkin_rounds.save_answer(
+        ctx.session, round_=round_, question=MOOD, score=_score(raw), now=ctx.now()
+    )
     return _saved(ctx, round_)
 
 
@@ -81,7 +83,9 @@ def press_rate(ctx: Context, press: ButtonPress) -> list[Action]:
     round_ = _round(ctx, int(round_id))
     if not any(q["key"] == key and q["kind"] == "scale" for q in round_.occurrence.questions):
         raise UsageError("core.error.unknown_action")
-    store.save_answer(ctx.session, round_=round_, question=key, score=_score(raw), now=ctx.now())
+    checkin_rounds.save_answer(
+        ctx.session, round_=round_, question=key, score=_score(raw), now=ctx.now()
+    )
     return _saved(ctx, round_)
 
 
@@ -111,7 +115,7 @@ def open_form(ctx: Context, press: ButtonPress) -> list[Action]:
 
 
 def _form(ctx: Context, round_: CheckinRound) -> Form:
-    answers = store.answers_of(ctx.session, round_id=round_.id)
+    answers = checkin_rounds.answers_of(ctx.session, round_id=round_.id)
     fields = []
     for question in round_.occurrence.questions:
         previous = answers.get(question["key"])
@@ -160,7 +164,7 @@ def submit_form(ctx: Context, submission: FormSubmission) -> list[Action]:
         if not raw:
             continue
         if question["kind"] == "scale":
-            store.save_answer(
+            checkin_rounds.save_answer(
                 ctx.session,
                 round_=round_,
                 question=question["key"],
@@ -168,7 +172,7 @@ def submit_form(ctx: Context, submission: FormSubmission) -> list[Action]:
                 now=ctx.now(),
             )
         else:
-            store.save_answer(
+            checkin_rounds.save_answer(
                 ctx.session,
                 round_=round_,
                 question=question["key"],
@@ -188,16 +192,20 @@ def reply_in_thread(ctx: Context, reply: ThreadReply, root_key: str) -> list[Act
     match = _ROOT.match(root_key)
     if match is None or int(match.group(2)) != ctx.caller.id:
         return []
-    found = store.round_of(ctx.session, occurrence_id=int(match.group(1)), user_id=ctx.caller.id)
+    found = checkin_rounds.round_of(
+        ctx.session, occurrence_id=int(match.group(1)), user_id=ctx.caller.id
+    )
     if found is None:
         return []
     round_ = _round(ctx, found.id)
     text = reply.text.strip()
     if re.fullmatch(r"[1-5]", text):
-        store.save_answer(ctx.session, round_=round_, question=MOOD, score=int(text), now=ctx.now())
+        checkin_rounds.save_answer(
+            ctx.session, round_=round_, question=MOOD, score=int(text), now=ctx.now()
+        )
         return _saved(ctx, round_)
     question, answer = _target_question(ctx, round_, text)
-    store.save_answer(
+    checkin_rounds.save_answer(
         ctx.session, round_=round_, question=question["key"], text=answer[:MAX_TEXT], now=ctx.now()
     )
     return ctx.say(
@@ -217,7 +225,7 @@ def _target_question(ctx: Context, round_: CheckinRound, text: str) -> tuple[Que
         if not 1 <= index <= len(texts):
             raise UsageError("checkins.answer.bad_number", count=len(texts))
         return texts[index - 1], numbered.group(2).strip()
-    answered = store.answers_of(ctx.session, round_id=round_.id)
+    answered = checkin_rounds.answers_of(ctx.session, round_id=round_.id)
     for question in texts:
         if not (answered.get(question["key"]) and answered[question["key"]].text):
             return question, text
@@ -237,7 +245,7 @@ def _target_question(ctx: Context, round_: CheckinRound, text: str) -> tuple[Que
 def answer_inline(ctx: Context, args: Args) -> list[Action]:
     """`/relais checkin repondre 4 ce qui m'aide | ce qui me freine`: the whole answer at once."""
     score = _score(str(args["note"]))
-    rounds = store.answerable_rounds(ctx.session, user=ctx.caller, now=ctx.now())
+    rounds = checkin_rounds.answerable_rounds(ctx.session, user=ctx.caller, now=ctx.now())
     if args["cohorte"]:
         wanted = args["cohorte"].strip().casefold()
         rounds = [r for r in rounds if r.occurrence.schedule.cohort.name.casefold() == wanted]
@@ -247,14 +255,16 @@ def answer_inline(ctx: Context, args: Args) -> list[Action]:
     if len(cohorts) > 1:
         raise UsageError("checkins.answer.which_cohort")
     round_ = rounds[0]
-    store.save_answer(ctx.session, round_=round_, question=MOOD, score=score, now=ctx.now())
+    checkin_rounds.save_answer(
+        ctx.session, round_=round_, question=MOOD, score=score, now=ctx.now()
+    )
     texts = [part.strip() for part in (args["reponses"] or "").split("|")]
     questions = text_questions(round_.occurrence.questions)
     if len([t for t in texts if t]) > len(questions):
         raise UsageError("checkins.answer.too_many_texts", count=len(questions))
     for question, answer in zip(questions, texts, strict=False):
         if answer:
-            store.save_answer(
+            checkin_rounds.save_answer(
                 ctx.session,
                 round_=round_,
                 question=question["key"],

@@ -21,7 +21,7 @@ def draw(
     moods = [f.mood for f in figures]
     chart = Figure(figsize=(8, 4), dpi=100)
     left = chart.subplots()
-    left.bar(labels, rates, color="#6a8caf", label=rate_label)
+    left.bar(labels, rates, width=0.6, color="#6a8caf", label=rate_label)
     left.set_ylim(0, 100)
     left.set_ylabel(rate_label)
     right = left.twinx()

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from store import checkins as store
+from store import checkin_rounds
 from store.models import CheckinAnswer, CheckinRound, Cohort
 from store.models.checkins import (
     ROUND_ABSENT,
@@ -52,9 +52,9 @@ class OccurrenceFigures:
 
 def cohort_figures(session: Session, *, cohort: Cohort) -> list[OccurrenceFigures]:
     """Every occurrence that has begun (some round left the planned state), oldest first."""
-    occurrences = store.occurrences_of(session, cohort=cohort)
+    occurrences = checkin_rounds.occurrences_of(session, cohort=cohort)
     grouped: dict[int, list[tuple[CheckinRound, dict[str, CheckinAnswer]]]] = defaultdict(list)
-    for round_, answers in store.rounds_for_report(
+    for round_, answers in checkin_rounds.rounds_for_report(
         session, occurrence_ids=[o.id for o in occurrences]
     ):
         grouped[round_.occurrence_id].append((round_, answers))

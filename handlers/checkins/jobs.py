@@ -18,8 +18,8 @@ from handlers.clock import zone
 from handlers.context import JobContext
 from handlers.text import mention, quote_user
 from handlers.types import Action, DirectMessageAction, Message
+from store import checkin_rounds, due
 from store import checkins as store
-from store import due
 from store.models import CheckinRound, CheckinSchedule
 from store.models.checkins import (
     ROUND_ABSENT,
@@ -170,7 +170,9 @@ def close(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
     cohort = round_.occurrence.schedule.cohort
     if round_.answered_at is not None or not cohort.missed_alert or cohort.coach is None:
         return []
-    missed = store.missed_in_a_row(ctx.session, cohort_id=cohort.id, user_id=round_.user_id)
+    missed = checkin_rounds.missed_in_a_row(
+        ctx.session, cohort_id=cohort.id, user_id=round_.user_id
+    )
     if missed != cohort.missed_alert:
         return []
     t = ctx.translator_for(cohort.coach)

@@ -24,8 +24,8 @@ from handlers.checkins import phrases
 from handlers.checkins.days_off import holiday
 from handlers.checkins.questions import template_questions
 from handlers.clock import zone
+from store import checkin_rounds, due
 from store import checkins as store
-from store import due
 from store.models import CheckinOccurrence, CheckinRound, CheckinSchedule, Cohort, User, Workspace
 from store.models.checkins import ROUND_EXPIRED, ROUND_PLANNED
 
@@ -112,7 +112,7 @@ def plan(
     now: datetime,
 ) -> CheckinOccurrence:
     key = slot_key(slot)
-    occurrence = store.occurrence(session, schedule=schedule, slot=key)
+    occurrence = checkin_rounds.occurrence(session, schedule=schedule, slot=key)
     if occurrence is None:
         occurrence = CheckinOccurrence(
             schedule_id=schedule.id,
@@ -153,7 +153,7 @@ def ensure_round(
     workspace: Workspace,
     now: datetime,
 ) -> CheckinRound:
-    found = store.round_of(session, occurrence_id=occurrence.id, user_id=user.id)
+    found = checkin_rounds.round_of(session, occurrence_id=occurrence.id, user_id=user.id)
     if found is not None:
         return found
     due_at = member_due(occurrence.local_start, user.timezone)
@@ -193,7 +193,7 @@ def join(
     schedule = store.active_schedule(session, cohort=cohort)
     if schedule is None:
         return
-    for occurrence in store.occurrences_of(session, cohort=cohort):
+    for occurrence in checkin_rounds.occurrences_of(session, cohort=cohort):
         if occurrence.schedule_id != schedule.id:
             continue
         if (
@@ -213,10 +213,10 @@ def join(
 
 def leave(session: Session, *, cohort: Cohort, user_id: int | None = None) -> None:
     """Planned rounds of a leaving member (or of everyone) are cancelled with their jobs."""
-    rounds = store.planned_rounds(session, cohort_id=cohort.id, user_id=user_id)
+    rounds = checkin_rounds.planned_rounds(session, cohort_id=cohort.id, user_id=user_id)
     for round_ in rounds:
         due.cancel(session, key=send_key(round_.occurrence_id, round_.user_id))
-    store.cancel_planned(session, round_ids=[r.id for r in rounds])
+    checkin_rounds.cancel_planned(session, round_ids=[r.id for r in rounds])
 
 
 def stop(session: Session, *, schedule: CheckinSchedule, cohort: Cohort, now: datetime) -> None:

@@ -14,7 +14,7 @@ from handlers.context import Context
 from handlers.registry import Arg, Args
 from handlers.text import quote_user
 from handlers.types import Action, Button, Message, Section
-from store import audit
+from store import audit, checkin_rounds
 from store import checkins as store
 from store.models import CheckinSchedule, Cohort
 from store.models.checkins import ROUND_PLANNED
@@ -180,14 +180,8 @@ def next_checkins(ctx: Context, args: Args) -> list[Action]:
     if args["cohorte"]:
         if not ctx.has_role("coach"):
             raise UsageError("checkins.next.staff_only")
-        return [
-            ctx.reply(
-                Message(
-                    text="",
-                    sections=(_cohort_section(ctx, cohort_named(ctx, args["cohorte"]), local_now),),
-                )
-            )
-        ]
+        section = _cohort_section(ctx, cohort_named(ctx, args["cohorte"]), local_now)
+        return [ctx.reply(Message(text=ctx.t("checkins.next.heading"), sections=(section,)))]
     mine = _my_rounds(ctx)
     sections = [mine] if mine is not None else []
     if ctx.has_role("staff"):
@@ -195,11 +189,11 @@ def next_checkins(ctx: Context, args: Args) -> list[Action]:
             sections.append(_cohort_section(ctx, cohort, local_now))
     if not sections:
         return ctx.say("checkins.next.nothing")
-    return [ctx.reply(Message(text="", sections=tuple(sections)))]
+    return [ctx.reply(Message(text=ctx.t("checkins.next.heading"), sections=tuple(sections)))]
 
 
 def _my_rounds(ctx: Context) -> Section | None:
-    rounds = store.answerable_rounds(ctx.session, user=ctx.caller, now=ctx.now())
+    rounds = checkin_rounds.answerable_rounds(ctx.session, user=ctx.caller, now=ctx.now())
     if not rounds:
         return None
     lines, buttons = [], []

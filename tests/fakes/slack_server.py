@@ -25,9 +25,7 @@ from aiohttp import WSMsgType, web
 from ._aiohttp_thread import AiohttpThread, ServedFake, authorization_token
 
 _SPEC_NAME = "slack_web_openapi_v2_without_examples.json"
-_SPEC_PLACES = (
-    Path(__file__).resolve().parents[1] / "fixtures" / _SPEC_NAME,
-)
+_SPEC_PLACES = (Path(__file__).resolve().parents[1] / "fixtures" / _SPEC_NAME,)
 # Arguments the spec marks optional although Slack rejects calls without them (or the method is
 # newer than the spec).
 _EXTRA_REQUIRED: dict[str, tuple[str, ...]] = {
