@@ -106,6 +106,7 @@ def build(
             "ideas_channel": settings.ideas_channel,
             "ideas_moderation_channel": settings.ideas_moderation_channel,
             "ideas_report_threshold": settings.ideas_report_threshold,
+            "checkin_retention_months": settings.checkin_retention_months,
         },
     )
     runtime = Runtime(

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     sample_data: bool = True
     community_channel: str | None = None
+    checkin_retention_months: int = Field(default=24, ge=0, le=240)
     default_handler: str = "projects.ask"
     command_name: str = Field(default="relais", pattern=r"^[a-z][a-z0-9_-]{0,30}$")
     http_host: str = "0.0.0.0"
@@ -135,6 +136,7 @@ _EXPECTED = {
         "une liste plateforme:identifiant séparée par des virgules (ex. slack:U123,console:admin)"
     ),
     "sample_data": "true ou false",
+    "checkin_retention_months": "un nombre de mois entre 0 (tout garder) et 240",
     "default_handler": "le nom d'un gestionnaire de texte libre (ex. projects.ask), ou vide",
     "http_port": "un port entre 1 et 65535",
     "command_name": "un nom en minuscules sans espace (ex. relais)",

@@ -1,0 +1,23 @@
+"""Check-ins' part of `/relais mes-donnees` and `/relais oubliez-moi`, and the retention rule
+that deletes answers older than `RELAIS_CHECKIN_RETENTION_MONTHS`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.checkins.feature import registry
+from handlers.context import JobContext
+from store import checkins_personal
+
+DAYS_PER_MONTH = 30.44
+
+registry.personal_data("checkins", export=checkins_personal.export, erase=checkins_personal.erase)
+
+
+@registry.retention_rule
+def forget_old_answers(ctx: JobContext) -> int:
+    months = int(ctx.settings.extra.get("checkin_retention_months") or 0)
+    if months <= 0:
+        return 0
+    cutoff = ctx.now() - timedelta(days=months * DAYS_PER_MONTH)
+    return checkins_personal.forget_answers_before(ctx.session, cutoff=cutoff)
