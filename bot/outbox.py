@@ -20,7 +20,6 @@ import contextlib
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +29,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.metrics import DELIVERIES
+from bot.pacing import Pacer
 from bot.ports import ChatPort, Delivered, PermanentError, TransientError
 from handlers.clock import Clock
 from handlers.types import Action, OpenForm, Post, UpdatePost
@@ -108,11 +108,19 @@ class Outbox:
         self._clock = clock
         self.policy = policy or OutboxPolicy()
         self._on_failure = on_failure
-        self._last_sent: dict[tuple[str, str], float] = {}
-        self._pace_lock = threading.Lock()
+        self._locks_lock = threading.Lock()
         self._update_locks: dict[str, threading.Lock] = {}
-        self._holds: dict[tuple[str, str], datetime] = {}
         self.wakeup = threading.Event()
+
+    @property
+    def policy(self) -> OutboxPolicy:
+        return self._policy
+
+    @policy.setter
+    def policy(self, policy: OutboxPolicy) -> None:
+        """A new policy starts a new pacer (tests and benchmarks change the limits)."""
+        self._policy = policy
+        self._pacer = Pacer(channel_interval=policy.channel_interval, clock=self._clock)
 
     def deliver(self, *, keys: Sequence[str] | None = None) -> int:
         """Delivers what is due (only `keys` when given); returns how many were sent.
@@ -201,20 +209,16 @@ class Outbox:
                 found = port.find_delivered(action, key=key, workspace_id=workspace)
                 if found is not None:
                     return found
-            held = self._held(platform, workspace)
-            if held > 0:
-                self._settle_retry(row_id, "rate limited", held, attempts_used=False)
-                return None
-            wait = self._pace(platform, channel_of(action))
+            wait, why = self._pacer.wait(platform, workspace, channel_of(action))
             if wait > 0:
-                self._settle_retry(row_id, "paced", wait, attempts_used=False)
+                self._settle_retry(row_id, why, wait, attempts_used=False)
                 return None
             return port.deliver(action, key=key, workspace_id=workspace)
         except _Unresolved as missing:
             self._settle_retry(row_id, f"waiting for {missing}", 1.0, attempts_used=False)
         except TransientError as error:
             if error.retry_after:
-                self._hold(platform, workspace, error.retry_after)
+                self._pacer.hold(platform, workspace, error.retry_after)
             if attempts >= self.policy.max_attempts:
                 self._settle_failed(row_id, f"gave up after {attempts} attempts: {error}")
                 return None
@@ -245,7 +249,7 @@ class Outbox:
         """Updates of one post go out one at a time, so a newer one is never overtaken."""
         if not isinstance(action, UpdatePost) or action.target_key is None:
             return contextlib.nullcontext()
-        with self._pace_lock:
+        with self._locks_lock:
             return self._update_locks.setdefault(action.target_key, threading.Lock())
 
     def _overtaken(self, row_id: int, action: Action) -> bool:
@@ -286,34 +290,6 @@ class Outbox:
             if row.message_id is None:
                 raise _Unresolved(key)
             return Delivered(message_id=row.message_id, channel_id=row.message_channel_id)
-
-    def _pace(self, platform: str, channel: str | None) -> float:
-        """Seconds to wait before this channel may receive another message (0: go now)."""
-        interval = self.policy.channel_interval.get(platform)
-        if not interval or channel is None:
-            return 0.0
-        with self._pace_lock:
-            now = time.monotonic()
-            last = self._last_sent.get((platform, channel))
-            if last is not None and now - last < interval:
-                return interval - (now - last)
-            self._last_sent[(platform, channel)] = now
-            return 0.0
-
-    def _held(self, platform: str, workspace: str) -> float:
-        """Seconds before the platform accepts messages for this workspace again (0: now)."""
-        with self._pace_lock:
-            until = self._holds.get((platform, workspace))
-        if until is None:
-            return 0.0
-        return max(0.0, (until - self._clock.now()).total_seconds())
-
-    def _hold(self, platform: str, workspace: str, seconds: float) -> None:
-        until = self._clock.now() + timedelta(seconds=seconds)
-        with self._pace_lock:
-            current = self._holds.get((platform, workspace))
-            if current is None or until > current:
-                self._holds[(platform, workspace)] = until
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.policy.base_delay * 2.0 ** (attempts - 1), self.policy.max_delay)
