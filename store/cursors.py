@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store.db import dialect_insert
 from store.models import StreamCursor
 
 
@@ -17,8 +16,7 @@ def position(session: Session, name: str) -> int | None:
 
 
 def advance(session: Session, *, name: str, to: int, now: datetime) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     session.execute(
         insert(StreamCursor)
         .values(name=name, position=to, updated_at=now)

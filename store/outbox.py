@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store.db import dialect_insert
 from store.models import Delivery
 from store.models.delivery import FAILED, PENDING, SENDING, SENT, SUPERSEDED
 
@@ -48,8 +47,7 @@ def record(
         "next_attempt_at": not_before or now,
         "created_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     statement = (
         insert(Delivery)
         .values(**values)

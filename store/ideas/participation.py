@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store.db import dialect_insert
 from store.models import Idea, IdeaComment, IdeaFollower, IdeaNote, IdeaSupport, User
 
 _PairTable = type[IdeaSupport] | type[IdeaFollower]
@@ -24,8 +23,7 @@ def _add_pair(
 ) -> bool:
     """Inserts unless the pair exists; RETURNING says which (an insert's rowcount is -1 on
     PostgreSQL with psycopg)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     statement = (
         insert(model)
         .values(idea_id=idea.id, user_id=user.id, created_at=now)

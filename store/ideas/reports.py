@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store.db import dialect_insert
 from store.models import Idea, IdeaReport, User, Workspace
 from store.models.ideas import MODERATION_PENDING
 
@@ -23,8 +22,7 @@ def add(
     now: datetime,
 ) -> IdeaReport | None:
     """The new report, or None when this member had already reported the idea."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     statement = (
         insert(IdeaReport)
         .values(

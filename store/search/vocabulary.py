@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store.db import dialect_insert
 from store.models import SearchStat, SearchTerm, SearchWord
 
 MAX_LOOKUP = 500
@@ -29,15 +27,11 @@ class Totals:
     body: float
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def move_terms(session: Session, *, doc_type: str, deltas: Mapping[str, int]) -> None:
     changed = sorted((t, d) for t, d in deltas.items() if d)
     if not changed:
         return
-    statement = _insert(session)(SearchTerm.metadata.tables["search_terms"])
+    statement = dialect_insert(session)(SearchTerm.metadata.tables["search_terms"])
     statement = statement.on_conflict_do_update(
         index_elements=["doc_type", "term"], set_={"df": SearchTerm.df + statement.excluded.df}
     )
@@ -55,7 +49,7 @@ def move_words(session: Session, *, doc_type: str, deltas: Mapping[tuple[str, st
     changed = sorted((key, d) for key, d in deltas.items() if d)
     if not changed:
         return
-    statement = _insert(session)(SearchWord.metadata.tables["search_words"])
+    statement = dialect_insert(session)(SearchWord.metadata.tables["search_words"])
     statement = statement.on_conflict_do_update(
         index_elements=["doc_type", "word"], set_={"df": SearchWord.df + statement.excluded.df}
     )
@@ -75,7 +69,7 @@ def move_words(session: Session, *, doc_type: str, deltas: Mapping[tuple[str, st
 def move_totals(
     session: Session, *, doc_type: str, documents: int, title: int, keywords: int, body: int
 ) -> None:
-    statement = _insert(session)(SearchStat).values(
+    statement = dialect_insert(session)(SearchStat).values(
         doc_type=doc_type,
         documents=documents,
         title_tokens=title,
