@@ -45,17 +45,17 @@ class FeatureSettings:
 
 
 @dataclass
-class Context:
+class MemberContext:
+    """Acting for one member: their roles, language and time zone. Home page providers get
+    exactly this; handlers get a `Context`, which adds the event they answer."""
+
     session: Session
     clock: Clock
-    event: Event
     workspace: Workspace
     caller: User
     roles: frozenset[str]
     locale: str
-    commands: Registries = field(default_factory=lambda: Registries(()))
     settings: FeatureSettings = field(default_factory=FeatureSettings)
-    capabilities: Capabilities = field(default_factory=Capabilities)
 
     def __post_init__(self) -> None:
         self.t = Translator(self.locale)
@@ -67,16 +67,23 @@ class Context:
     def zone(self) -> ZoneInfo:
         return zone(self.caller.timezone)
 
-    @property
-    def platform(self) -> str:
-        return self.event.platform
-
     def has_role(self, role: str) -> bool:
         return satisfies(self.roles, role)
 
     def translator_for(self, user: User) -> Translator:
         """Messages sent to someone else speak that person's language."""
         return Translator(user.locale or self.locale)
+
+
+@dataclass
+class Context(MemberContext):
+    event: Event = field(kw_only=True)
+    commands: Registries = field(default_factory=lambda: Registries(()), kw_only=True)
+    capabilities: Capabilities = field(default_factory=Capabilities, kw_only=True)
+
+    @property
+    def platform(self) -> str:
+        return self.event.platform
 
     def reply(self, message: Message | str, *, public: bool = False) -> Action:
         """Answers the caller where they spoke: privately for commands and buttons unless

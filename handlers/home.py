@@ -8,50 +8,20 @@ adds the greeting and quick actions and puts them in order. Platforms only rende
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from handlers import help, profile
-from handlers.clock import Clock, zone
-from handlers.context import Context, FeatureSettings
-from handlers.i18n import LOCALES, Translator
+from handlers.context import Context, MemberContext
+from handlers.i18n import LOCALES
 from handlers.registry import Registries, Registry
-from handlers.roles import satisfies
 from handlers.text import mention
 from handlers.types import Action, Button, ButtonPress, Section
-from store.models import User, Workspace
 
 log = logging.getLogger(__name__)
 registry = Registry()
 
 
-@dataclass
-class HomeContext:
-    """What a home provider receives: like a handler's context, without an event."""
-
-    session: Session
-    clock: Clock
-    workspace: Workspace
-    caller: User
-    roles: frozenset[str]
-    locale: str
-    settings: FeatureSettings = field(default_factory=FeatureSettings)
-
-    def __post_init__(self) -> None:
-        self.t = Translator(self.locale)
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return zone(self.caller.timezone)
-
-    def has_role(self, role: str) -> bool:
-        return satisfies(self.roles, role)
+HomeContext = MemberContext
+"""What a home provider receives: a member's context, without an event."""
 
 
 def home_sections(ctx: HomeContext, registries: Registries) -> list[Section]:
