@@ -33,10 +33,6 @@ class LeaderLock:
         self._id = lock_id(name)
         self._connection: psycopg.Connection[tuple[object, ...]] | None = None
 
-    @property
-    def held(self) -> bool:
-        return self._connection is not None or not self._postgres
-
     def try_acquire(self) -> bool:
         if not self._postgres or self._connection is not None:
             return True

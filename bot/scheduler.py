@@ -9,6 +9,7 @@ commit with it), then delivers. Any number of processes may tick: claims never o
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,7 +55,7 @@ class Ticker:
         self._locale = default_locale
         self._features = features
         self._lease = lease
-        self.last_tick_at: datetime | None = None
+        self._last_tick = time.monotonic()
         self._purged_at: datetime | None = None
 
     def tick(self) -> TickReport:
@@ -64,8 +65,12 @@ class Ticker:
             pass
         report.delivered = self._outbox.deliver()
         self._forget_old_event_ids()
-        self.last_tick_at = self._clock.now()
+        self._last_tick = time.monotonic()
         return report
+
+    def ticking(self, *, within: float = 60.0) -> bool:
+        """For /healthz: a tick finished recently (a stuck tick shows here)."""
+        return time.monotonic() - self._last_tick < within
 
     def _forget_old_event_ids(self) -> None:
         """Hourly: event ids past the platforms' retry window, then each feature's retention

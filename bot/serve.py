@@ -61,7 +61,7 @@ def serve(
     worker = OutboxWorker(app.outbox)
     worker.start()
     scheduler = start_background(app.ticker)
-    http.add_health_check("scheduler", lambda: scheduler.running)
+    http.add_health_check("scheduler", lambda: scheduler.running and app.ticker.ticking())
     http.start()
     if on_ready is not None:
         on_ready(http)

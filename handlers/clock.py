@@ -51,7 +51,3 @@ def is_valid_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-def local(moment: datetime, zone_name: str | None) -> datetime:
-    return moment.astimezone(zone(zone_name))

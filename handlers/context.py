@@ -32,7 +32,6 @@ class Capabilities:
     """What the surface the caller uses can show; `relais say` has no forms, for instance."""
 
     forms: bool = True
-    ephemeral: bool = True
 
 
 @dataclass(frozen=True)

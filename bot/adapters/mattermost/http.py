@@ -39,7 +39,7 @@ from store.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
 COMMAND_BUDGET_SECONDS = 2.5
-INTERACTIVE = Capabilities(forms=True, ephemeral=True)
+INTERACTIVE = Capabilities(forms=True)
 
 
 class RouteTable(Protocol):

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 CATCH_UP_MARGIN_MS = 2_000
 CATCH_UP_ATTEMPTS = 3
 CATCH_UP_RETRY_SECONDS = 2.0
-STREAM_CAPABILITIES = Capabilities(forms=False, ephemeral=True)
+STREAM_CAPABILITIES = Capabilities(forms=False)
 
 
 class Inbound:
