@@ -73,6 +73,8 @@ class MattermostApi(Protocol):
 
     def open_dialog(self, payload: dict[str, Any]) -> None: ...
 
+    def roles_by_names(self, names: list[str]) -> list[dict[str, Any]]: ...
+
 
 @dataclass(frozen=True)
 class ServerAddress:
@@ -216,6 +218,10 @@ class DriverApi:
 
     def open_dialog(self, payload: dict[str, Any]) -> None:
         self._call(lambda: self._driver.integration_actions.open_dialog(payload))
+
+    def roles_by_names(self, names: list[str]) -> list[dict[str, Any]]:
+        """`POST /roles/names` (the driver's own helper sends a GET without the names)."""
+        return self._call(lambda: self._driver.client.post("/roles/names", options=names))
 
 
 def _decoded(answer: Any) -> Any:
