@@ -11,7 +11,7 @@ DEV_LOCK := requirements-dev.lock
 COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps \
 	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: run test lint install dev lock drift docker-check
+.PHONY: run test lint install dev lock lock-sync drift docker-check
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ est requis ($(PYTHON) introuvable)."; exit 1; }
@@ -44,10 +44,12 @@ lint: dev
 
 # Refresh both locks to the newest versions pyproject.toml allows, then test them before you
 # commit: the dev lock is resolved first and constrains the runtime lock, so production runs
-# exactly the versions the suite ran.
-lock: dev
-	$(COMPILE) --upgrade --extra dev --output-file $(DEV_LOCK) pyproject.toml
-	$(COMPILE) --upgrade --constraint $(DEV_LOCK) --output-file $(LOCK) pyproject.toml
+# exactly the versions the suite ran. `make lock-sync` records a change of pyproject.toml (a new
+# dependency) and keeps every other pin where it is.
+lock: UPGRADE := --upgrade
+lock lock-sync: dev
+	$(COMPILE) $(UPGRADE) --extra dev --output-file $(DEV_LOCK) pyproject.toml
+	$(COMPILE) $(UPGRADE) --constraint $(DEV_LOCK) --output-file $(LOCK) pyproject.toml
 	$(PIP) install --quiet --require-hashes -r $(DEV_LOCK)
 	$(PIP) install --quiet --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pytest -q
