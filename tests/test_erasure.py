@@ -145,9 +145,7 @@ def test_oubliez_moi_leaves_no_copy_in_any_table_and_redacts_the_posts(
     for written in ("checkin", "codev", "idee", "commentaire", "avis", "question"):
         assert f"{MARK}{written}" in exported, written
     before = copies(sessions, MARK)
-    assert {"project_questions", "project_feedback", "ideas", "codev_contributions"} <= set(
-        before
-    )
+    assert {"project_questions", "project_feedback", "ideas", "codev_contributions"} <= set(before)
     quoting = {
         s.message_id
         for s in port.sent
