@@ -21,7 +21,7 @@ from bot.outbox import Outbox, enqueue
 from handlers.clock import Clock
 from handlers.context import FeatureSettings, JobContext
 from handlers.registry import Registries
-from store import due, events
+from store import due, events, inbox
 from store.models import DueJob, Workspace
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class Ticker:
             return
         with self._sessions() as session, session.begin():
             events.forget_older_than(session, cutoff=now - events.RETENTION)
+            inbox.forget_handled_before(session, cutoff=now - inbox.RETENTION)
             for workspace in session.scalars(select(Workspace)):
                 ctx = self._job_context(session, workspace)
                 for rule in self._registries.retention_rules():

@@ -18,6 +18,7 @@ from bot.config import ConfigError
 from bot.http import HttpServer
 from bot.metrics import REGISTRY, metrics_route, watch_queue
 from bot.outbox import OutboxWorker
+from bot.runtime import InboxWorker
 from bot.scheduler import start_background
 from store import outbox as deliveries
 
@@ -60,6 +61,8 @@ def serve(
         runners.append(runner)
     worker = OutboxWorker(app.outbox)
     worker.start()
+    retries = InboxWorker(app.runtime)
+    retries.start()
     scheduler = start_background(app.ticker)
     http.add_health_check("scheduler", lambda: scheduler.running and app.ticker.ticking())
     http.start()
@@ -74,6 +77,7 @@ def serve(
     scheduler.shutdown(wait=False)
     for runner in runners:
         runner.stop()
+    retries.stop()
     worker.stop()
     REGISTRY.unregister(queue)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Platform = Literal["console", "slack", "mattermost", "test"]
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -116,7 +116,7 @@ class _EventBase(_Frozen):
     channel_is_private: bool | None = None
     raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
     def _whole_characters(cls, value: Any) -> Any:
         """JSON may carry a lone UTF-16 surrogate (`"\\ud800"`) that no database or encoder

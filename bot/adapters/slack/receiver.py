@@ -1,15 +1,19 @@
-"""Bolt listeners that acknowledge at once and leave the work to a pool of workers.
+"""Bolt listeners that record the event, acknowledge, and leave the work to a pool of workers.
 
-Slack wants an answer within 3 seconds and retries otherwise. Each listener calls `ack()`,
-translates the payload (pure and fast), queues the event and returns: Bolt answers Slack while
-a worker looks the author up, runs `Runtime.handle` (dedupe, dispatch, store, outbox) and
-delivers. The same listeners serve HTTP (through `handle_http` on the shared server, where
-Bolt verifies signatures and timestamps) and Socket Mode.
+Slack wants an answer within 3 seconds and does not send an acknowledged event again. Each
+listener translates the payload (pure and fast), records it in the inbox (`Runtime.accept`,
+one insert) and only then calls `ack()`: while the database is down the insert raises, Bolt
+answers 500 and Slack retries later. A worker then looks the author up and runs
+`Runtime.process` (dedupe, dispatch, store, outbox, "done" in one transaction); what fails
+there stays in the inbox for the runtime's retry loop. The same listeners serve HTTP (through
+`handle_http` on the shared server, where Bolt verifies signatures and timestamps) and Socket
+Mode.
 
 A modal's submission is the exception: it is handled before the acknowledgement, because only
 the acknowledgement can keep the modal open with an error under a field
 (`response_action: "errors"`); a message sent afterwards arrives once the modal has closed.
-Delivery of what it produced still happens after the acknowledgement.
+Delivery of what it produced still happens after the acknowledgement. While the store is down
+the handling raises, and the submission is not acknowledged (the modal stays open).
 """
 
 from __future__ import annotations
@@ -105,6 +109,7 @@ class SlackReceiver:
         bolt.event(ANY)(self._on_other_event)
         bolt.action(ANY)(self._on_action)
         bolt.view(ANY)(self._on_view)
+        runtime.preparers["slack"] = self._prepare
 
     def handle_http(self, request: Request) -> Response:
         """The `/slack/events` route: events, slash commands and interactivity on one URL."""
@@ -125,20 +130,20 @@ class SlackReceiver:
     # ------------------------------------------------------------ listeners
 
     def _on_command(self, ack: Ack, body: Payload) -> None:
-        ack()
         event = _read(from_slash_command, body)
         if event is not None:
             self._urls.remember(
                 channel_id=event.channel_id, user_id=event.user_id, url=body.get("response_url")
             )
             self._submit(event)
+        ack()
 
     def _on_message(self, ack: Ack, body: Payload, context: BoltContext) -> None:
-        ack()
         bot = BotIdentity(user_id=context.bot_user_id, bot_id=context.bot_id)
         event = _read(from_event_callback, body, bot)
         if event is not None:
             self._submit(event)
+        ack()
 
     def _on_home_opened(self, ack: Ack, body: Payload) -> None:
         ack()
@@ -152,9 +157,9 @@ class SlackReceiver:
         ack()
 
     def _on_action(self, ack: Ack, body: Payload) -> None:
-        ack()
         event = _read(from_block_actions, body)
         if event is None:
+            ack()
             return
         container = body.get("container") or {}
         self._urls.remember(
@@ -164,6 +169,7 @@ class SlackReceiver:
             message_ts=event.message_id if container.get("is_ephemeral") else None,
         )
         self._submit(event)
+        ack()
 
     def _on_view(self, ack: Ack, body: Payload) -> None:
         event = _read(from_view_submission, body)
@@ -175,9 +181,6 @@ class SlackReceiver:
         except FieldErrors as invalid:  # nothing was recorded: the corrected modal comes back
             ack(response_action="errors", errors=invalid.errors)
             return
-        except Exception:
-            log.exception("slack view submission failed")
-            keys = []
         ack()
         if keys:
             self.pool.submit(lambda: self._runtime.outbox.deliver(keys=keys), kind=event.kind)
@@ -185,16 +188,28 @@ class SlackReceiver:
     # ------------------------------------------------------------ after the ack
 
     def _submit(self, event: Event) -> None:
+        """Records the event (raises while the store is down: no `ack()` then), and hands it
+        to a worker; a retry of an event already recorded is acknowledged and dropped."""
         forms = isinstance(event, SlashCommand | ButtonPress) and bool(event.trigger_id)
-        capabilities = Capabilities(forms=forms)
-        self.pool.submit(lambda: self._handle(event, capabilities), kind=event.kind)
+        row_id = self._runtime.accept(event, capabilities=Capabilities(forms=forms))
+        if row_id is not None:
+            self.pool.submit(lambda: self._process(row_id), kind=event.kind)
+
+    def _process(self, row_id: int) -> None:
+        self._runtime.process(row_id)
 
     def _handle(
         self, event: Event, capabilities: Capabilities, *, deliver: bool = True
     ) -> list[str]:
+        return self._runtime.handle(
+            self._prepare(event), capabilities=capabilities, deliver=deliver
+        )
+
+    def _prepare(self, event: Event) -> Event:
+        """What an event needs before it is handled: the people it mentions introduced, the
+        author's profile and the channel's privacy filled in from Slack."""
         introduce_mentioned(self._runtime, self._users, event)
-        event = self._privacy.complete(self._users.enrich(event))
-        return self._runtime.handle(event, capabilities=capabilities, deliver=deliver)
+        return self._privacy.complete(self._users.enrich(event))
 
 
 def _read(translate: Callable[..., T], *args: Any) -> T | None:
