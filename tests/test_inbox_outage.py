@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -60,7 +61,24 @@ def send(harness: SlackHarness, number: int, acked: set[str]) -> int:
     return refused
 
 
-def test_no_acknowledged_event_is_lost_or_handled_twice_across_a_restart() -> None:
+@dataclass
+class Outcome:
+    acknowledged: int
+    refused_then_acknowledged: int
+    lost: int
+    answered_twice: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.acknowledged} acknowledged, {self.refused_then_acknowledged} refused during"
+            f" the outage then acknowledged on a retry, {self.lost} lost,"
+            f" {self.answered_twice} answered twice"
+        )
+
+
+def run_outage(*, rate: int, seconds: int, stop_at: float, down_for: float) -> Outcome:
+    """`rate` signed DMs a second for `seconds`; PostgreSQL stopped at `stop_at` for
+    `down_for` seconds, then started again; waits until every acknowledged event is answered."""
     with throwaway_cluster() as cluster, SlackWorkspace() as fake:
         engine = make_engine(cluster.url)
         migrate.upgrade(engine)
@@ -77,12 +95,12 @@ def test_no_acknowledged_event_is_lost_or_handled_twice_across_a_restart() -> No
         acked: set[str] = set()
         refusals: list[int] = []
         senders: list[threading.Thread] = []
-        outage = threading.Thread(target=_outage, args=(cluster,))
+        outage = threading.Thread(target=_outage, args=(cluster, stop_at, down_for))
         started = time.monotonic()
         try:
             outage.start()
-            for number in range(RATE * SECONDS):
-                time.sleep(max(0.0, started + number / RATE - time.monotonic()))
+            for number in range(rate * seconds):
+                time.sleep(max(0.0, started + number / rate - time.monotonic()))
                 sender = threading.Thread(
                     target=lambda n=number: refusals.append(send(harness, n, acked))
                 )
@@ -102,21 +120,27 @@ def test_no_acknowledged_event_is_lost_or_handled_twice_across_a_restart() -> No
             engine.dispose()
     posted = Counter(delivery_key(call.args) for call in fake.calls_to("chat.postMessage"))
     answered = {key.split(":")[2] for key in posted if key}
-    lost = acked - answered
-    twice = {key: n for key, n in posted.items() if key and n > 1}
-    refused = sum(1 for r in refusals if r)
-    print(f"\n{len(acked)} acknowledged, {refused} refused during the outage then "
-          f"acknowledged on a retry, {len(lost)} lost, {len(twice)} answered twice")  # fmt: skip
-    assert len(acked) == RATE * SECONDS
-    assert refused > 0, "the outage did not hit any request: the test proves nothing"
-    assert lost == set()
-    assert twice == {}
+    return Outcome(
+        acknowledged=len(acked),
+        refused_then_acknowledged=sum(1 for r in refusals if r),
+        lost=len(acked - answered),
+        answered_twice=sum(1 for key, n in posted.items() if key and n > 1),
+    )
 
 
-def _outage(cluster: Any) -> None:
-    time.sleep(OUTAGE[0])
+def test_no_acknowledged_event_is_lost_or_handled_twice_across_a_restart() -> None:
+    outcome = run_outage(rate=RATE, seconds=SECONDS, stop_at=OUTAGE[0], down_for=OUTAGE[1])
+    print(f"\n{outcome}")
+    assert outcome.acknowledged == RATE * SECONDS
+    assert outcome.refused_then_acknowledged > 0, "the outage hit no request: it proves nothing"
+    assert outcome.lost == 0
+    assert outcome.answered_twice == 0
+
+
+def _outage(cluster: Any, stop_at: float, down_for: float) -> None:
+    time.sleep(stop_at)
     cluster.stop()
-    time.sleep(OUTAGE[1])
+    time.sleep(down_for)
     cluster.start()
 
 

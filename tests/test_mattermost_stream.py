@@ -207,3 +207,34 @@ def stored_cursor(world: World) -> int | None:
 
     with world.app.sessions() as session:
         return cursors.position(session, f"mattermost:{world.fake.team['name']}:posts")
+
+
+def test_a_post_seen_while_the_store_is_down_is_fetched_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inbox before the cursor: a post the store could not record is not skipped by the
+    posts after it, and it is answered once the store is back (issue 20, finding 2)."""
+    from sqlalchemy.exc import OperationalError
+
+    import bot.adapters.mattermost.inbound as inbound
+
+    monkeypatch.setattr(inbound, "MISSED_RETRY_SECONDS", 0.1)
+    accept = world.app.runtime.accept
+    refused: list[str] = []
+
+    def store_down_once(event: Any, **kwargs: Any) -> Any:
+        if not refused:
+            refused.append(event.event_id)
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return accept(event, **kwargs)
+
+    monkeypatch.setattr(world.app.runtime, "accept", store_down_once)
+    lost = world.fake.user_posts("bea", world.town["id"], "@relais moi")
+    wait_for(lambda: bool(refused), what="the refused record")
+    after = world.fake.user_posts("carl", world.town["id"], "@relais aide")
+    wait_for(lambda: bool(replies_to(world, after)), what="the answer to the next post")
+    wait_for(lambda: bool(replies_to(world, lost)), what="the post the store missed")
+    time.sleep(0.3)
+    assert refused == [lost["id"]]
+    assert len(replies_to(world, lost)) == 1 and len(replies_to(world, after)) == 1
+    assert (stored_cursor(world) or 0) >= after["create_at"], "the gap closed, the cursor moves"

@@ -6,6 +6,10 @@ When the websocket comes back, the posts created since the cursor in every chann
 are fetched and processed like live ones. The same post may arrive both ways: the runtime
 records each post id as the event id in the store, so the second copy is dropped there, even
 across threads and processes.
+
+A post is recorded in the inbox (`Runtime.accept`) before the stored cursor moves past it, and
+only then handled. While the store is down the record fails: the post opens a gap, fetched
+again after `MISSED_RETRY_SECONDS`, and the stored cursor does not move beyond the gap.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ CATCH_UP_MARGIN_MS = 2_000
 CATCH_UP_ATTEMPTS = 3
 CATCH_UP_RETRY_SECONDS = 2.0
 STREAM_CAPABILITIES = Capabilities(forms=False)
+MISSED_RETRY_SECONDS = 2.0
 
 
 class Inbound:
@@ -58,6 +63,7 @@ class Inbound:
         self._pool = pool
         self._cursor: int | None = None
         self._gap_from: int | None = None
+        self._misses = 0
         self._lock = threading.Lock()
         self._cursor_name = f"mattermost:{workspace_id}:posts"
 
@@ -105,7 +111,21 @@ class Inbound:
         try:
             self.process(incoming)
         except Exception:
-            log.exception("mattermost post failed", extra={"post_id": incoming.id})
+            log.warning("mattermost post not recorded, fetched again later")
+            self._missed(incoming.create_at)
+
+    def _missed(self, create_at: int) -> None:
+        """A post that could not be recorded: a gap from just before it, fetched again later."""
+        with self._lock:
+            self._misses += 1
+            since = create_at - 1
+            self._gap_from = since if self._gap_from is None else min(self._gap_from, since)
+            since = self._gap_from
+        self._pool.submit(self._catch_up_later, since)
+
+    def _catch_up_later(self, since: int) -> None:
+        time.sleep(MISSED_RETRY_SECONDS)
+        self._catch_up_guarded(since)
 
     def process(self, incoming: IncomingPost) -> list[str]:
         """Turns one post into an event and runs it; returns the delivery keys queued."""
@@ -121,21 +141,24 @@ class Inbound:
             text=text,
             author=self._directory.author(user_id),
         )
-        keys = self._runtime.handle(event, capabilities=STREAM_CAPABILITIES)
+        row_id = self._runtime.accept(event, capabilities=STREAM_CAPABILITIES)
         self._store_cursor(incoming.create_at)
-        return keys
+        return self._runtime.process(row_id) if row_id is not None else []
 
     def _stored_cursor(self) -> int | None:
         with self._runtime.sessions() as session:
             return cursors.position(session, self._cursor_name)
 
     def _store_cursor(self, create_at: int) -> None:
+        """Never beyond an open gap: a restart must fetch the posts it holds again."""
+        with self._lock:
+            to = create_at if self._gap_from is None else min(create_at, self._gap_from)
         with self._runtime.sessions() as session, session.begin():
-            cursors.advance(
-                session, name=self._cursor_name, to=create_at, now=self._runtime.clock.now()
-            )
+            cursors.advance(session, name=self._cursor_name, to=to, now=self._runtime.clock.now())
 
     def _catch_up_guarded(self, since: int | None) -> None:
+        with self._lock:
+            misses = self._misses
         for attempt in range(1, CATCH_UP_ATTEMPTS + 1):
             try:
                 self.catch_up(since)
@@ -148,8 +171,12 @@ class Inbound:
                 return
             else:
                 with self._lock:
-                    if self._gap_from == since:
+                    closed = self._gap_from == since and self._misses == misses
+                    if closed:
                         self._gap_from = None
+                seen = self.cursor
+                if closed and since is not None and seen is not None:
+                    self._store_cursor(seen)  # held back by the gap until now
                 return
 
     def catch_up(self, since: int | None) -> int:
