@@ -21,6 +21,7 @@ from handlers.privacy import declared_stores
 from handlers.projects.importer import import_file
 from handlers.projects.sample import SAMPLE
 from handlers.types import DirectMessageAction, Post, UpdatePost
+from store.models import ConsoleButton, ConsoleMessage
 from tests.chat import Chat, texts
 from tests.checkins_support import STAFF, cohort, paris, tick_at
 from tests.codev_support import create_group
@@ -161,3 +162,25 @@ def test_oubliez_moi_leaves_no_copy_in_any_table_and_redacts_the_posts(
     redacted = {s.message_id for s in erased if isinstance(s.action, UpdatePost)}
     assert quoting - redacted == set(), "bot posts still quoting the member on the platform"
     assert all("Message retiré" in s.text for s in erased if isinstance(s.action, UpdatePost))
+
+
+def test_the_console_transcript_keeps_no_copy(app: App, sessions: sessionmaker[Session]) -> None:
+    """The console stores every line shown: the member's own and the bot's answers that quote
+    them (here an echo of their question) are both gone after `oubliez-moi`."""
+    console = app.console()
+    console.say("bea", f"Bonjour {MARK}console", channel="general")
+    console.say("bea", f"/relais projets recette {MARK}echo de la tarte", channel="general")
+    with sessions() as session:
+        shown = session.scalars(
+            select(ConsoleMessage.text).where(ConsoleMessage.author == "relais")
+        )
+        assert any(f"{MARK}echo" in text for text in shown), "the bot quoted the question"
+    console.say("bea", "/relais oubliez-moi", channel="general")
+    with sessions() as session:
+        [confirm] = session.scalars(
+            select(ConsoleButton.id).where(
+                ConsoleButton.action_id == "privacy.erase", ConsoleButton.value == "yes"
+            )
+        )
+    console.press("bea", f"b{confirm}")
+    assert copies(sessions, MARK) == {}
