@@ -41,6 +41,7 @@ from bot.runtime import Runtime
 from handlers.args import FieldErrors
 from handlers.context import Capabilities
 from handlers.i18n import Translator, normalise_locale
+from handlers.types import Event
 from store import outbox as deliveries
 from store.models import ProcessedEvent
 
@@ -123,7 +124,7 @@ class MattermostRoutes:
             channel_type=self._directory.channel_type(form.get("channel_id", "")),
         )
         with self._inline.collecting(reply):
-            self._runtime.handle(event, capabilities=INTERACTIVE)
+            self._record_then_handle(event)
 
     # ------------------------------------------------------------ buttons and menus
 
@@ -163,7 +164,7 @@ class MattermostRoutes:
         )
         channel = str(body.get("channel_id") or "")
         with self._inline.collecting(InlineReply(user_id, channel, rich=False)) as reply:
-            self._runtime.handle(event, capabilities=INTERACTIVE)
+            self._record_then_handle(event)
         posts = reply.close()
         return Response.json({"ephemeral_text": posts[0]["text"]} if posts else {})
 
@@ -228,6 +229,13 @@ class MattermostRoutes:
         return Response.json({})
 
     # ------------------------------------------------------------ helpers
+
+    def _record_then_handle(self, event: Event) -> None:
+        """Recorded in the inbox before Mattermost gets its answer (raises while the store is
+        down: the member is told it failed); handled at once, or by the retry loop."""
+        row_id = self._runtime.accept(event, capabilities=INTERACTIVE)
+        if row_id is not None:
+            self._runtime.process(row_id)
 
     def _seen(self, event_id: str) -> bool:
         """Whether the runtime already handled this event (it also refuses it by itself)."""
