@@ -82,3 +82,35 @@ def test_envelopes_are_acknowledged_and_handled_once(
     connection.request("POST", "/slack/events", body=b"{}")
     assert connection.getresponse().status == 404
     connection.close()
+
+
+def test_an_envelope_the_store_cannot_record_is_not_acknowledged(
+    socket_slack: tuple[SlackWorkspace, SlackAdapter, HttpServer],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Inbox before ack (issue 20): while the database is down, Slack gets no ack and sends
+    the envelope again; the retry, once the store is back, is acknowledged and answered."""
+    from sqlalchemy.exc import OperationalError
+
+    fake, adapter, _ = socket_slack
+    runtime = adapter.receiver._runtime
+    accept = runtime.accept
+
+    def store_down(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(runtime, "accept", store_down)
+    mention = fixture("app_mention_top_level")
+    refused = fake.socket_send({"type": "events_api", "payload": mention, "retry_attempt": 0})
+    with pytest.raises(TimeoutError):
+        fake.wait_ack(refused, timeout=1.5)
+    monkeypatch.setattr(runtime, "accept", accept)
+    retry = {
+        "type": "events_api",
+        "payload": mention,
+        "retry_attempt": 1,
+        "retry_reason": "timeout",
+    }
+    send(fake, adapter, retry)
+    [reply] = fake.calls_to("chat.postMessage")
+    assert reply.args["thread_ts"] == mention["event"]["ts"]
