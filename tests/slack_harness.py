@@ -118,7 +118,10 @@ class SlackHarness:
         content_type: str = "application/x-www-form-urlencoded",
         headers: dict[str, str] | None = None,
     ) -> Posted:
-        """A request to `/slack/events`, signed unless `headers` says otherwise."""
+        """A request to `/slack/events`, signed unless `headers` says otherwise. Waits for the
+        workers first: tests share one database connection, which the listener now uses too
+        (it records the event before acknowledging)."""
+        self.wait()
         sent = headers if headers is not None else signed_headers(body, content_type=content_type)
         connection = http.client.HTTPConnection("127.0.0.1", self.http.port, timeout=10)
         started = time.perf_counter()
