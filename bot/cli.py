@@ -8,20 +8,18 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from bot.adapters.console import ConsoleInputError, normalise_name
-from bot.adapters.console_render import render
 from bot.app import App, build
+from bot.cli_base import AsOption, err, open_app, out, settings
 from bot.cli_checkins import cohort_cli
 from bot.cli_ideas import ideas_cli
 from bot.cli_projects import ask, projects_cli
-from bot.config import ConfigError, Settings, load_settings
-from bot.console_chat import FILES_DIR, chat_loop
-from bot.logs import configure
-from handlers.clock import Clock, FakeClock, zone
+from bot.config import ConfigError, load_settings
+from bot.console_chat import chat_loop
+from handlers.clock import FakeClock, zone
 from handlers.i18n import Translator
 from store import audit, identity, migrate
 
@@ -40,36 +38,6 @@ cli.add_typer(ideas_cli, name="idees")
 cli.add_typer(cohort_cli, name="cohorte")
 cli.add_typer(projects_cli, name="projets")
 cli.command()(ask)
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-AsOption = Annotated[str, typer.Option("--as", help="Qui parle (nom d'utilisateur de la console).")]
-
-
-def settings() -> Settings:
-    loaded = load_settings()
-    secrets = [
-        s.get_secret_value()
-        for s in (
-            loaded.slack_bot_token,
-            loaded.slack_app_token,
-            loaded.slack_signing_secret,
-            loaded.mattermost_token,
-            loaded.mattermost_slash_token,
-            loaded.action_secret,
-        )
-        if s is not None
-    ]
-    configure(fmt=loaded.log_format, level=loaded.log_level, secrets=secrets)
-    return loaded
-
-
-def open_app(*, clock: Clock | None = None) -> App:
-    app = build(settings(), clock=clock)
-    t = Translator(app.settings.default_locale)
-    app.console_port.show = lambda shown: out.print(render(shown, t, files_dir=FILES_DIR))
-    return app
 
 
 @cli.command()

@@ -17,7 +17,7 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import cli as base
+from bot import cli_base as base
 from bot.app import App
 from bot.outbox import enqueue
 from handlers.checkins.cohorts import welcome

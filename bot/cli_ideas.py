@@ -18,7 +18,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from bot import cli as base
+from bot import cli_base as base
 from bot.app import build
 from bot.outbox import enqueue
 from handlers.i18n import Translator

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bot import cli as base
+from bot import cli_base as base
 from bot.adapters.console_render import markup
 from bot.app import build
 from handlers.i18n import Translator
