@@ -14,7 +14,8 @@ import re
 import time
 
 from handlers.args import UsageError, convert, parse, tokenize
-from handlers.context import Context
+from handlers.context import Context, MemberContext
+from handlers.home import home_sections
 from handlers.registry import Arg, CommandSpec, Registries
 from handlers.types import (
     Action,
@@ -25,6 +26,7 @@ from handlers.types import (
     FormSubmission,
     Mention,
     OpenForm,
+    Section,
     SlashCommand,
     ThreadReply,
 )
@@ -69,6 +71,10 @@ class Router:
                     "ms": round((time.perf_counter() - started) * 1000, 1),
                 },
             )
+
+    def home(self, ctx: MemberContext) -> list[Section]:
+        """The member's home page from every feature's provider (one failing is left out)."""
+        return home_sections(ctx, self.commands)
 
     def _route(self, event: Event, ctx: Context) -> list[Action]:
         if isinstance(event, SlashCommand):

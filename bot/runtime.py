@@ -1,13 +1,16 @@
 """Handling one event end to end: identify the caller, dispatch, record actions, deliver.
 
-The handler's writes and its outgoing actions commit in one transaction, so an accepted event
-is never half-done; delivery happens after the commit, through the outbox.
+One event is one call to `handle` and one transaction: the retry check, the caller and the
+members the event names, the handler's writes and its outgoing actions commit together, so an
+accepted event is never half-done; delivery happens after the commit, through the outbox.
+Adapters see this class through the `bot.ports.Runtime` protocol.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
@@ -15,9 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
+from bot.ports import Home, Person
 from bot.router import Router
 from handlers.clock import Clock
-from handlers.context import Capabilities, Context, FeatureSettings
+from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
 from handlers.i18n import normalise_locale
 from handlers.types import Event
 from store import events, identity
@@ -52,10 +56,20 @@ class Runtime:
         self.identity = identity_settings
         self.features = features
 
+    @property
+    def default_locale(self) -> str:
+        return self.identity.default_locale
+
     def handle(
-        self, event: Event, *, capabilities: Capabilities | None = None, deliver: bool = True
+        self,
+        event: Event,
+        *,
+        capabilities: Capabilities | None = None,
+        people: Sequence[Person] = (),
+        deliver: bool = True,
     ) -> list[str]:
-        """Runs the event once; returns the keys of the deliveries it queued."""
+        """Runs the event once; returns the keys of the deliveries it queued. `people` are the
+        members the event names, as their platform describes them (recorded if new)."""
         origin = f"{event.platform}:{event.workspace_id}:{event.event_id or uuid.uuid4().hex}"
         EVENTS.labels(event.platform, event.kind).inc()
         try:
@@ -64,7 +78,9 @@ class Runtime:
                 self.sessions() as session,
                 session.begin(),
             ):
-                keys = self._handle_in(session, event, origin, capabilities or Capabilities())
+                keys = self._handle_in(
+                    session, event, origin, capabilities or Capabilities(), people
+                )
         except IntegrityError:
             if event.event_id is None:
                 raise
@@ -75,8 +91,25 @@ class Runtime:
             self.outbox.wakeup.set()
         return keys
 
+    def home(self, *, platform: str, workspace_id: str, person: Person) -> Home:
+        """A member's home page, in one transaction of its own (nothing to deliver: the
+        adapter shows it at once, and showing it twice is harmless)."""
+        EVENTS.labels(platform, "home").inc()
+        with (
+            HANDLER_SECONDS.labels("home").time(),
+            self.sessions() as session,
+            session.begin(),
+        ):
+            ctx = self.member(session, platform=platform, workspace_id=workspace_id, who=person)
+            return Home(sections=self.router.home(ctx), locale=ctx.locale)
+
     def _handle_in(
-        self, session: Session, event: Event, origin: str, capabilities: Capabilities
+        self,
+        session: Session,
+        event: Event,
+        origin: str,
+        capabilities: Capabilities,
+        people: Sequence[Person],
     ) -> list[str]:
         now = self.clock.now()
         if event.event_id and not events.first_time_seen(
@@ -85,6 +118,7 @@ class Runtime:
             log.info("retried event dropped", extra={"event_id": event.event_id})
             return []
         ctx = self.context(session, event, capabilities)
+        self._introduce(session, ctx, people)
         actions = self.router.dispatch(event, ctx)
         return enqueue(
             session,
@@ -96,31 +130,77 @@ class Runtime:
         )
 
     def context(self, session: Session, event: Event, capabilities: Capabilities) -> Context:
-        now = self.clock.now()
-        workspace = identity.ensure_workspace(
-            session, platform=event.platform, external_id=event.workspace_id, now=now
+        author = Person(user_id=event.user_id, name=event.user_name, timezone=event.timezone)
+        member = self.member(
+            session, platform=event.platform, workspace_id=event.workspace_id, who=author
         )
-        caller = identity.ensure_user(
-            session,
-            workspace=workspace,
-            external_id=event.user_id,
-            now=now,
-            username=event.user_name,
-            timezone=event.timezone,
-        )
-        self._grant_configured_admin(session, workspace, caller)
         return Context(
             session=session,
             clock=self.clock,
             event=event,
-            workspace=workspace,
-            caller=caller,
-            roles=frozenset(identity.roles_of(session, caller)),
-            locale=self.locale_of(caller),
+            workspace=member.workspace,
+            caller=member.caller,
+            roles=member.roles,
+            locale=member.locale,
             commands=self.router.commands,
             settings=self.features,
             capabilities=capabilities,
         )
+
+    def member(
+        self, session: Session, *, platform: str, workspace_id: str, who: Person
+    ) -> MemberContext:
+        """The one place a caller is resolved: workspace, user (platform facts refreshed),
+        configured admin role, roles and language."""
+        now = self.clock.now()
+        workspace = identity.ensure_workspace(
+            session, platform=platform, external_id=workspace_id, now=now
+        )
+        caller = identity.ensure_user(
+            session,
+            workspace=workspace,
+            external_id=who.user_id,
+            now=now,
+            username=who.name,
+            timezone=who.timezone,
+        )
+        self._grant_configured_admin(session, workspace, caller)
+        return MemberContext(
+            session=session,
+            clock=self.clock,
+            workspace=workspace,
+            caller=caller,
+            roles=frozenset(identity.roles_of(session, caller)),
+            locale=self.locale_of(caller),
+            settings=self.features,
+        )
+
+    def _introduce(self, session: Session, ctx: Context, people: Sequence[Person]) -> None:
+        """Members named in the event whom the store does not know yet (argument parsing only
+        accepts known people). Recorded in a savepoint: one recorded concurrently by another
+        event is not this event's failure."""
+        for person in people:
+            if person.user_id == ctx.caller.external_id:
+                continue
+            try:
+                with session.begin_nested():
+                    known = identity.find_user(
+                        session, workspace=ctx.workspace, external_id=person.user_id
+                    )
+                    if known is None:
+                        identity.ensure_user(
+                            session,
+                            workspace=ctx.workspace,
+                            external_id=person.user_id,
+                            now=self.clock.now(),
+                            username=person.name,
+                            display_name=person.display_name,
+                            timezone=person.timezone,
+                        )
+            except IntegrityError:
+                log.info(
+                    "named member recorded concurrently", extra={"event_id": ctx.event.event_id}
+                )
 
     def locale_of(self, user: User) -> str:
         return normalise_locale(user.locale) or self.identity.default_locale

@@ -2,9 +2,10 @@
 
 Slack wants an answer within 3 seconds and retries otherwise. Each listener calls `ack()`,
 translates the payload (pure and fast), queues the event and returns: Bolt answers Slack while
-a worker looks the author up, runs `Runtime.handle` (dedupe, dispatch, store, outbox) and
-delivers. The same listeners serve HTTP (through `handle_http` on the shared server, where
-Bolt verifies signatures and timestamps) and Socket Mode.
+a worker looks the author and the members the text names up, and makes the one
+`runtime.handle` call (dedupe, identity, dispatch, store, outbox) that delivers. The same
+listeners serve HTTP (through `handle_http` on the shared server, where Bolt verifies
+signatures and timestamps) and Socket Mode.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from bot.adapters.slack.events import (
     from_view_submission,
 )
 from bot.adapters.slack.home import HomePublisher
-from bot.adapters.slack.mentions import introduce_mentioned
+from bot.adapters.slack.mentions import people_named
 from bot.adapters.slack.response_urls import ResponseUrls
 from bot.adapters.slack.users import UserDirectory
 from bot.http import Request, Response
-from bot.runtime import Runtime
+from bot.ports import Runtime
 from handlers.context import Capabilities
 from handlers.types import ButtonPress, Event, SlashCommand
 
@@ -169,8 +170,8 @@ class SlackReceiver:
         self.pool.submit(lambda: self._handle(event, capabilities), kind=event.kind)
 
     def _handle(self, event: Event, capabilities: Capabilities) -> None:
-        introduce_mentioned(self._runtime, self._users, event)
-        self._runtime.handle(self._users.enrich(event), capabilities=capabilities)
+        people = people_named(self._users, event)
+        self._runtime.handle(self._users.enrich(event), capabilities=capabilities, people=people)
 
 
 def _read(translate: Callable[..., T], *args: Any) -> T | None:
