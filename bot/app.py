@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.adapters.console import ConsoleClient
 from bot.adapters.console_port import ConsolePort, Shown
 from bot.config import ConfigError, Settings
+from bot.cursors import StoreCursors
 from bot.outbox import Outbox, OutboxPolicy
 from bot.ports import ChatPort
 from bot.router import Router
@@ -57,6 +58,11 @@ class App:
             command_name=self.settings.command_name,
             forms=forms,
         )
+
+    @property
+    def cursors(self) -> StoreCursors:
+        """Where stream adapters resume (`bot.ports.Cursors`)."""
+        return StoreCursors(sessions=self.sessions, clock=self.runtime.clock)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -62,6 +62,23 @@ class Runtime(Protocol):
         """A member's home page, gathered by the features through the same identity path."""
         ...
 
+    def already_handled(self, *, platform: str, workspace_id: str, event_id: str) -> bool:
+        """Whether an event with this id was handled (`handle` drops it anyway; an adapter
+        asks to answer a replay differently)."""
+        ...
+
+    def message_of(self, key: str, *, platform: str) -> str | None:
+        """The platform's id of the message delivered under `key`, once it is sent."""
+        ...
+
+
+class Cursors(Protocol):
+    """Where a stream adapter resumes after a restart; a cursor only moves forward."""
+
+    def position(self, name: str) -> int | None: ...
+
+    def advance(self, name: str, to: int) -> None: ...
+
 
 @dataclass(frozen=True)
 class Delivered:

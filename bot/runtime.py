@@ -25,6 +25,7 @@ from handlers.context import Capabilities, Context, FeatureSettings, MemberConte
 from handlers.i18n import normalise_locale
 from handlers.types import Event
 from store import events, identity
+from store import outbox as deliveries
 from store.models import User, Workspace
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,15 @@ class Runtime:
         ):
             ctx = self.member(session, platform=platform, workspace_id=workspace_id, who=person)
             return Home(sections=self.router.home(ctx), locale=ctx.locale)
+
+    def already_handled(self, *, platform: str, workspace_id: str, event_id: str) -> bool:
+        with self.sessions() as session:
+            return events.seen(session, key=f"{platform}:{workspace_id}:{event_id}")
+
+    def message_of(self, key: str, *, platform: str) -> str | None:
+        with self.sessions() as session:
+            row = deliveries.by_key(session, key)
+            return row.message_id if row is not None and row.platform == platform else None
 
     def _handle_in(
         self,

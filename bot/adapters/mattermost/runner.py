@@ -79,6 +79,7 @@ def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
     app.outbox.ports[port.platform] = port
     inbound = Inbound(
         runtime=app.runtime,
+        cursors=app.cursors,
         api=api,
         directory=directory,
         bot=bot,
