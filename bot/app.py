@@ -17,6 +17,7 @@ from bot.ports import ChatPort
 from bot.router import Router
 from bot.runtime import Identity, Runtime
 from bot.scheduler import Ticker
+from bot.transcript import StoreTranscript
 from handlers import broadcasts, checkins, codev, help, home, ideas, privacy, profile, projects
 from handlers.clock import Clock, SystemClock
 from handlers.context import FeatureSettings
@@ -90,7 +91,9 @@ def build(
     sessions = sessions or make_session_factory(engine)
     if settings.sample_data:
         load_sample_projects(sessions, now=clock.now())
-    console_port = ConsolePort(sessions=sessions, clock=clock, show=_ignore)
+    console_port = ConsolePort(
+        transcript=StoreTranscript(sessions=sessions, clock=clock), show=_ignore
+    )
     all_ports: dict[str, ChatPort] = {"console": console_port, **(ports or {})}
     outbox = Outbox(session_factory=sessions, ports=all_ports, clock=clock, policy=policy)
     registries = Registries(FEATURES)
