@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from handlers.clock import Clock, zone
 from handlers.i18n import Translator
-from handlers.registry import Registries
 from handlers.roles import satisfies
 from handlers.types import (
     Action,
@@ -25,6 +25,52 @@ from handlers.types import (
     SlashCommand,
 )
 from store.models import User, Workspace
+
+
+class CommandEntry(Protocol):
+    """A registered command as `/relais aide` lists it (`handlers.registry.CommandSpec`)."""
+
+    @property
+    def path(self) -> tuple[str, ...]: ...
+    @property
+    def aliases(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def help_key(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def hidden(self) -> bool: ...
+    @property
+    def name(self) -> str: ...
+
+
+class PersonalPart(Protocol):
+    """One feature's part of a member's data (`handlers.registry.PersonalData`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def export(self) -> Callable[[Session, User], dict[str, Any]]: ...
+    @property
+    def erase(self) -> Callable[[Session, User], None]: ...
+
+
+class Features(Protocol):
+    """What a handler may ask about every registered feature (`handlers.registry.Registries`);
+    a protocol, so that this module does not import the registry, which imports it."""
+
+    def commands(self) -> Iterator[CommandEntry]: ...
+    def personal_data(self) -> Iterator[PersonalPart]: ...
+
+
+class NoFeatures:
+    """For contexts built without a router (tests, scripts)."""
+
+    def commands(self) -> Iterator[CommandEntry]:
+        return iter(())
+
+    def personal_data(self) -> Iterator[PersonalPart]:
+        return iter(())
 
 
 @dataclass(frozen=True)
@@ -77,7 +123,7 @@ class MemberContext:
 @dataclass
 class Context(MemberContext):
     event: Event = field(kw_only=True)
-    commands: Registries = field(default_factory=lambda: Registries(()), kw_only=True)
+    commands: Features = field(default_factory=NoFeatures, kw_only=True)
     capabilities: Capabilities = field(default_factory=Capabilities, kw_only=True)
 
     @property

@@ -22,8 +22,7 @@ from handlers.types import Action, ButtonPress, Form, FormSubmission, Section, T
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from handlers.context import Context, JobContext
-    from handlers.home import HomeContext
+    from handlers.context import Context, JobContext, MemberContext
     from store.models import User
 
 ArgKind = Literal[
@@ -40,7 +39,7 @@ JobHandler = Callable[["JobContext", dict[str, Any]], list[Action]]
 PersonalExport = Callable[["Session", "User"], dict[str, Any]]
 PersonalErase = Callable[["Session", "User"], None]
 RetentionRule = Callable[["JobContext"], int]
-HomeProvider = Callable[["HomeContext"], list[Section]]
+HomeProvider = Callable[["MemberContext"], list[Section]]
 F = TypeVar("F", bound=Callable[..., list[Action]])
 H = TypeVar("H", bound=Callable[..., list[Section]])
 

@@ -18,18 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "store")
 MAX_LINES = 400
 
-# Import cycles that exist today; each group may only shrink.
-ALLOWED_CYCLES: list[frozenset[str]] = [
-    frozenset(
-        {
-            "handlers.context",
-            "handlers.help",
-            "handlers.home",
-            "handlers.profile",
-            "handlers.registry",
-        }
-    ),
-]
 IMPORT_EACH = """
 import importlib, sys
 failed = []
@@ -81,9 +69,7 @@ def test_every_module_imports_on_its_own() -> None:
 def test_no_import_cycle() -> None:
     """Type-checking imports count too: a cycle there is still two rooms that need each other."""
     graph = grimp.build_graph(*PACKAGES, exclude_type_checking_imports=False)
-    cycles = strongly_connected(graph)
-    unexpected = [sorted(c) for c in cycles if not any(c <= a for a in ALLOWED_CYCLES)]
-    assert unexpected == []
+    assert [sorted(c) for c in strongly_connected(graph)] == []
 
 
 def test_no_module_over_400_lines() -> None:
