@@ -20,7 +20,7 @@ from bot.scheduler import Ticker
 from bot.transcript import StoreTranscript
 from handlers import broadcasts, checkins, codev, help, home, ideas, privacy, profile, projects
 from handlers.clock import Clock, SystemClock
-from handlers.context import FeatureSettings
+from handlers.context import CheckinsSettings, FeatureSettings, IdeasSettings
 from handlers.projects.sample import load_if_empty as load_sample_projects
 from handlers.registry import Registries
 from store import migrate
@@ -109,14 +109,15 @@ def build(
     )
     features = FeatureSettings(
         community_channel=settings.community_channel,
-        extra={
-            "command_name": settings.command_name,
-            "default_locale": settings.default_locale,
-            "ideas_channel": settings.ideas_channel,
-            "ideas_moderation_channel": settings.ideas_moderation_channel,
-            "ideas_report_threshold": settings.ideas_report_threshold,
-            "checkin_retention_months": settings.checkin_retention_months,
-        },
+        command_name=settings.command_name,
+        default_locale=settings.default_locale,
+        ideas=IdeasSettings(
+            channel=settings.ideas_channel or IdeasSettings.channel,
+            moderation_channel=settings.ideas_moderation_channel
+            or IdeasSettings.moderation_channel,
+            report_threshold=settings.ideas_report_threshold,
+        ),
+        checkins=CheckinsSettings(retention_months=settings.checkin_retention_months),
     )
     runtime = Runtime(
         sessions=sessions,

@@ -81,12 +81,32 @@ class Capabilities:
 
 
 @dataclass(frozen=True)
+class IdeasSettings:
+    """Where the idea box and its moderation post, and when a reported idea is hidden."""
+
+    channel: str = "idees"
+    moderation_channel: str = "moderation-idees"
+    report_threshold: int = 3
+
+
+@dataclass(frozen=True)
+class CheckinsSettings:
+    """How long check-in answers are kept (0: kept for good)."""
+
+    retention_months: int = 0
+
+
+@dataclass(frozen=True)
 class FeatureSettings:
-    """The few settings features read; the runtime fills them from the configuration."""
+    """The settings features read, typed per feature; the wiring fills them from the
+    configuration."""
 
     community_channel: str | None = None
     bot_user_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    command_name: str = "relais"
+    default_locale: str = "fr"
+    ideas: IdeasSettings = field(default_factory=IdeasSettings)
+    checkins: CheckinsSettings = field(default_factory=CheckinsSettings)
 
 
 @dataclass

@@ -27,7 +27,7 @@ def show_help(ctx: Context, args: Args) -> list[Action]:
     for spec in visible:
         groups.setdefault(spec.path[0], []).append(spec)
     sections = tuple(Section(body=_lines(ctx, specs)) for _, specs in sorted(groups.items()))
-    intro = ctx.t("core.help.intro", command=ctx.settings.extra.get("command_name", "relais"))
+    intro = ctx.t("core.help.intro", command=ctx.settings.command_name)
     count = ctx.t.plural("core.help.count", len(visible))
     return [ctx.reply(Message(text=f"{intro}\n{count}", sections=sections))]
 
@@ -37,7 +37,7 @@ def _matches(spec: CommandEntry, topic: list[str]) -> bool:
 
 
 def _lines(ctx: Context, specs: list[CommandEntry]) -> str:
-    name = ctx.settings.extra.get("command_name", "relais")
+    name = ctx.settings.command_name
     return "\n".join(
         f"`/{name} {_shown_name(ctx, spec)}` — {ctx.t(spec.help_key)}" for spec in specs
     )

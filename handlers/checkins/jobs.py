@@ -136,7 +136,7 @@ def _message(ctx: JobContext, round_: CheckinRound, *, reminder: bool = False) -
         questions=occurrence.questions,
         round_id=round_.id,
         deadline=when(t, round_.closes_at, zone(user.timezone)),
-        command=str(ctx.settings.extra.get("command_name", "relais")),
+        command=ctx.settings.command_name,
         reminder=reminder,
     )
 
