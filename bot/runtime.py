@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,12 +24,14 @@ from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
 from handlers.i18n import normalise_locale
-from handlers.types import Event
+from handlers.types import Action, Event
 from store import events, identity
 from store import outbox as deliveries
 from store.models import User, Workspace
 
 log = logging.getLogger(__name__)
+Outgoing = tuple[Workspace, Sequence[Action]]
+"""Actions to send in one workspace."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,28 @@ class Runtime:
         ):
             ctx = self.member(session, platform=platform, workspace_id=workspace_id, who=person)
             return Home(sections=self.router.home(ctx), locale=ctx.locale)
+
+    def script(
+        self, work: Callable[[Session, datetime], Iterable[Outgoing]], *, origin: str
+    ) -> list[str]:
+        """A CLI path as one unit of work: `work` reads and writes through the session and
+        returns what to send, per workspace; that is queued in the same transaction and
+        delivered after the commit, like an event's replies. Returns the delivery keys."""
+        now = self.clock.now()
+        keys: list[str] = []
+        with self.sessions() as session, session.begin():
+            for workspace, actions in work(session, now):
+                keys += enqueue(
+                    session,
+                    actions,
+                    platform=workspace.platform,
+                    workspace_id=workspace.external_id,
+                    origin=f"{origin}:{workspace.id}",
+                    now=now,
+                )
+        if keys:
+            self.outbox.deliver(keys=keys)
+        return keys
 
     def already_handled(self, *, platform: str, workspace_id: str, event_id: str) -> bool:
         with self.sessions() as session:
