@@ -7,6 +7,7 @@ contracts' `ignore_imports`), so that it can only shrink.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,26 @@ def test_no_module_over_400_lines() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_models_come_from_one_place() -> None:
+    """One public surface for the models: classes from `store.models`; a submodule such as
+    `store.models.ideas` is imported only for its constants (statuses, kinds)."""
+    found = []
+    for package in (*PACKAGES, "tests"):
+        for path in (ROOT / package).rglob("*.py"):
+            if {"models", "migrations"} & set(path.relative_to(ROOT).parts[:2]):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    "store.models."
+                ):
+                    found += [
+                        f"{path.relative_to(ROOT)}: {alias.name}"
+                        for alias in node.names
+                        if not alias.name.isupper()
+                    ]
+    assert found == []
 
 
 def test_the_cycle_check_sees_a_cycle() -> None:
