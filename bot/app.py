@@ -60,6 +60,9 @@ class App:
             forms=forms,
         )
 
+    def plug(self, port: ChatPort) -> None:
+        self.outbox.ports[port.platform] = port
+
     @property
     def cursors(self) -> StoreCursors:
         """Where stream adapters resume (`bot.ports.Cursors`)."""

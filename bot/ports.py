@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.config import Settings
 from handlers.clock import Clock
 from handlers.context import Capabilities
 from handlers.types import Action, Event, Section
@@ -108,4 +109,22 @@ class ChatPort(Protocol):
 
     def find_delivered(self, action: Action, *, key: str, workspace_id: str) -> Delivered | None:
         """After a crash mid-send: the message if it did arrive, None if it did not."""
+        ...
+
+
+class Assembly(Protocol):
+    """What a platform's `connect` is handed by the wiring (`bot.app.App`): the settings, the
+    runtime, where streams resume, and a way to plug the platform's port into the outbox."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def runtime(self) -> Runtime: ...
+
+    @property
+    def cursors(self) -> Cursors: ...
+
+    def plug(self, port: ChatPort) -> None:
+        """The outbox delivers this platform's actions through `port` from now on."""
         ...
