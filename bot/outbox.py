@@ -66,9 +66,9 @@ def enqueue(
     workspace_id: str,
     origin: str,
     now: datetime,
-    not_before: datetime | None = None,
 ) -> list[str]:
-    """Records actions in the caller's transaction; returns their keys in order."""
+    """Records actions in the caller's transaction; returns their keys in order. An action's
+    `not_before` holds it back until then."""
     keys = []
     for index, action in enumerate(actions):
         key = action.key or f"{origin}:{index}"
@@ -83,7 +83,7 @@ def enqueue(
             payload=action.model_dump(mode="json"),
             origin=origin,
             now=now,
-            not_before=not_before,
+            not_before=action.not_before,
         )
         keys.append(key)
     return keys
