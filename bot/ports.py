@@ -59,6 +59,10 @@ class Runtime(Protocol):
         the feature, queues its replies; delivers after the commit. Returns the delivery keys."""
         ...
 
+    def deliver(self, keys: Sequence[str]) -> None:
+        """Delivers what `handle(…, deliver=False)` queued, once the adapter has answered."""
+        ...
+
     def home(self, *, platform: str, workspace_id: str, person: Person) -> Home:
         """A member's home page, gathered by the features through the same identity path."""
         ...

@@ -91,9 +91,12 @@ class Runtime:
             log.info("duplicate event dropped", extra={"event_id": event.event_id})
             return []
         if keys and deliver:
-            self.outbox.deliver(keys=keys)
-            self.outbox.wakeup.set()
+            self.deliver(keys)
         return keys
+
+    def deliver(self, keys: Sequence[str]) -> None:
+        self.outbox.deliver(keys=keys)
+        self.outbox.wakeup.set()
 
     def home(self, *, platform: str, workspace_id: str, person: Person) -> Home:
         """A member's home page, in one transaction of its own (nothing to deliver: the
