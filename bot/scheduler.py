@@ -55,7 +55,9 @@ class Ticker:
         self._locale = default_locale
         self._features = features
         self._lease = lease
+        self._started = time.monotonic()
         self._last_tick: float | None = None
+        self._failed = False
         self._purged_at: datetime | None = None
 
     def tick(self) -> TickReport:
@@ -69,9 +71,15 @@ class Ticker:
         return report
 
     def ticking(self, *, within: float = 60.0) -> bool:
-        """For /healthz: a tick finished recently (a stuck or failing tick shows here, and so
-        does a scheduler that never ran one)."""
-        return self._last_tick is not None and time.monotonic() - self._last_tick < within
+        """For /healthz: a tick finished recently. Before the first one, a scheduler just
+        started is given `within` seconds, unless a tick already failed."""
+        if self._last_tick is None:
+            return not self._failed and time.monotonic() - self._started < within
+        return time.monotonic() - self._last_tick < within
+
+    def failed(self) -> None:
+        """A tick raised (the scheduler logs it and goes on)."""
+        self._failed = True
 
     def _forget_old_event_ids(self) -> None:
         """Hourly: event ids past the platforms' retry window, then each feature's retention
@@ -158,4 +166,5 @@ def _tick(ticker: Ticker) -> None:
     try:
         ticker.tick()
     except Exception:
+        ticker.failed()
         log.exception("tick failed")

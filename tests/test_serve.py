@@ -61,14 +61,14 @@ def get(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def health_within(url: str, seconds: float = 10.0) -> tuple[int, dict[str, Any]]:
-    """/healthz once it is 200, or its last answer after `seconds` (the scheduler's first tick
-    runs in the background right after start)."""
+def health_within(url: str, seconds: float = 10.0, *, status: int = 200) -> tuple[int, Any]:
+    """/healthz once it answers `status`, or its last answer after `seconds` (the scheduler's
+    first tick runs in the background right after start)."""
     deadline = time.monotonic() + seconds
     while True:
-        status, body = get(url + "/healthz")
-        if status == 200 or time.monotonic() > deadline:
-            return status, json.loads(body)
+        answer, body = get(url + "/healthz")
+        if answer == status or time.monotonic() > deadline:
+            return answer, json.loads(body)
         time.sleep(0.05)
 
 
@@ -86,7 +86,7 @@ def test_healthz_goes_503_when_the_scheduler_does_not_tick(
 
     monkeypatch.setattr(app.ticker, "tick", stuck)
     with running_app(app) as url:
-        status, body = health_within(url, seconds=1.0)
+        status, body = health_within(url, status=503)
     assert status == 503
     assert body["checks"] == {"database": True, "scheduler": False}
 
@@ -123,13 +123,13 @@ def test_healthz_goes_503_when_the_database_is_down_and_back(postgres_url: str) 
     thread.start()
     try:
         assert ready.wait(10)
-        health = f"http://127.0.0.1:{server[0].port}/healthz"
-        assert health_within(f"http://127.0.0.1:{server[0].port}")[0] == 200
+        base = f"http://127.0.0.1:{server[0].port}"
+        assert health_within(base)[0] == 200
         proxy.cut()
-        status, body = get(health)
+        status, body = get(base + "/healthz")
         assert status == 503 and json.loads(body)["checks"]["database"] is False
         proxy.restore()
-        assert get(health)[0] == 200
+        assert health_within(base)[0] == 200
     finally:
         stop.set()
         thread.join(10)
