@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.adapters.console import ConsoleInputError, normalise_name
 from bot.app import App, build
@@ -19,9 +20,11 @@ from bot.cli_ideas import ideas_cli
 from bot.cli_projects import ask, projects_cli
 from bot.config import ConfigError, load_settings
 from bot.console_chat import chat_loop
+from bot.runtime import Outgoing
+from handlers.admins import make_admin
 from handlers.clock import FakeClock, zone
 from handlers.i18n import Translator
-from store import audit, identity, migrate
+from store import audit, migrate
 from store.db import make_engine
 
 cli = typer.Typer(
@@ -167,7 +170,8 @@ def show_audit(
         t("console.audit.detail"),
         box=None,
     )
-    with app.sessions() as session:
+
+    def work(session: Session, _now: datetime) -> list[Outgoing]:
         for entry, actor in audit.recent_with_actors(session, limit=limit):
             table.add_row(
                 entry.at.strftime("%Y-%m-%d %H:%M"),
@@ -176,6 +180,9 @@ def show_audit(
                 entry.target or "",
                 (entry.detail or "")[:80],
             )
+        return []
+
+    app.runtime.script(work, origin="cli:audit")
     out.print(table)
 
 
@@ -201,22 +208,13 @@ def admin_add(
         raise typer.Exit(2)
     if platform == "console":
         user_id = normalise_name(user_id)
-    with app.sessions() as session, session.begin():
-        now = app.runtime.clock.now()
-        ws = identity.ensure_workspace(
-            session,
-            platform=platform,
-            external_id=workspace or _default_workspace(app, platform),
-            now=now,
-        )
-        user = identity.ensure_user(
-            session,
-            workspace=ws,
-            external_id=user_id,
-            now=now,
-            username=user_id if platform == "console" else None,
-        )
-        identity.grant_role(session, user=user, role="admin", now=now)
+    _admin(
+        app,
+        platform=platform,
+        workspace_id=workspace or _default_workspace(app, platform),
+        user_id=user_id,
+        username=user_id if platform == "console" else None,
+    )
     out.print(t("console.admin.added", user=user_id, platform=platform))
 
 
@@ -227,15 +225,30 @@ def _default_workspace(app: App, platform: str) -> str:
 
 
 def _grant_console_admin(app: App, user: str) -> None:
-    with app.sessions() as session, session.begin():
-        now = app.runtime.clock.now()
-        ws = identity.ensure_workspace(
-            session, platform="console", external_id=app.settings.console_workspace, now=now
+    _admin(
+        app,
+        platform="console",
+        workspace_id=app.settings.console_workspace,
+        user_id=user,
+        username=user,
+    )
+
+
+def _admin(
+    app: App, *, platform: str, workspace_id: str, user_id: str, username: str | None
+) -> None:
+    def work(session: Session, now: datetime) -> list[Outgoing]:
+        make_admin(
+            session,
+            platform=platform,
+            workspace_id=workspace_id,
+            user_id=user_id,
+            username=username,
+            now=now,
         )
-        account = identity.ensure_user(
-            session, workspace=ws, external_id=user, username=user, now=now
-        )
-        identity.grant_role(session, user=account, role="admin", now=now)
+        return []
+
+    app.runtime.script(work, origin="cli:admin")
 
 
 def _console_call(call: Callable[[], object]) -> None:
