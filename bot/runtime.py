@@ -1,7 +1,9 @@
 """Handling one event end to end: identify the caller, dispatch, record actions, deliver.
 
-The handler's writes and its outgoing actions commit in one transaction, so an accepted event
-is never half-done; delivery happens after the commit, through the outbox.
+One event is one call to `handle` and one transaction: the retry check, the caller and the
+members the event names, the handler's writes and its outgoing actions commit together, so an
+accepted event is never half-done; delivery happens after the commit, through the outbox.
+Adapters see this class through the `bot.ports.Runtime` protocol.
 
 Platforms that do not send an acknowledged event again (Slack) go through the inbox: `accept`
 records the event before the adapter acknowledges it (and raises while the store is down, so
@@ -14,8 +16,9 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
@@ -23,17 +26,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
+from bot.ports import Home, Person, Prepare
 from bot.router import Router
 from handlers.clock import Clock
-from handlers.context import Capabilities, Context, FeatureSettings
+from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
 from handlers.i18n import normalise_locale
-from handlers.types import Event
+from handlers.types import Action, Event
 from store import events, identity, inbox
+from store import outbox as deliveries
 from store.models import User, Workspace
 
 log = logging.getLogger(__name__)
+Outgoing = tuple[Workspace, Sequence[Action]]
+"""Actions to send in one workspace."""
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)
-Prepare = Callable[[Event], Event]
 # Two events of a new member at once both create their account: the loser is run again.
 COLLISION_ATTEMPTS = 3
 
@@ -63,9 +69,48 @@ class Runtime:
         self.clock = clock
         self.identity = identity_settings
         self.features = features
-        # Per platform, what an adapter adds to a recorded event before it is handled (the
-        # author's name and time zone looked up on the platform, for instance).
-        self.preparers: dict[str, Prepare] = {}
+        self._preparers: dict[str, Prepare] = {}
+
+    @property
+    def default_locale(self) -> str:
+        return self.identity.default_locale
+
+    def handle(
+        self,
+        event: Event,
+        *,
+        capabilities: Capabilities | None = None,
+        people: Sequence[Person] = (),
+        deliver: bool = True,
+    ) -> list[str]:
+        """Runs the event once; returns the keys of the deliveries it queued. `people` are the
+        members the event names, as their platform describes them (recorded if new)."""
+        origin = _origin(event)
+        EVENTS.labels(event.platform, event.kind).inc()
+        for attempt in range(1, COLLISION_ATTEMPTS + 1):
+            try:
+                with (
+                    HANDLER_SECONDS.labels(event.kind).time(),
+                    self.sessions() as session,
+                    session.begin(),
+                ):
+                    keys = self._handle_in(
+                        session, event, origin, capabilities or Capabilities(), people
+                    )
+                break
+            except IntegrityError:
+                if event.event_id is not None and self._seen(origin):
+                    log.info("duplicate event dropped", extra={"event_id": event.event_id})
+                    return []
+                if attempt == COLLISION_ATTEMPTS:
+                    raise
+                log.info("write collision, handled again", extra={"event_kind": event.kind})
+        if keys and deliver:
+            self.deliver(keys)
+        return keys
+
+    def prepare_with(self, platform: str, prepare: Prepare) -> None:
+        self._preparers[platform] = prepare
 
     def accept(self, event: Event, *, capabilities: Capabilities | None = None) -> int | None:
         """Records the event durably, before the platform is told it arrived. Returns the inbox
@@ -91,21 +136,28 @@ class Runtime:
             if row is None:
                 return []
             event, forms = EVENT.validate_python(row.event), row.forms
-        prepare = self.preparers.get(event.platform)
+        people: Sequence[Person] = ()
+        prepare = self._preparers.get(event.platform)
         if prepare is not None:
             try:
-                event = prepare(event)
+                event, people = prepare(event)
             except Exception:
                 log.warning("event preparation failed", extra={"event_kind": event.kind})
+        origin = _origin(event)
+        EVENTS.labels(event.platform, event.kind).inc()
         try:
-            with self.sessions() as session, session.begin():
+            with (
+                HANDLER_SECONDS.labels(event.kind).time(),
+                self.sessions() as session,
+                session.begin(),
+            ):
                 claimed = inbox.claim(session, row_id)
                 if claimed is None:
                     return []
-                keys = self._handle_in(session, event, _origin(event), Capabilities(forms=forms))
+                keys = self._handle_in(session, event, origin, Capabilities(forms=forms), people)
                 inbox.mark_done(claimed, now=self.clock.now())
         except IntegrityError as error:
-            if self._seen(_origin(event)):  # handled already, through another path
+            if self._seen(origin):  # handled already, through another path
                 self._mark_done(row_id)
             else:  # two events created the same row at once (a new member): handle it again
                 self._note_failure(row_id, error)
@@ -115,8 +167,7 @@ class Runtime:
             self._note_failure(row_id, error)
             return []
         if keys and deliver:
-            self.outbox.deliver(keys=keys)
-            self.outbox.wakeup.set()
+            self.deliver(keys)
         return keys
 
     def retry_due(self) -> int:
@@ -149,35 +200,60 @@ class Runtime:
         except Exception:
             log.warning("inbox unreachable; the retry loop will pick the event up")
 
-    def handle(
-        self, event: Event, *, capabilities: Capabilities | None = None, deliver: bool = True
+    def deliver(self, keys: Sequence[str]) -> None:
+        self.outbox.deliver(keys=keys)
+        self.outbox.wakeup.set()
+
+    def home(self, *, platform: str, workspace_id: str, person: Person) -> Home:
+        """A member's home page, in one transaction of its own (nothing to deliver: the
+        adapter shows it at once, and showing it twice is harmless)."""
+        EVENTS.labels(platform, "home").inc()
+        with (
+            HANDLER_SECONDS.labels("home").time(),
+            self.sessions() as session,
+            session.begin(),
+        ):
+            ctx = self.member(session, platform=platform, workspace_id=workspace_id, who=person)
+            return Home(sections=self.router.home(ctx), locale=ctx.locale)
+
+    def script(
+        self, work: Callable[[Session, datetime], Iterable[Outgoing]], *, origin: str
     ) -> list[str]:
-        """Runs the event once; returns the keys of the deliveries it queued."""
-        origin = _origin(event)
-        EVENTS.labels(event.platform, event.kind).inc()
-        for attempt in range(1, COLLISION_ATTEMPTS + 1):
-            try:
-                with (
-                    HANDLER_SECONDS.labels(event.kind).time(),
-                    self.sessions() as session,
-                    session.begin(),
-                ):
-                    keys = self._handle_in(session, event, origin, capabilities or Capabilities())
-                break
-            except IntegrityError:
-                if event.event_id is not None and self._seen(origin):
-                    log.info("duplicate event dropped", extra={"event_id": event.event_id})
-                    return []
-                if attempt == COLLISION_ATTEMPTS:
-                    raise
-                log.info("write collision, handled again", extra={"event_kind": event.kind})
-        if keys and deliver:
+        """A CLI path as one unit of work: `work` reads and writes through the session and
+        returns what to send, per workspace; that is queued in the same transaction and
+        delivered after the commit, like an event's replies. Returns the delivery keys."""
+        now = self.clock.now()
+        keys: list[str] = []
+        with self.sessions() as session, session.begin():
+            for workspace, actions in work(session, now):
+                keys += enqueue(
+                    session,
+                    actions,
+                    platform=workspace.platform,
+                    workspace_id=workspace.external_id,
+                    origin=f"{origin}:{workspace.id}",
+                    now=now,
+                )
+        if keys:
             self.outbox.deliver(keys=keys)
-            self.outbox.wakeup.set()
         return keys
 
+    def already_handled(self, *, platform: str, workspace_id: str, event_id: str) -> bool:
+        with self.sessions() as session:
+            return events.seen(session, key=f"{platform}:{workspace_id}:{event_id}")
+
+    def message_of(self, key: str, *, platform: str) -> str | None:
+        with self.sessions() as session:
+            row = deliveries.by_key(session, key)
+            return row.message_id if row is not None and row.platform == platform else None
+
     def _handle_in(
-        self, session: Session, event: Event, origin: str, capabilities: Capabilities
+        self,
+        session: Session,
+        event: Event,
+        origin: str,
+        capabilities: Capabilities,
+        people: Sequence[Person],
     ) -> list[str]:
         now = self.clock.now()
         if event.event_id and not events.first_time_seen(
@@ -186,6 +262,7 @@ class Runtime:
             log.info("retried event dropped", extra={"event_id": event.event_id})
             return []
         ctx = self.context(session, event, capabilities)
+        self._introduce(session, ctx, people)
         actions = self.router.dispatch(event, ctx)
         return enqueue(
             session,
@@ -198,31 +275,77 @@ class Runtime:
         )
 
     def context(self, session: Session, event: Event, capabilities: Capabilities) -> Context:
-        now = self.clock.now()
-        workspace = identity.ensure_workspace(
-            session, platform=event.platform, external_id=event.workspace_id, now=now
+        author = Person(user_id=event.user_id, name=event.user_name, timezone=event.timezone)
+        member = self.member(
+            session, platform=event.platform, workspace_id=event.workspace_id, who=author
         )
-        caller = identity.ensure_user(
-            session,
-            workspace=workspace,
-            external_id=event.user_id,
-            now=now,
-            username=event.user_name,
-            timezone=event.timezone,
-        )
-        self._grant_configured_admin(session, workspace, caller)
         return Context(
             session=session,
             clock=self.clock,
             event=event,
-            workspace=workspace,
-            caller=caller,
-            roles=frozenset(identity.roles_of(session, caller)),
-            locale=self.locale_of(caller),
+            workspace=member.workspace,
+            caller=member.caller,
+            roles=member.roles,
+            locale=member.locale,
             commands=self.router.commands,
             settings=self.features,
             capabilities=capabilities,
         )
+
+    def member(
+        self, session: Session, *, platform: str, workspace_id: str, who: Person
+    ) -> MemberContext:
+        """The one place a caller is resolved: workspace, user (platform facts refreshed),
+        configured admin role, roles and language."""
+        now = self.clock.now()
+        workspace = identity.ensure_workspace(
+            session, platform=platform, external_id=workspace_id, now=now
+        )
+        caller = identity.ensure_user(
+            session,
+            workspace=workspace,
+            external_id=who.user_id,
+            now=now,
+            username=who.name,
+            timezone=who.timezone,
+        )
+        self._grant_configured_admin(session, workspace, caller)
+        return MemberContext(
+            session=session,
+            clock=self.clock,
+            workspace=workspace,
+            caller=caller,
+            roles=frozenset(identity.roles_of(session, caller)),
+            locale=self.locale_of(caller),
+            settings=self.features,
+        )
+
+    def _introduce(self, session: Session, ctx: Context, people: Sequence[Person]) -> None:
+        """Members named in the event whom the store does not know yet (argument parsing only
+        accepts known people). Recorded in a savepoint: one recorded concurrently by another
+        event is not this event's failure."""
+        for person in people:
+            if person.user_id == ctx.caller.external_id:
+                continue
+            try:
+                with session.begin_nested():
+                    known = identity.find_user(
+                        session, workspace=ctx.workspace, external_id=person.user_id
+                    )
+                    if known is None:
+                        identity.ensure_user(
+                            session,
+                            workspace=ctx.workspace,
+                            external_id=person.user_id,
+                            now=self.clock.now(),
+                            username=person.name,
+                            display_name=person.display_name,
+                            timezone=person.timezone,
+                        )
+            except IntegrityError:
+                log.info(
+                    "named member recorded concurrently", extra={"event_id": ctx.event.event_id}
+                )
 
     def locale_of(self, user: User) -> str:
         return normalise_locale(user.locale) or self.identity.default_locale

@@ -29,10 +29,8 @@ from bot.adapters.mattermost.events import (
     parse_posted,
     post_event,
 )
-from bot.ports import PermanentError, TransientError
-from bot.runtime import Runtime
+from bot.ports import Cursors, PermanentError, Runtime, TransientError
 from handlers.context import Capabilities
-from store import cursors
 
 log = logging.getLogger(__name__)
 CATCH_UP_MARGIN_MS = 2_000
@@ -47,6 +45,7 @@ class Inbound:
         self,
         *,
         runtime: Runtime,
+        cursors: Cursors,
         api: MattermostApi,
         directory: Directory,
         bot: Bot,
@@ -55,6 +54,7 @@ class Inbound:
         pool: Executor,
     ) -> None:
         self._runtime = runtime
+        self._cursors = cursors
         self._api = api
         self._directory = directory
         self._bot = bot
@@ -146,15 +146,13 @@ class Inbound:
         return self._runtime.process(row_id) if row_id is not None else []
 
     def _stored_cursor(self) -> int | None:
-        with self._runtime.sessions() as session:
-            return cursors.position(session, self._cursor_name)
+        return self._cursors.position(self._cursor_name)
 
     def _store_cursor(self, create_at: int) -> None:
         """Never beyond an open gap: a restart must fetch the posts it holds again."""
         with self._lock:
             to = create_at if self._gap_from is None else min(create_at, self._gap_from)
-        with self._runtime.sessions() as session, session.begin():
-            cursors.advance(session, name=self._cursor_name, to=to, now=self._runtime.clock.now())
+        self._cursors.advance(self._cursor_name, to)
 
     def _catch_up_guarded(self, since: int | None) -> None:
         with self._lock:

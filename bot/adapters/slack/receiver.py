@@ -1,13 +1,13 @@
 """Bolt listeners that record the event, acknowledge, and leave the work to a pool of workers.
 
 Slack wants an answer within 3 seconds and does not send an acknowledged event again. Each
-listener translates the payload (pure and fast), records it in the inbox (`Runtime.accept`,
+listener translates the payload (pure and fast), records it in the inbox (`runtime.accept`,
 one insert) and only then calls `ack()`: while the database is down the insert raises, Bolt
-answers 500 and Slack retries later. A worker then looks the author up and runs
-`Runtime.process` (dedupe, dispatch, store, outbox, "done" in one transaction); what fails
-there stays in the inbox for the runtime's retry loop. The same listeners serve HTTP (through
-`handle_http` on the shared server, where Bolt verifies signatures and timestamps) and Socket
-Mode.
+answers 500 and Slack retries later. A worker then looks the author and the members the text
+names up and makes the one `runtime.process` call (dedupe, identity, dispatch, store, outbox,
+"done"); what fails there stays in the inbox for the runtime's retry loop. The same listeners
+serve HTTP (through `handle_http` on the shared server, where Bolt verifies signatures and
+timestamps) and Socket Mode.
 
 A modal's submission is the exception: it is handled before the acknowledgement, because only
 the acknowledgement can keep the modal open with an error under a field
@@ -35,12 +35,12 @@ from bot.adapters.slack.events import (
     from_view_submission,
 )
 from bot.adapters.slack.home import HomePublisher
-from bot.adapters.slack.mentions import introduce_mentioned
+from bot.adapters.slack.mentions import people_named
 from bot.adapters.slack.privacy import ConversationPrivacy
 from bot.adapters.slack.response_urls import ResponseUrls
 from bot.adapters.slack.users import UserDirectory
 from bot.http import Request, Response
-from bot.runtime import Runtime
+from bot.ports import Person, Runtime
 from handlers.args import FieldErrors
 from handlers.context import Capabilities
 from handlers.types import ButtonPress, Event, SlashCommand
@@ -109,7 +109,7 @@ class SlackReceiver:
         bolt.event(ANY)(self._on_other_event)
         bolt.action(ANY)(self._on_action)
         bolt.view(ANY)(self._on_view)
-        runtime.preparers["slack"] = self._prepare
+        runtime.prepare_with("slack", self._prepare)
 
     def handle_http(self, request: Request) -> Response:
         """The `/slack/events` route: events, slash commands and interactivity on one URL."""
@@ -183,7 +183,7 @@ class SlackReceiver:
             return
         ack()
         if keys:
-            self.pool.submit(lambda: self._runtime.outbox.deliver(keys=keys), kind=event.kind)
+            self.pool.submit(lambda: self._runtime.deliver(keys), kind=event.kind)
 
     # ------------------------------------------------------------ after the ack
 
@@ -201,15 +201,16 @@ class SlackReceiver:
     def _handle(
         self, event: Event, capabilities: Capabilities, *, deliver: bool = True
     ) -> list[str]:
+        event, people = self._prepare(event)
         return self._runtime.handle(
-            self._prepare(event), capabilities=capabilities, deliver=deliver
+            event, capabilities=capabilities, people=people, deliver=deliver
         )
 
-    def _prepare(self, event: Event) -> Event:
-        """What an event needs before it is handled: the people it mentions introduced, the
-        author's profile and the channel's privacy filled in from Slack."""
-        introduce_mentioned(self._runtime, self._users, event)
-        return self._privacy.complete(self._users.enrich(event))
+    def _prepare(self, event: Event) -> tuple[Event, Sequence[Person]]:
+        """What an event needs from Slack before it is handled: the members its text names,
+        the author's profile and the channel's privacy."""
+        people = people_named(self._users, event)
+        return self._privacy.complete(self._users.enrich(event)), people
 
 
 def _read(translate: Callable[..., T], *args: Any) -> T | None:
