@@ -73,8 +73,16 @@ class Runtime(Protocol):
         store is down (then the adapter must not acknowledge). None: already recorded."""
         ...
 
-    def process(self, row_id: int, *, deliver: bool = True) -> list[str]:
-        """Handles a recorded event once; what fails stays for the retry loop."""
+    def process(
+        self,
+        row_id: int,
+        *,
+        event: Event | None = None,
+        capabilities: Capabilities | None = None,
+        deliver: bool = True,
+    ) -> list[str]:
+        """Handles the event recorded as `row_id` once (in one transaction); what fails stays
+        for the retry loop."""
         ...
 
     def prepare_with(self, platform: str, prepare: Prepare) -> None:

@@ -128,14 +128,25 @@ class Runtime:
                 now=self.clock.now(),
             )
 
-    def process(self, row_id: int, *, deliver: bool = True) -> list[str]:
+    def process(
+        self,
+        row_id: int,
+        *,
+        event: Event | None = None,
+        capabilities: Capabilities | None = None,
+        deliver: bool = True,
+    ) -> list[str]:
         """Handles a recorded event once: the handler's writes and "done" commit together. A
-        failure (the store down) leaves it pending for the `InboxWorker`, with backoff."""
-        with self.sessions() as session:
-            row = inbox.peek(session, row_id)
-            if row is None:
-                return []
-            event, forms = EVENT.validate_python(row.event), row.forms
+        failure (the store down) leaves it pending for the `InboxWorker`, with backoff. The
+        adapter that just recorded it passes the event along; the retry loop reads it back."""
+        if event is None:
+            with self.sessions() as session:
+                row = inbox.peek(session, row_id)
+                if row is None:
+                    return []
+                event, forms = EVENT.validate_python(row.event), row.forms
+        else:
+            forms = (capabilities or Capabilities()).forms
         people: Sequence[Person] = ()
         prepare = self._preparers.get(event.platform)
         if prepare is not None:

@@ -1,5 +1,6 @@
-"""The seam between a platform and the features: one event is one call into the runtime and one
-transaction, the caller and the members the event names resolved there, once."""
+"""The seam between a platform and the features: one event is recorded (one transaction, before
+the platform's acknowledgement), then one call into the runtime and one transaction handle it,
+the caller and the members the event names resolved there, once."""
 
 from __future__ import annotations
 
@@ -42,16 +43,18 @@ def mention(text: str, *, event_id: str = "Ev0SEAM") -> dict[str, Any]:
     return body
 
 
-def test_a_mention_is_one_runtime_call_and_one_transaction(
+def test_a_mention_is_recorded_then_handled_in_one_transaction_each(
     slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Inbox before ack (issue 20): one transaction records the event before Slack gets its
+    answer, one runtime call and one transaction handle it."""
     runtime = slack.app.runtime
     calls: list[Any] = []
-    handle = runtime.handle
+    process = runtime.process
 
     def counted(*args: Any, **kwargs: Any) -> list[str]:
         calls.append((args, kwargs))
-        return handle(*args, **kwargs)
+        return process(*args, **kwargs)
 
     opened: list[SessionTransaction] = []
 
@@ -59,7 +62,7 @@ def test_a_mention_is_one_runtime_call_and_one_transaction(
         if transaction.parent is None:
             opened.append(transaction)
 
-    monkeypatch.setattr(runtime, "handle", counted)
+    monkeypatch.setattr(runtime, "process", counted)
     monkeypatch.setattr(runtime.outbox, "deliver", lambda **_: None)
     event.listen(runtime.sessions, "after_transaction_create", on_create)
     try:
@@ -68,7 +71,7 @@ def test_a_mention_is_one_runtime_call_and_one_transaction(
         event.remove(runtime.sessions, "after_transaction_create", on_create)
 
     assert len(calls) == 1
-    assert len(opened) == 1
+    assert len(opened) == 2
     with runtime.sessions() as session:
         people = {u.external_id: u.username for u in session.scalars(select(User))}
         queued = session.scalars(select(Delivery)).all()

@@ -224,7 +224,7 @@ class MattermostRoutes:
         down: the member is told it failed); handled at once, or by the retry loop."""
         row_id = self._runtime.accept(event, capabilities=INTERACTIVE)
         if row_id is not None:
-            self._runtime.process(row_id)
+            self._runtime.process(row_id, event=event, capabilities=INTERACTIVE)
 
     def _seen(self, event_id: str) -> bool:
         """Whether the runtime already handled this event (it also refuses it by itself)."""

@@ -143,7 +143,9 @@ class Inbound:
         )
         row_id = self._runtime.accept(event, capabilities=STREAM_CAPABILITIES)
         self._store_cursor(incoming.create_at)
-        return self._runtime.process(row_id) if row_id is not None else []
+        if row_id is None:
+            return []
+        return self._runtime.process(row_id, event=event, capabilities=STREAM_CAPABILITIES)
 
     def _stored_cursor(self) -> int | None:
         return self._cursors.position(self._cursor_name)

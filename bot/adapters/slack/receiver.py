@@ -191,12 +191,13 @@ class SlackReceiver:
         """Records the event (raises while the store is down: no `ack()` then), and hands it
         to a worker; a retry of an event already recorded is acknowledged and dropped."""
         forms = isinstance(event, SlashCommand | ButtonPress) and bool(event.trigger_id)
-        row_id = self._runtime.accept(event, capabilities=Capabilities(forms=forms))
+        capabilities = Capabilities(forms=forms)
+        row_id = self._runtime.accept(event, capabilities=capabilities)
         if row_id is not None:
-            self.pool.submit(lambda: self._process(row_id), kind=event.kind)
+            self.pool.submit(lambda: self._process(row_id, event, capabilities), kind=event.kind)
 
-    def _process(self, row_id: int) -> None:
-        self._runtime.process(row_id)
+    def _process(self, row_id: int, event: Event, capabilities: Capabilities) -> None:
+        self._runtime.process(row_id, event=event, capabilities=capabilities)
 
     def _handle(
         self, event: Event, capabilities: Capabilities, *, deliver: bool = True
