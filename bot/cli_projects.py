@@ -5,26 +5,32 @@ relais ask --json --limit 5 "télémédecine"            # one JSON object
 relais ask --json --batch questions.txt               # one JSON object per line, in order
 relais projets import projets.csv                     # YAML, JSON or CSV, upsert by slug
 relais projets export --format csv --output projets.csv
+relais projets alumni-export --espace slack:T0123 --output alumni.csv
+relais projets alumni-import alumni.csv --espace slack:T0123
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy.orm import Session
 
-from bot import cli as base
+from bot import cli_base as base
 from bot.adapters.console_render import markup
 from bot.app import build
+from bot.runtime import Outgoing
 from handlers.i18n import Translator
-from handlers.projects import importer
+from handlers.projects import importer, staff
 from handlers.projects.answer import Answer, to_json
 from handlers.projects.answer import ask as answer_question
 from handlers.projects.cards import answer_message
 from handlers.types import Message
+from store import identity
 
 projects_cli = typer.Typer(help="Base des projets passés : import et export.", no_args_is_help=True)
 
@@ -51,16 +57,21 @@ def ask(
     else:
         base.err.print(t("projects.cli.no_question"))
         raise typer.Exit(2)
-    with app.sessions() as session:
+
+    def work(session: Session, _now: datetime) -> list[Outgoing]:
         for text in questions:
             answer = answer_question(session, text, limit=limit)
             if as_json:
                 typer.echo(json.dumps(to_json(answer), ensure_ascii=False))
             else:
                 base.out.print(_render(_shown(t, answer)))
+        return []
+
+    app.runtime.script(work, origin="cli:projects-ask")
 
 
 def _shown(t: Translator, answer: Answer) -> Message:
+    t = Translator("en") if answer.language == "en" else t
     if answer.status == "empty":
         return Message(text=t("projects.answer.empty"))
     if answer.status == "no_terms":
@@ -102,10 +113,16 @@ def import_projects(
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            with app.sessions() as session, session.begin():
-                report = importer.import_file(
-                    session, path, fmt=fmt, now=app.runtime.clock.now(), progress=advance
+            reports: list[importer.ImportReport] = []
+
+            def work(session: Session, now: datetime) -> list[Outgoing]:
+                reports.append(
+                    importer.import_file(session, path, fmt=fmt, now=now, progress=advance)
                 )
+                return []
+
+            app.runtime.script(work, origin="cli:projects-import")
+            report = reports[0]
     except importer.ImportFileError as error:
         base.err.print(t(error.key, **error.params), markup=False)
         raise typer.Exit(2) from None
@@ -139,10 +156,78 @@ def export_projects(
     if chosen not in importer.FORMATS:
         base.err.print(t("projects.import.unknown_format", name=fmt), markup=False)
         raise typer.Exit(2)
-    with app.sessions() as session:
-        text = importer.export(session, chosen)
+    exported: list[str] = []
+
+    def work(session: Session, _now: datetime) -> list[Outgoing]:
+        exported.append(importer.export(session, chosen))
+        return []
+
+    app.runtime.script(work, origin="cli:projects-export")
+    text = exported[0]
     if output is None:
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
         base.err.print(t("projects.export.done", path=str(output)), markup=False)
+
+
+def _workspace(t: Translator, value: str) -> tuple[str, str]:
+    platform, _, external_id = value.partition(":")
+    if not platform or not external_id:
+        base.err.print(t("projects.registry.bad_workspace", value=value), markup=False)
+        raise typer.Exit(2)
+    return platform, external_id
+
+
+@projects_cli.command("alumni-export")
+def export_alumni(
+    espace: Annotated[str, typer.Option(help="L'espace, plateforme:identifiant (slack:T0123).")],
+    output: Annotated[Path, typer.Option(help="Fichier CSV de sortie.", dir_okay=False)],
+) -> None:
+    """Exporte le registre des alumni d'un espace (CSV ; UTF-8 avec BOM)."""
+    app = build(base.settings())
+    t = Translator(app.settings.default_locale)
+    platform, external_id = _workspace(t, espace)
+    with app.sessions() as session, session.begin():
+        workspace = identity.ensure_workspace(
+            session, platform=platform, external_id=external_id, now=app.runtime.clock.now()
+        )
+        rows = staff.rows_of(session, workspace)
+    output.write_bytes(staff.registry_csv(rows))
+    base.out.print(t("projects.registry.written", count=len(rows), path=str(output)), markup=False)
+
+
+@projects_cli.command("alumni-import")
+def import_alumni(
+    path: Annotated[
+        Path, typer.Argument(help="Fichier CSV (colonnes de l'export).", dir_okay=False)
+    ],
+    espace: Annotated[str, typer.Option(help="L'espace, plateforme:identifiant (slack:T0123).")],
+) -> None:
+    """Ajoute ou met à jour des alumni (projet, membre, rôle, organisation)."""
+    app = build(base.settings())
+    t = Translator(app.settings.default_locale)
+    platform, external_id = _workspace(t, espace)
+    try:
+        content = path.read_bytes()
+    except OSError:
+        base.err.print(t("projects.import.unreadable", name=path.name), markup=False)
+        raise typer.Exit(2) from None
+    with app.sessions() as session, session.begin():
+        workspace = identity.ensure_workspace(
+            session, platform=platform, external_id=external_id, now=app.runtime.clock.now()
+        )
+        report = staff.import_registry(session, workspace, content, now=app.runtime.clock.now())
+    for line, value in report.skipped:
+        base.err.print(t("projects.registry.skipped", line=line, value=value[:80]), markup=False)
+    base.out.print(
+        t(
+            "projects.registry.imported",
+            added=report.added,
+            updated=report.updated,
+            skipped=len(report.skipped),
+        ),
+        markup=False,
+    )
+    if report.skipped:
+        raise typer.Exit(1)
