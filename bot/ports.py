@@ -36,6 +36,15 @@ the platform (author's profile, channel privacy) and the people its text names."
 
 
 @dataclass(frozen=True)
+class Cursor:
+    """Where a stream adapter is once this event is handled (Mattermost: the post's
+    `create_at`); it only moves forward."""
+
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
 class Home:
     """A member's home page, ready to render, and the language to render its chrome in."""
 
@@ -58,19 +67,28 @@ class Runtime(Protocol):
         *,
         capabilities: Capabilities | None = None,
         people: Sequence[Person] = (),
+        cursor: Cursor | None = None,
         deliver: bool = True,
     ) -> list[str]:
         """Drops a retry, resolves the caller and the `people` the platform vouches for, runs
-        the feature, queues its replies; delivers after the commit. Returns the delivery keys."""
+        the feature, queues its replies, moves the stream's `cursor`, all in one transaction;
+        delivers after the commit. Returns the delivery keys."""
         ...
 
     def deliver(self, keys: Sequence[str]) -> None:
         """Delivers what `handle(…, deliver=False)` queued, once the adapter has answered."""
         ...
 
-    def accept(self, event: Event, *, capabilities: Capabilities | None = None) -> int | None:
-        """Records the event in the inbox before the adapter acknowledges it; raises while the
-        store is down (then the adapter must not acknowledge). None: already recorded."""
+    def accept(
+        self,
+        event: Event,
+        *,
+        capabilities: Capabilities | None = None,
+        cursor: Cursor | None = None,
+    ) -> int | None:
+        """Records the event in the inbox before the adapter acknowledges it (a stream's
+        `cursor` moves in the same transaction); raises while the store is down (then the
+        adapter must not acknowledge). None: already recorded."""
         ...
 
     def process(
@@ -105,11 +123,9 @@ class Runtime(Protocol):
 
 
 class Cursors(Protocol):
-    """Where a stream adapter resumes after a restart; a cursor only moves forward."""
+    """Where a stream adapter resumes after a restart (`Runtime.handle` moves it)."""
 
     def position(self, name: str) -> int | None: ...
-
-    def advance(self, name: str, to: int) -> None: ...
 
 
 @dataclass(frozen=True)

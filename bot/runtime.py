@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
-from bot.ports import Home, Person, Prepare
+from bot.ports import Cursor, Home, Person, Prepare
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
 from handlers.i18n import normalise_locale
 from handlers.types import Action, Event
-from store import events, identity, inbox
+from store import cursors, events, identity, inbox
 from store import outbox as deliveries
 from store.models import User, Workspace
 
@@ -81,6 +81,7 @@ class Runtime:
         *,
         capabilities: Capabilities | None = None,
         people: Sequence[Person] = (),
+        cursor: Cursor | None = None,
         deliver: bool = True,
     ) -> list[str]:
         """Runs the event once; returns the keys of the deliveries it queued. `people` are the
@@ -94,6 +95,7 @@ class Runtime:
                     self.sessions() as session,
                     session.begin(),
                 ):
+                    self._advance(session, cursor)
                     keys = self._handle_in(
                         session, event, origin, capabilities or Capabilities(), people
                     )
@@ -109,15 +111,27 @@ class Runtime:
             self.deliver(keys)
         return keys
 
+    def _advance(self, session: Session, cursor: Cursor | None) -> None:
+        if cursor is not None:
+            cursors.advance(session, name=cursor.name, to=cursor.position, now=self.clock.now())
+
     def prepare_with(self, platform: str, prepare: Prepare) -> None:
         self._preparers[platform] = prepare
 
-    def accept(self, event: Event, *, capabilities: Capabilities | None = None) -> int | None:
-        """Records the event durably, before the platform is told it arrived. Returns the inbox
-        row to `process`, or None for a retry of an event already recorded; raises when the
-        store is down, and then the adapter must not acknowledge."""
+    def accept(
+        self,
+        event: Event,
+        *,
+        capabilities: Capabilities | None = None,
+        cursor: Cursor | None = None,
+    ) -> int | None:
+        """Records the event durably, before the platform is told it arrived (a stream's
+        `cursor` moves in the same transaction). Returns the inbox row to `process`, or None
+        for a retry of an event already recorded; raises when the store is down, and then the
+        adapter must not acknowledge."""
         forms = (capabilities or Capabilities()).forms
         with self.sessions() as session, session.begin():
+            self._advance(session, cursor)
             return inbox.record(
                 session,
                 key=_origin(event),

@@ -1,15 +1,15 @@
 """Posts in, exactly once: live from the websocket, or fetched after a reconnect.
 
-Every post seen moves a cursor (its `create_at`, the server's clock), kept in the store once the
-post is handled, so a restarted process or a replica that takes over the stream resumes there.
-When the websocket comes back, the posts created since the cursor in every channel of the bot
-are fetched and processed like live ones. The same post may arrive both ways: the runtime
-records each post id as the event id in the store, so the second copy is dropped there, even
-across threads and processes.
+Every post seen moves a cursor (its `create_at`, the server's clock), moved by the runtime in
+the transaction that records the post, so a restarted process or a replica that takes over the
+stream resumes there. When the websocket comes back, the posts created since the cursor in every
+channel of the bot are fetched and processed like live ones. The same post may arrive both
+ways: the runtime records each post id as the event id in the store, so the second copy is
+dropped there, even across threads and processes.
 
-A post is recorded in the inbox (`Runtime.accept`) before the stored cursor moves past it, and
-only then handled. While the store is down the record fails: the post opens a gap, fetched
-again after `MISSED_RETRY_SECONDS`, and the stored cursor does not move beyond the gap.
+A post is recorded in the inbox (`Runtime.accept`) before it is handled. While the store is
+down the record fails: the post opens a gap, fetched again after `MISSED_RETRY_SECONDS`, and the
+stored cursor does not move beyond the gap.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from bot.adapters.mattermost.events import (
     parse_posted,
     post_event,
 )
-from bot.ports import Cursors, PermanentError, Runtime, TransientError
+from bot.ports import Cursor, Cursors, PermanentError, Runtime, TransientError
 from handlers.context import Capabilities
 
 log = logging.getLogger(__name__)
@@ -141,20 +141,17 @@ class Inbound:
             text=text,
             author=self._directory.author(user_id),
         )
-        row_id = self._runtime.accept(event, capabilities=STREAM_CAPABILITIES)
-        self._store_cursor(incoming.create_at)
+        with self._lock:
+            to = incoming.create_at
+            to = to if self._gap_from is None else min(to, self._gap_from)
+        where = Cursor(self._cursor_name, to)
+        row_id = self._runtime.accept(event, capabilities=STREAM_CAPABILITIES, cursor=where)
         if row_id is None:
             return []
         return self._runtime.process(row_id, event=event, capabilities=STREAM_CAPABILITIES)
 
     def _stored_cursor(self) -> int | None:
         return self._cursors.position(self._cursor_name)
-
-    def _store_cursor(self, create_at: int) -> None:
-        """Never beyond an open gap: a restart must fetch the posts it holds again."""
-        with self._lock:
-            to = create_at if self._gap_from is None else min(create_at, self._gap_from)
-        self._cursors.advance(self._cursor_name, to)
 
     def _catch_up_guarded(self, since: int | None) -> None:
         with self._lock:
@@ -171,12 +168,8 @@ class Inbound:
                 return
             else:
                 with self._lock:
-                    closed = self._gap_from == since and self._misses == misses
-                    if closed:
-                        self._gap_from = None
-                seen = self.cursor
-                if closed and since is not None and seen is not None:
-                    self._store_cursor(seen)  # held back by the gap until now
+                    if self._gap_from == since and self._misses == misses:
+                        self._gap_from = None  # the next post moves the stored cursor again
                 return
 
     def catch_up(self, since: int | None) -> int:
