@@ -14,7 +14,6 @@ the adapter does not), then `process` handles it and marks it done in one transa
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -383,25 +382,3 @@ class Runtime:
 def _origin(event: Event) -> str:
     """The event's key: the platform's own id where it gives one, so that retries match."""
     return f"{event.platform}:{event.workspace_id}:{event.event_id or uuid.uuid4().hex}"
-
-
-class InboxWorker(threading.Thread):
-    """Retries recorded events that are still pending (an outage, a crash) until handled."""
-
-    def __init__(self, runtime: Runtime, *, interval: float = 1.0) -> None:
-        super().__init__(name="relais-inbox", daemon=True)
-        self._runtime = runtime
-        self._interval = interval
-        self._stopping = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                self._runtime.retry_due()
-            except Exception:
-                log.warning("inbox retry loop: store unreachable")
-            self._stopping.wait(self._interval)
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self.join(timeout=10)

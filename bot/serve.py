@@ -16,9 +16,9 @@ from bot.adapters.slack.runner import start as start_slack
 from bot.app import App
 from bot.config import ConfigError
 from bot.http import HttpServer
+from bot.inbox import InboxWorker
 from bot.metrics import REGISTRY, metrics_route, watch_queue
 from bot.outbox import OutboxWorker
-from bot.runtime import InboxWorker
 from bot.scheduler import start_background
 from store import outbox as deliveries
 

@@ -22,8 +22,8 @@ from sqlalchemy.orm import sessionmaker
 from bot.adapters.slack.metadata import delivery_key
 from bot.adapters.slack.runner import connect
 from bot.http import HttpServer
+from bot.inbox import InboxWorker
 from bot.outbox import OutboxWorker
-from bot.runtime import InboxWorker
 from handlers.clock import SystemClock
 from store import migrate
 from store.db import make_engine
