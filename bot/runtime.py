@@ -19,8 +19,8 @@ from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings
 from handlers.i18n import normalise_locale
-from handlers.types import Event
-from store import events, identity
+from handlers.types import Action, Event
+from store import cursors, events, identity
 from store.models import User, Workspace
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,29 @@ class Runtime:
             origin=origin,
             now=now,
         )
+
+    def send(self, actions: list[Action], *, platform: str, workspace_id: str, origin: str) -> None:
+        """Queues and delivers what an adapter must say on its own (e.g. Matrix's notice that
+        it cannot read an encrypted room); `origin` keys it, so saying it twice sends once."""
+        with self.sessions() as session, session.begin():
+            keys = enqueue(
+                session,
+                actions,
+                platform=platform,
+                workspace_id=workspace_id,
+                origin=origin,
+                now=self.clock.now(),
+            )
+        self.outbox.deliver(keys=keys)
+
+    def stream_token(self, name: str) -> str | None:
+        """Where a token-based stream (Matrix sync) stopped, so a restart resumes there."""
+        with self.sessions() as session:
+            return cursors.token(session, name)
+
+    def save_stream_token(self, name: str, token: str) -> None:
+        with self.sessions() as session, session.begin():
+            cursors.save_token(session, name=name, token=token, now=self.clock.now())
 
     def context(self, session: Session, event: Event, capabilities: Capabilities) -> Context:
         now = self.clock.now()

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Platform = Literal["console", "slack", "mattermost", "test"]
+Platform = Literal["console", "slack", "mattermost", "matrix", "test"]
 
 
 class _Frozen(BaseModel):

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.adapters.dialogue import picks
 from bot.ports import Delivered, PermanentError
 from handlers.clock import Clock
 from handlers.types import (
@@ -150,14 +151,9 @@ class ConsolePort:
 
 
 def _store_buttons(session: Session, message: ConsoleMessage, body: Message) -> list[ConsoleButton]:
-    found = [(b.action_id, b.value, b.label) for b in body.buttons]
-    for section in body.sections:
-        found.extend((b.action_id, b.value, b.label) for b in section.buttons)
-    for choice in body.choices:
-        found.extend((choice.action_id, option.value, option.label) for option in choice.options)
     buttons = [
-        ConsoleButton(message_id=message.id, action_id=action_id, value=value, label=label)
-        for action_id, value, label in found
+        ConsoleButton(message_id=message.id, action_id=p.action_id, value=p.value, label=p.label)
+        for p in picks(body)
     ]
     session.add_all(buttons)
     session.flush()
