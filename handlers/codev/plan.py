@@ -109,7 +109,7 @@ def _add(
     if len(text) > ACTION_LIMIT:
         raise UsageError("codev.plan.too_long", limit=ACTION_LIMIT)
     if due_on is not None and due_on < ctx.now().astimezone(ctx.zone).date():
-        raise UsageError("codev.plan.past_due")
+        raise UsageError("codev.plan.past_due", form_field="echeance")
     codev_content.add_action(
         ctx.session, row=row, text=text, due_on=due_on, suggestion=suggestion, now=ctx.now()
     )
@@ -226,7 +226,9 @@ def submit_action(ctx: Context, submission: FormSubmission) -> list[Action]:
     try:
         due_on = date.fromisoformat(raw_due) if raw_due else None
     except ValueError as error:
-        raise UsageError("core.error.not_a_date", name="echeance", value=raw_due[:40]) from error
+        raise UsageError(
+            "core.error.not_a_date", name="echeance", value=raw_due[:40], form_field="echeance"
+        ) from error
     return _add(ctx, row, text, due_on, chosen)
 
 
