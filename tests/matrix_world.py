@@ -150,6 +150,27 @@ class Person:
         self.sync(timeout_ms=0)
         return [s for s in self.inbox if s.sender == bot and room_id in (None, s.room_id)]
 
+    def history(self, room_id: str, sender: str) -> list[str]:
+        """Every message body `sender` posted in the room, oldest first (not just the last
+        few a sync shows)."""
+        path = f"/rooms/{room_id}/messages?dir=b&limit=500"
+        chunk = self.synapse.api(self.account, "GET", path)["chunk"]
+        return [
+            str(e["content"].get("body", ""))
+            for e in reversed(chunk)
+            if e["type"] == "m.room.message" and e["sender"] == sender
+        ]
+
+    def wait_for_invite(self) -> str:
+        """Joins the next room this person is invited to and returns it."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not self.invites:
+            assert time.monotonic() < deadline, "no invitation arrived"
+            self.sync(timeout_ms=1000)
+        room_id = self.invites.pop(0)
+        self.join(room_id)
+        return room_id
+
     def accept_invites(self) -> list[str]:
         self.sync(timeout_ms=0)
         accepted, self.invites = self.invites, []

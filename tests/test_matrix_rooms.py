@@ -12,6 +12,7 @@ from sqlalchemy import select
 from handlers.types import Message
 from store.models import ConsoleMessage
 from tests.matrix_world import BotProcess, Person, Seen
+from tests.synapse_server import Synapse
 
 QUESTION = "qui a fait du lean à l'hôpital ?"
 _PROJECT = re.compile(r"^\d+\. (.+)$", re.MULTILINE)
@@ -69,3 +70,73 @@ def test_messages_without_the_prefix_are_left_alone_in_rooms(
     help_answer = answer_to(alice, relais_bot, asked)
     assert "!relais" in help_answer.body
     assert [s.event_id for s in alice.from_bot(relais_bot.user_id, room)] == [help_answer.event_id]
+
+
+def answers_in_thread(person: Person, bot: BotProcess, event_id: str) -> list[Seen]:
+    return [s for s in person.from_bot(bot.user_id) if s.thread_root == event_id]
+
+
+def test_a_restart_answers_what_came_while_down_and_nothing_twice(
+    relais_bot: BotProcess, people: Callable[[str], Person]
+) -> None:
+    relais_bot.start()
+    alice = people("alice")
+    room = room_with_bot(alice, relais_bot)
+    before = alice.say(room, f"!relais {QUESTION}")
+    answer_to(alice, relais_bot, before)
+    relais_bot.stop()
+    during = alice.say(room, "!relais qui a travaillé sur la télémédecine ?")
+    time.sleep(1.0)
+    assert answers_in_thread(alice, relais_bot, during) == []
+    relais_bot.start()
+    answer_to(alice, relais_bot, during)
+    after = alice.say(room, "!relais aide")
+    answer_to(alice, relais_bot, after)
+    assert len(answers_in_thread(alice, relais_bot, before)) == 1
+    assert len(answers_in_thread(alice, relais_bot, during)) == 1
+
+
+def test_people_from_a_server_not_allowed_get_no_answer(
+    relais_bot: BotProcess, people: Callable[[str], Person]
+) -> None:
+    relais_bot.start()
+    alice = people("alice")
+    room = room_with_bot(alice, relais_bot)
+    relais_bot.stop()
+    relais_bot.allowed_servers = "agent.tchap.gouv.fr"
+    relais_bot.start()
+    asked = alice.say(room, "!relais aide")
+    invited = alice.create_room(relais_bot.user_id, name="Autre salon")
+    alice.wait_member(invited, relais_bot.user_id, present=False)
+    time.sleep(3.0)
+    assert answers_in_thread(alice, relais_bot, asked) == []
+    assert relais_bot.user_id not in alice.members(invited)
+    assert relais_bot.adapter is not None and relais_bot.adapter.inbound.healthy()
+
+
+def test_at_room_in_a_question_pings_nobody(
+    relais_bot: BotProcess, people: Callable[[str], Person], synapse: Synapse
+) -> None:
+    relais_bot.start()
+    alice, bob = people("alice"), people("bob")
+    room = alice.create_room(relais_bot.user_id, bob.user_id, name="Managers santé")
+    bob.accept_invites()
+    alice.wait_member(room, relais_bot.user_id)
+    levels = synapse.api(alice.account, "GET", f"/rooms/{room}/state/m.room.power_levels")
+    levels["users"][relais_bot.user_id] = 100
+    synapse.api(alice.account, "PUT", f"/rooms/{room}/state/m.room.power_levels", **levels)
+    asked = alice.say(room, "!relais @room lean à l'hôpital")
+    answer = answer_to(alice, relais_bot, asked)
+    assert "@\u200broom" in answer.body and "@room" not in answer.body
+    assert answer.content["m.mentions"] == {}
+    bob.sync(timeout_ms=500)
+    time.sleep(0.5)
+    notified = synapse.api(bob.account, "GET", "/notifications")["notifications"]
+    from_bot = [n for n in notified if n["event"]["sender"] == relais_bot.user_id]
+    assert from_bot, notified
+    assert not any(
+        action.get("set_tweak") == "highlight" and action.get("value", True)
+        for n in from_bot
+        for action in n["actions"]
+        if isinstance(action, dict)
+    )
