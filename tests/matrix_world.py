@@ -122,6 +122,9 @@ class Person:
         assert isinstance(sent, RoomSendResponse), sent
         return str(sent.event_id)
 
+    def invite(self, room_id: str, user_id: str) -> None:
+        self.run(lambda: self.client.room_invite(room_id, user_id))
+
     def join(self, room_id: str) -> None:
         self.run(lambda: self.client.join(room_id))
 

@@ -76,6 +76,20 @@ def answers_in_thread(person: Person, bot: BotProcess, event_id: str) -> list[Se
     return [s for s in person.from_bot(bot.user_id) if s.thread_root == event_id]
 
 
+def test_what_was_asked_before_the_bot_joined_is_history(
+    relais_bot: BotProcess, people: Callable[[str], Person]
+) -> None:
+    relais_bot.start()
+    alice = people("alice")
+    room = alice.create_room(name="Managers santé")
+    old = alice.say(room, "!relais aide")
+    alice.invite(room, relais_bot.user_id)
+    alice.wait_member(room, relais_bot.user_id)
+    asked = alice.say(room, "!relais aide")
+    answer_to(alice, relais_bot, asked)
+    assert answers_in_thread(alice, relais_bot, old) == []
+
+
 def test_a_restart_answers_what_came_while_down_and_nothing_twice(
     relais_bot: BotProcess, people: Callable[[str], Person]
 ) -> None:
@@ -140,3 +154,21 @@ def test_at_room_in_a_question_pings_nobody(
         for action in n["actions"]
         if isinstance(action, dict)
     )
+
+
+def test_a_numbered_button_in_a_room_answers_privately_in_the_direct_room(
+    relais_bot: BotProcess, people: Callable[[str], Person]
+) -> None:
+    relais_bot.start()
+    alice = people("alice")
+    room = room_with_bot(alice, relais_bot)
+    asked = alice.say(room, f"!relais {QUESTION}")
+    answer = answer_to(alice, relais_bot, asked)
+    number = re.search(r"^\[(\d+)\] 👍 utile$", answer.body, re.MULTILINE)
+    assert number, answer.body
+    alice.say(room, f"!relais {number.group(1)}", thread=asked)
+    direct = alice.wait_for_invite()
+    thanks = alice.wait_for(lambda s: s.room_id == direct and s.sender == relais_bot.user_id)
+    assert "Merci" in thanks.body, thanks.body
+    assert alice.members(direct) == {alice.user_id, relais_bot.user_id}
+    assert answers_in_thread(alice, relais_bot, asked) == [answer]

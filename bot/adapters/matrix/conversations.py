@@ -25,7 +25,7 @@ class Offer:
 
 
 @dataclass
-class OpenForm:
+class FormInProgress:
     filling: FieldByField
     channel_id: str
     room_id: str
@@ -35,7 +35,7 @@ class Conversations:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._offers: dict[tuple[str, str | None], Offer] = {}
-        self._forms: dict[str, OpenForm] = {}
+        self._forms: dict[str, FormInProgress] = {}
 
     def offer(self, room_id: str, thread: str | None, offer: Offer) -> None:
         """The newest message with choices in a room (or thread) is the one numbers answer."""
@@ -53,10 +53,10 @@ class Conversations:
     def open_form(self, user_id: str, form: Form, *, channel_id: str, room_id: str) -> FieldByField:
         filling = FieldByField(form)
         with self._lock:
-            self._forms[user_id] = OpenForm(filling, channel_id=channel_id, room_id=room_id)
+            self._forms[user_id] = FormInProgress(filling, channel_id=channel_id, room_id=room_id)
         return filling
 
-    def form_of(self, user_id: str, room_id: str) -> OpenForm | None:
+    def form_of(self, user_id: str, room_id: str) -> FormInProgress | None:
         with self._lock:
             found = self._forms.get(user_id)
         return found if found is not None and found.room_id == room_id else None

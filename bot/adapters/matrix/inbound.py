@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from nio import RoomGetStateEventResponse, SyncResponse
 
 from bot.adapters.matrix.connection import Connection
-from bot.adapters.matrix.conversations import Conversations, OpenForm
+from bot.adapters.matrix.conversations import Conversations, FormInProgress
 from bot.adapters.matrix.events import (
     Incoming,
     addressed,
@@ -135,11 +135,28 @@ class Inbound:
         for room_id, invited in response.rooms.invite.items():
             await self._invited(room_id, [_stripped(event) for event in invited.invite_state])
         for room_id, joined in response.rooms.join.items():
-            for event in joined.timeline.events if timeline else []:
+            for source in self._since_joined([e.source for e in joined.timeline.events]):
+                if not timeline:
+                    break
                 try:
-                    await self._timeline(room_id, event.source)
+                    await self._timeline(room_id, source)
                 except Exception:
                     log.exception("matrix event failed", extra={"room": room_id})
+
+    def _since_joined(self, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A room just joined shows some of its history first: that is not for the bot."""
+        bot = self._connection.user_id
+        for index in range(len(sources) - 1, -1, -1):
+            source = sources[index]
+            if (
+                source.get("type") == "m.room.member"
+                and source.get("state_key") == bot
+                and (source.get("content") or {}).get("membership") == "join"
+                and (source.get("unsigned") or {}).get("prev_content", {}).get("membership")
+                != "join"
+            ):
+                return sources[index + 1 :]
+        return sources
 
     async def _invited(self, room_id: str, state: list[dict[str, Any]]) -> None:
         bot = self._connection.user_id
@@ -227,7 +244,7 @@ class Inbound:
             actions, platform="matrix", workspace_id=self._workspace_id, origin=origin
         )
 
-    def _form_answer(self, form: OpenForm, incoming: Incoming) -> None:
+    def _form_answer(self, form: FormInProgress, incoming: Incoming) -> None:
         """One answer of a form asked field by field; the last one submits it."""
         filling = form.filling
         origin = f"matrix:{self._workspace_id}:{incoming.event_id}"
