@@ -93,6 +93,7 @@ class Runtime:
             workspace_id=event.workspace_id,
             origin=origin,
             now=now,
+            quotes_user_id=ctx.caller.id,
         )
 
     def send(self, actions: list[Action], *, platform: str, workspace_id: str, origin: str) -> None:

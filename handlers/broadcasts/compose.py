@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.broadcasts import targets
 from handlers.broadcasts.feature import registry
 from handlers.broadcasts.messages import MAX_TEXT, recipient_message
@@ -144,7 +144,7 @@ def _preview(ctx: Context, broadcast: Broadcast, count: int | None, *, immediate
 def _draft(ctx: Context, press: ButtonPress) -> Broadcast:
     broadcast = (
         store.get(ctx.session, workspace=ctx.workspace, broadcast_id=int(press.value))
-        if press.value.isdigit()
+        if is_row_id(press.value)
         else None
     )
     if broadcast is None or broadcast.author_id != ctx.caller.id:
