@@ -32,7 +32,7 @@ from bot.adapters.matrix.events import (
     to_event,
 )
 from bot.adapters.matrix.rooms import DirectRooms
-from bot.runtime import Runtime
+from bot.ports import Cursors, Runtime
 from handlers.context import Capabilities
 from handlers.i18n import Translator
 from handlers.text import quote_user
@@ -54,6 +54,7 @@ class Inbound:
         self,
         *,
         runtime: Runtime,
+        cursors: Cursors,
         connection: Connection,
         rooms: DirectRooms,
         conversations: Conversations,
@@ -64,6 +65,7 @@ class Inbound:
         pool: Executor,
     ) -> None:
         self._runtime = runtime
+        self._cursors = cursors
         self._connection = connection
         self._client = connection.client
         self._rooms = rooms
@@ -102,7 +104,7 @@ class Inbound:
         return await asyncio.get_running_loop().run_in_executor(self._pool, func, *args)
 
     async def _run(self) -> None:
-        token = await self._blocking(self._runtime.stream_token, self._cursor)
+        token = await self._blocking(self._cursors.token, self._cursor)
         answer_history = token is not None
         first, failures = True, 0
         while not self._stopping:
@@ -124,7 +126,7 @@ class Inbound:
             await self._rooms.load()
             await self._handle(response, timeline=answer_history or not first)
             token = response.next_batch
-            await self._blocking(self._runtime.save_stream_token, self._cursor, token)
+            await self._blocking(self._cursors.save_token, self._cursor, token)
             first = False
             self._last_sync = time.monotonic()
             self.ready.set()

@@ -20,10 +20,9 @@ from bot.adapters.matrix.events import server_of
 from bot.adapters.matrix.inbound import Inbound
 from bot.adapters.matrix.port import MatrixPort
 from bot.adapters.matrix.rooms import DirectRooms
-from bot.app import App
 from bot.config import ConfigError, check_matrix, matrix_allowed_servers
 from bot.http import HttpServer
-from bot.ports import TransientError
+from bot.ports import Assembly, TransientError
 
 log = logging.getLogger(__name__)
 WORKERS = 4
@@ -45,7 +44,7 @@ class MatrixAdapter:
         self.connection.close()
 
 
-def connect(app: App) -> MatrixAdapter:
+def connect(app: Assembly) -> MatrixAdapter:
     """Builds the adapter for `app` and plugs its port into the outbox."""
     settings = app.settings
     check_matrix(settings)
@@ -72,10 +71,11 @@ def connect(app: App) -> MatrixAdapter:
         locale=settings.default_locale,
         command=settings.command_name,
     )
-    app.outbox.ports[port.platform] = port
+    app.plug(port)
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="relais-matrix")
     inbound = Inbound(
         runtime=app.runtime,
+        cursors=app.cursors,
         connection=connection,
         rooms=rooms,
         conversations=conversations,
@@ -88,7 +88,7 @@ def connect(app: App) -> MatrixAdapter:
     return MatrixAdapter(connection, port, inbound, pool)
 
 
-def start(app: App, http: HttpServer) -> MatrixAdapter:
+def start(app: Assembly, http: HttpServer) -> MatrixAdapter:
     adapter = connect(app)
     adapter.inbound.start()
     log.info("matrix adapter started")
