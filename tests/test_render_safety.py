@@ -1,5 +1,6 @@
 """No text a member writes can make the bot ping a whole channel or post a non-web link, on
-any platform: every renderer neutralises mentions and links as its last step (issue 20, item 1).
+any platform (Slack, Mattermost, console, Matrix): every renderer neutralises mentions and
+links as its last step (issue 20, item 1).
 
 The oracles are independent of the renderers: a CommonMark parser (markdown-it, told to accept
 every scheme) lists the links Mattermost would draw; Slack's links are its `<…>` tokens; the
@@ -8,6 +9,7 @@ console's text is what rich prints.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -20,6 +22,7 @@ from markdown_it.token import Token
 from rich.text import Text
 
 from bot.adapters.console_render import markup
+from bot.adapters.matrix.render import content as matrix_content
 from bot.adapters.mattermost.render import ActionSigning, markdown
 from bot.adapters.mattermost.render import render_message as mattermost_message
 from bot.adapters.mattermost.signing import Signer, key_binding
@@ -143,3 +146,16 @@ def test_the_console_never_shows_a_broadcast_mention(text: str) -> None:
         shown = markup(line)
         assert "[link" not in shown
         assert not PING.search(Text.from_markup(shown).plain), (text, shown)
+
+
+HREF = re.compile(r'href="([^"]*)"')
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=USER_TEXT)
+def test_matrix_messages_never_ping_the_room_nor_link_elsewhere(text: str) -> None:
+    body = matrix_content(text, command="relais")
+    shown = html.unescape(body["formatted_body"])
+    for piece in (body["body"], shown):
+        assert not PING.search(piece), (text, piece)
+    assert all(WEB.match(html.unescape(url)) for url in HREF.findall(body["formatted_body"]))
