@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from handlers.clock import is_valid_zone
+from zoneinfo import ZoneInfo
+
 from handlers.context import Context
 from handlers.i18n import LOCALES, Translator
 from handlers.registry import Arg, Args, Registry
 from handlers.roles import ROLES
 from handlers.text import mention
 from handlers.types import Action, Button, ButtonPress, Message
+from handlers.when import describe_moment, find_zone, place_of
 from store import audit, identity
 
 registry = Registry()
@@ -48,15 +50,23 @@ def _choose_language(ctx: Context, code: str) -> list[Action]:
     "fuseau",
     aliases=("timezone",),
     help="core.help.fuseau",
-    args=(Arg("zone", kind="word"),),
+    args=(Arg("zone", kind="rest"),),
 )
 def set_timezone(ctx: Context, args: Args) -> list[Action]:
-    if not is_valid_zone(args["zone"]):
+    """`La Réunion`, `Guyane`, `métropole` or an IANA name; the answer shows the local time."""
+    name = find_zone(args["zone"])
+    if name is None:
         return ctx.say("core.timezone.invalid", zone=args["zone"][:60])
-    ctx.caller.timezone = args["zone"]
+    ctx.caller.timezone = name
     ctx.caller.timezone_chosen = True
     ctx.session.flush()
-    return ctx.say("core.timezone.set", zone=args["zone"])
+    chosen = ZoneInfo(name)
+    return ctx.say(
+        "core.timezone.set",
+        zone=name,
+        place=place_of(ctx.t, chosen),
+        now=describe_moment(ctx.t, ctx.now(), chosen),
+    )
 
 
 @registry.command(

@@ -122,7 +122,7 @@ def test_channel_and_role_targets(
         (f'diffuser "{NAME}" "   "', "Il manque « message »"),
         ('diffuser "Inconnue" "Bonjour"', "Je ne sais pas à qui envoyer « Inconnue »"),
         (f'diffuser "{NAME}" "Bonjour" --le 2026-12-01 09:00', "est déjà passé"),
-        (f'diffuser "{NAME}" "Bonjour" --le demain', "n'est pas une date et heure"),
+        (f'diffuser "{NAME}" "Bonjour" --le bientot', "Je ne comprends pas la date"),
         ("diffusion annuler 999999", "Je ne trouve pas de diffusion n°999999"),
     ],
 )

@@ -18,6 +18,7 @@ from handlers.context import Context
 from handlers.registry import Arg, Args
 from handlers.text import quote_user
 from handlers.types import Action, Button, ButtonPress, Message, Section
+from handlers.when import describe_moment
 from store import audit, due
 from store import broadcasts as store
 from store.models import Broadcast
@@ -109,7 +110,9 @@ def _preview(ctx: Context, broadcast: Broadcast, count: int | None, *, immediate
     moment = (
         ctx.t("broadcasts.preview.now")
         if immediate
-        else ctx.t("broadcasts.preview.at", when=when(ctx.t, broadcast.send_at, ctx.zone))
+        else ctx.t(
+            "broadcasts.preview.at", when=describe_moment(ctx.t, broadcast.send_at, ctx.zone)
+        )
     )
     fields = [
         (ctx.t("broadcasts.preview.to"), audience),

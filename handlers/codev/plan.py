@@ -2,7 +2,7 @@
 actions, each with an optional due date.
 
 On platforms with forms, picking a suggestion (or «add my own action») opens a form; everywhere,
-`/relais codev retenir N --echeance AAAA-MM-JJ` and `/relais codev action « … » --echeance …`
+`/relais codev retenir N --echeance 15/01` and `/relais codev action « … » --echeance …`
 do the same inline.
 """
 
@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from handlers.args import UsageError
+from handlers.args import UsageError, convert
 from handlers.codev.access import GROUP_ARG, find_running, parse_ids, scope, scoped_reply
 from handlers.codev.feature import registry
 from handlers.codev.formatting import LABEL_LIMIT, action_line, clean, name, quoted
@@ -223,10 +223,7 @@ def submit_action(ctx: Context, submission: FormSubmission) -> list[Action]:
         chosen = next((c for c in suggestions(ctx.session, row) if c.id == int(ids[1])), None)
     text = submission.values.get("texte", "").strip() or (chosen.text if chosen else "")
     raw_due = submission.values.get("echeance", "").strip()
-    try:
-        due_on = date.fromisoformat(raw_due) if raw_due else None
-    except ValueError as error:
-        raise UsageError("core.error.not_a_date", name="echeance", value=raw_due[:40]) from error
+    due_on: date | None = convert(ctx, DUE_ARG, raw_due) if raw_due else None
     return _add(ctx, row, text, due_on, chosen)
 
 
