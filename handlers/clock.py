@@ -43,4 +43,3 @@ def zone(name: str | None, default: str = "Europe/Paris") -> ZoneInfo:
         return ZoneInfo(name or default)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(default)
-
