@@ -175,15 +175,22 @@ def _parse_channel(value: str) -> str:
     raise UsageError("core.error.not_a_channel", value=value)
 
 
-def resolve_user(ctx: Context, value: str) -> User:
+def resolve_user(ctx: Context, value: str, *, placeholder: bool = False) -> User:
+    """`<@ID>` (a platform mention) is always someone real: known now even if they never wrote.
+    `@name` must be known, unless `placeholder`: then it waits for that name's first message."""
     match = _MENTION.match(value)
-    user: User | None
     if match:
-        user = identity.find_user(ctx.session, workspace=ctx.workspace, external_id=match.group(1))
-    elif value.startswith("@") and len(value) > 1:
-        user = identity.find_user_by_name(ctx.session, workspace=ctx.workspace, name=value[1:])
-    else:
+        return identity.ensure_user(
+            ctx.session, workspace=ctx.workspace, external_id=match.group(1), now=ctx.now()
+        )
+    if not value.startswith("@") or len(value) < 2:
         raise UsageError("core.error.not_a_user", value=value)
+    name = value[1:]
+    user = identity.find_user_by_name(ctx.session, workspace=ctx.workspace, name=name)
+    if user is None and placeholder:
+        user = identity.placeholder_user(
+            ctx.session, workspace=ctx.workspace, name=name, now=ctx.now()
+        )
     if user is None:
         raise UsageError("core.error.unknown_user", value=value)
     return user

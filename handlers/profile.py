@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from handlers.args import resolve_user
 from handlers.context import Context
 from handlers.i18n import LOCALES, Translator
 from handlers.registry import Arg, Args, Registry
-from handlers.roles import ROLES
-from handlers.text import mention
+from handlers.roles import ROLES, role_named
+from handlers.text import mention, quote_user
 from handlers.types import Action, Button, ButtonPress, Message
 from handlers.when import describe_moment, find_zone, place_of
 from store import audit, identity
@@ -71,16 +72,23 @@ def set_timezone(ctx: Context, args: Args) -> list[Action]:
 
 @registry.command(
     "role",
+    aliases=("rôle",),
     help="core.help.role",
     role="admin",
     args=(
-        Arg("personne", kind="user"),
-        Arg("role", kind="choice", choices=ROLES),
+        Arg("personne", kind="word"),
+        Arg("role", kind="rest"),
         Arg("retirer", kind="flag", aliases=("remove",)),
     ),
 )
 def change_role(ctx: Context, args: Args) -> list[Action]:
-    user, role = args["personne"], args["role"]
+    """`role @bea comité`, `role @bea équipe programme --retirer`: French or English names,
+    for anyone mentioned, even someone who has never written to the bot yet."""
+    role = role_named(args["role"])
+    if role is None:
+        names = ", ".join(ctx.t(f"core.role.{r}") for r in ROLES)
+        return ctx.say("core.role.unknown", value=quote_user(args["role"], limit=60), roles=names)
+    user = resolve_user(ctx, args["personne"], placeholder=not args["retirer"])
     role_name = ctx.t(f"core.role.{role}")
     if args["retirer"]:
         if user.id == ctx.caller.id and role == "admin":
@@ -102,7 +110,12 @@ def change_role(ctx: Context, args: Args) -> list[Action]:
             detail=role,
             now=ctx.now(),
         )
-    return ctx.say(key, user=mention(user.external_id), role=role_name)
+    pending = identity.is_placeholder(user)
+    who = quote_user(f"@{user.username}") if pending else mention(user.external_id)
+    text = ctx.t(key, user=who, role=role_name)
+    if pending and changed:
+        text = "\n".join([text, ctx.t("core.role.pending", user=who)])
+    return [ctx.reply(text)]
 
 
 @registry.command("moi", aliases=("me", "whoami"), help="core.help.moi")
