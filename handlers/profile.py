@@ -72,7 +72,6 @@ def set_timezone(ctx: Context, args: Args) -> list[Action]:
 
 @registry.command(
     "role",
-    aliases=("rôle",),
     help="core.help.role",
     role="admin",
     args=(

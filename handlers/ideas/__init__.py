@@ -15,6 +15,7 @@ from handlers.ideas import (
     moderation,
     proposing,
     reporting,
+    searching,
     stats,
     supports,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "proposing",
     "registry",
     "reporting",
+    "searching",
     "stats",
     "supports",
 ]

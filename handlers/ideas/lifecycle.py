@@ -32,7 +32,7 @@ from handlers.types import (
 from store import audit
 from store.ideas import records
 from store.models import Idea, User
-from store.models.ideas import ABANDONED, IN_REVIEW, MERGED, NOT_RETAINED, WITHDRAWN
+from store.models.ideas import ABANDONED, IN_REVIEW, MERGED, NOT_RETAINED, RETAINED, WITHDRAWN
 
 ANSWER_LIMIT = 2000
 _DEAD_ENDS = (MERGED, WITHDRAWN, NOT_RETAINED, ABANDONED)
@@ -137,6 +137,14 @@ def status_verb(
     return change_status(
         ctx, idea, target, " ".join(words[used:]), rapporteur=rapporteur, into=into
     )
+
+
+def decide_verb(ctx: Context, number: int, answer: str, *, retain: bool) -> list[Action]:
+    """`idee 12 retenir "réponse"` / `idee 12 refuser "réponse"`: the decision in one step,
+    from a published idea or one under review."""
+    require_committee(ctx)
+    idea = live_idea(ctx, number)
+    return change_status(ctx, idea, RETAINED if retain else NOT_RETAINED, answer)
 
 
 def status_form(ctx: Context, idea: Idea, target: str) -> Form:
