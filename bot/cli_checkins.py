@@ -145,7 +145,7 @@ def export_file(
             now=app.runtime.clock.now(),
         )
     if sortie is None:
-        sys.stdout.write(content)
+        sys.stdout.write(content.decode("utf-8"))
         return
-    sortie.write_text(content, encoding="utf-8-sig")
+    sortie.write_bytes(content)
     base.out.print(t("checkins.cli.exported", path=str(sortie)))

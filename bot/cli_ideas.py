@@ -3,18 +3,15 @@
     relais idees export --format csv [--pseudonymise] [--sortie idees.csv]
     relais idees digest
 
-The CSV columns are a stable schema (French names, one line per public idea) so that
-evaluations can be compared from one export to the next.
+The export's columns and format live in `handlers.ideas.export`.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 import sys
 from contextlib import closing
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 
@@ -23,80 +20,11 @@ from bot.app import build
 from bot.outbox import enqueue
 from handlers.i18n import Translator
 from handlers.ideas.digest import build_digest
+from handlers.ideas.export import to_csv
 from store.ideas import campaigns, figures
 from store.models import Workspace
 
 ideas_cli = typer.Typer(help="Idées : export et digest hebdomadaire.", no_args_is_help=True)
-
-COLUMNS = (
-    "numero",
-    "espace",
-    "campagne",
-    "titre",
-    "probleme",
-    "proposition",
-    "gain",
-    "perimetre",
-    "auteur",
-    "statut",
-    "deposee_le",
-    "statut_change_le",
-    "soutiens",
-    "commentaires",
-    "reponse_publique",
-    "masquee",
-)
-_MENTION = re.compile(r"<@[^>]+>")
-
-
-class Pseudonyms:
-    """`participant-1`, `participant-2`… in order of first appearance: stable within one
-    export, and impossible to turn back into a person without the database."""
-
-    def __init__(self) -> None:
-        self._given: dict[int, str] = {}
-
-    def of(self, user_id: int) -> str:
-        return self._given.setdefault(user_id, f"participant-{len(self._given) + 1}")
-
-
-def write_csv(rows: list[figures.ExportRow], stream: TextIO, *, pseudonymise: bool) -> int:
-    """Writes the rows; pseudonymised exports leave out hidden ideas and strip mentions."""
-    names = Pseudonyms()
-    writer = csv.writer(stream)
-    writer.writerow(COLUMNS)
-    written = 0
-    for row in rows:
-        idea = row.idea
-        if pseudonymise and idea.hidden:
-            continue
-
-        def clean(text: str | None) -> str:
-            return _MENTION.sub("@…", text or "") if pseudonymise else (text or "")
-
-        author = names.of(row.author.id) if pseudonymise else row.author.label
-        writer.writerow(
-            (
-                idea.id,
-                f"{row.workspace.platform}:{row.workspace.external_id}",
-                row.campaign.title,
-                clean(idea.title),
-                clean(idea.problem),
-                clean(idea.proposal),
-                clean(idea.gain),
-                clean(idea.scope),
-                author,
-                idea.status,
-                idea.published_at.date().isoformat() if idea.published_at else "",
-                idea.status_changed_at.date().isoformat() if idea.status_changed_at else "",
-                row.supports,
-                row.comments,
-                clean(idea.public_answer),
-                "oui" if idea.hidden else "non",
-            )
-        )
-        written += 1
-    return written
 
 
 @ideas_cli.command("export")
@@ -117,13 +45,11 @@ def export(
         raise typer.Exit(2)
     app = build(loaded)
     with closing(app), app.sessions() as session:
-        rows = list(figures.export_rows(session))
-        if output is None:
-            count = write_csv(rows, sys.stdout, pseudonymise=pseudonymise)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as stream:
-                count = write_csv(rows, stream, pseudonymise=pseudonymise)
-    if output is not None:
+        content, count = to_csv(figures.export_rows(session), pseudonymise=pseudonymise)
+    if output is None:
+        sys.stdout.write(content.decode("utf-8"))
+    else:
+        output.write_bytes(content)
         base.out.print(t.plural("ideas.cli.exported", count, path=str(output)))
 
 

@@ -3,8 +3,6 @@ pseudonymised, also through `relais idees export`), and the weekly digest job.""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +13,8 @@ from typer.testing import CliRunner
 from bot.app import build
 from bot.cli import cli
 from handlers.clock import FakeClock
+from handlers.csvfile import read_csv
+from handlers.ideas.export import to_csv
 from handlers.types import Post
 from store import due
 from store.ideas import figures
@@ -32,6 +32,11 @@ TITLES = (
     "Réunions de trente minutes au plus",
     "Badge unique pour tous les sites",
 )
+
+
+def as_dicts(content: bytes) -> list[dict[str, str]]:
+    header, *rows = read_csv(content)
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def small_campaign(chat: Chat) -> list[int]:
@@ -118,21 +123,19 @@ def test_stats_of_one_campaign_and_of_nothing(chat: Chat) -> None:
 
 
 def test_csv_export_plain_and_pseudonymised(chat: Chat, sessions: sessionmaker[Session]) -> None:
-    from bot.cli_ideas import write_csv
-
     numbers = small_campaign(chat)
     with sessions() as session:
         rows = list(figures.export_rows(session))
-        plain, pseudo = io.StringIO(), io.StringIO()
-        assert write_csv(rows, plain, pseudonymise=False) == 5
-        assert write_csv(rows, pseudo, pseudonymise=True) == 5
-    lines = list(csv.DictReader(io.StringIO(plain.getvalue())))
+        plain, written = to_csv(rows, pseudonymise=False)
+        pseudo, pseudonymised = to_csv(rows, pseudonymise=True)
+    assert written == pseudonymised == 5
+    lines = as_dicts(plain)
     assert [int(line["numero"]) for line in lines] == numbers
     first = lines[0]
     assert first["auteur"] == "bea" and first["statut"] == "retenue"
     assert first["soutiens"] == "2" and first["commentaires"] == "1"
     assert first["reponse_publique"] == "Lancé en janvier." and first["masquee"] == "non"
-    hidden = list(csv.DictReader(io.StringIO(pseudo.getvalue())))
+    hidden = as_dicts(pseudo)
     assert [line["auteur"] for line in hidden] == [
         "participant-1",
         "participant-2",
@@ -140,7 +143,7 @@ def test_csv_export_plain_and_pseudonymised(chat: Chat, sessions: sessionmaker[S
         "participant-1",
         "participant-2",
     ]
-    assert "bea" not in pseudo.getvalue() and "<@" not in pseudo.getvalue()
+    assert b"bea" not in pseudo and b"<@" not in pseudo
 
 
 def test_the_cli_exports_and_refuses_other_formats(
@@ -169,7 +172,7 @@ def test_the_cli_exports_and_refuses_other_formats(
     )
     assert result.exit_code == 0, result.output
     assert "1 idée exportée" in result.output
-    exported = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    exported = as_dicts(target.read_bytes())
     assert exported[0]["titre"] == "Covoiturage entre agents"
     assert exported[0]["auteur"] == "participant-1"
     refused = runner.invoke(cli, ["idees", "export", "--format", "xml"], env=env)

@@ -150,7 +150,7 @@ def _audit(ctx: Context, action: str, cohort: Cohort) -> None:
 def export(ctx: Context, args: Args) -> list[Action]:
     cohort = _allowed_cohort(ctx, args["nom"])
     figures = cohort_figures(ctx.session, cohort=cohort)
-    content = to_csv(ctx.t, figures, nominative=cohort.nominative).encode("utf-8-sig")
+    content = to_csv(ctx.t, figures, nominative=cohort.nominative)
     _audit(ctx, "cohort.export", cohort)
     csv_file = FileAttachment(
         filename=f"cohorte-{cohort.id}.csv",
