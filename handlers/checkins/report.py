@@ -12,6 +12,7 @@ from handlers.checkins.feature import registry
 from handlers.checkins.figures import K_ANONYMITY, OccurrenceFigures, cohort_figures, trend
 from handlers.checkins.questions import MOOD, label, text_questions
 from handlers.context import Context
+from handlers.exports import csv_attachment, send_to_caller
 from handlers.registry import Arg, Args
 from handlers.text import mention, quote_user
 from handlers.types import Action, FileAttachment, Message, Section
@@ -152,11 +153,10 @@ def export(ctx: Context, args: Args) -> list[Action]:
     figures = cohort_figures(ctx.session, cohort=cohort)
     content = to_csv(ctx.t, figures, nominative=cohort.nominative)
     _audit(ctx, "cohort.export", cohort)
-    csv_file = FileAttachment(
-        filename=f"cohorte-{cohort.id}.csv",
-        title=ctx.t("checkins.export.title", name=quote_user(cohort.name)),
-        content=content,
-        mime_type="text/csv",
+    csv_file = csv_attachment(
+        f"cohorte-{cohort.id}.csv",
+        ctx.t("checkins.export.title", name=quote_user(cohort.name)),
+        content,
     )
     text = ctx.t("checkins.export.done", name=quote_user(cohort.name), count=len(figures))
-    return [ctx.reply(Message(text=text, files=(csv_file,)))]
+    return send_to_caller(ctx, text, csv_file)

@@ -1,4 +1,5 @@
-"""The ideas' export for evaluation and open data (`relais idees export`).
+"""The ideas' export for evaluation and open data (`relais idees export`, and `/relais idees
+export` for staff in the chat: the same function, the file in a direct message).
 
 The columns are a stable schema (French names, one line per public idea) so that evaluations
 can be compared from one export to the next. Written by the one CSV writer
@@ -10,7 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from handlers.context import Context
 from handlers.csvfile import csv_bytes
+from handlers.exports import csv_attachment, send_to_caller
+from handlers.ideas.common import registry
+from handlers.registry import Arg, Args
+from handlers.types import Action
+from store import audit
+from store.ideas import figures
 from store.ideas.figures import ExportRow
 
 COLUMNS = (
@@ -80,3 +88,28 @@ def to_csv(rows: Iterable[ExportRow], *, pseudonymise: bool) -> tuple[bytes, int
             )
         )
     return csv_bytes(COLUMNS, table), len(table)
+
+
+@registry.command(
+    "idees export",
+    aliases=("ideas export",),
+    help="ideas.help.export",
+    role="staff",
+    args=(Arg("pseudonymise", kind="flag", aliases=("pseudonymize", "anonyme")),),
+)
+def export_command(ctx: Context, args: Args) -> list[Action]:
+    """The same file as `relais idees export`, for this workspace, in the caller's messages."""
+    rows = (row for row in figures.export_rows(ctx.session) if row.workspace.id == ctx.workspace.id)
+    content, count = to_csv(rows, pseudonymise=args["pseudonymise"])
+    audit.record(
+        ctx.session,
+        workspace=ctx.workspace,
+        actor=ctx.caller,
+        action="ideas.export",
+        target=f"workspace:{ctx.workspace.id}",
+        detail="pseudonymised" if args["pseudonymise"] else "nominative",
+        now=ctx.now(),
+    )
+    stamp = ctx.now().astimezone(ctx.zone).date().isoformat()
+    attachment = csv_attachment(f"idees-{stamp}.csv", ctx.t("ideas.export.title"), content)
+    return send_to_caller(ctx, ctx.t("ideas.export.done", count=count), attachment)
