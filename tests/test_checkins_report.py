@@ -15,6 +15,7 @@ from tests.fakes.recording_port import RecordingPort, Sent
 
 NAME = "Chefs de pôle 2026"
 MEMBERS = ["bea", "carl", "dan", "eve", "fay", "gus"]
+CLOSED = paris(2026, 12, 16, 9)  # the Monday check-in's 48-hour window is over
 
 
 def answered_by(
@@ -56,6 +57,7 @@ def test_averages_shown_from_five_answers_without_names(
     app: App, chat: Chat, clock: FakeClock, port: RecordingPort
 ) -> None:
     answered_by(app, chat, clock, port, 5)
+    tick_at(app, clock, port, CLOSED)
     [reply] = chat.command(STAFF, f'cohorte bilan "{NAME}"')
     assert "Réponses : 5/6 (83 %)" in reply.text
     assert "Humeur moyenne : 3,0/5" in reply.text
@@ -77,6 +79,7 @@ def test_nominative_cohort_shows_who_said_what(
 ) -> None:
     answered_by(app, chat, clock, port, 2, "--nominative")
     [reply] = chat.command(STAFF, f'cohorte bilan "{NAME}"')
+    assert "En cours" in reply.text
     assert "Humeur moyenne : 1,5/5" in reply.text
     assert "<@bea> · 1/5 · Ce qui vous aide en ce moment : « texte de bea »" in reply.text
     export = file_in_dm(chat.command(STAFF, f'cohorte export "{NAME}"'))

@@ -85,7 +85,9 @@ def _section(ctx: Context, figure: OccurrenceFigures) -> Section:
     ]
     if figure.open:
         lines.append(ctx.t("checkins.report.in_progress"))
-    if figure.hidden:
+    if figure.hidden and figure.answered >= K_ANONYMITY:
+        lines.append(ctx.t("checkins.report.hidden_until_closed"))
+    elif figure.hidden:
         lines.append(ctx.t("checkins.report.hidden", k=K_ANONYMITY))
     elif figure.mood is not None:
         lines.append(ctx.t("checkins.report.mood", mood=_number(ctx, figure.mood)))
