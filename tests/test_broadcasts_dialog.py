@@ -101,7 +101,12 @@ def test_read_receipts_and_one_reminder_to_the_others(
     assert sorted(s.to_user or "" for s in reminders) == ["carl", "dan"]
     assert all("🔔 Rappel" in s.text for s in reminders)
     assert tick_at(app, clock, port, paris(2026, 12, 10, 9)) == []
-    assert "Lu ✅ : 1" in texts(chat.command(STAFF, f"diffusion rapport {number}"))
+    report = texts(chat.command(STAFF, f"diffusion rapport {number}"))
+    assert "Lu ✅ : 1" in report
+    assert "Pas encore lu (2) : <@carl>, <@dan>" in report
+    chat.press("carl", sent["carl"].button("Lu ✅"), on=sent["carl"])
+    chat.press("dan", sent["dan"].button("Lu ✅"), on=sent["dan"])
+    assert "Tout le monde a lu." in texts(chat.command(STAFF, f"diffusion rapport {number}"))
 
 
 def test_channel_and_role_targets(
