@@ -160,3 +160,30 @@ def test_everything_is_in_the_audit_log(
         "broadcast.confirm",
         "broadcast.cancel",
     ]
+
+
+def test_a_broadcast_at_nine_in_each_recipients_time_zone(
+    app: App, chat: Chat, clock: FakeClock, port: RecordingPort
+) -> None:
+    cohort(chat, NAME, MEMBERS)
+    chat.command("carl", "fuseau La Réunion")
+    chat.command("dan", "fuseau Guyane")
+    shown, number = preview(chat, f'diffuser "{NAME}" "Bonne semaine" --le lundi 9h --heure-locale')
+    assert "lundi 14 décembre 2026 à 9 h 00, à l'heure locale de chaque destinataire" in shown.text
+    chat.press(STAFF, shown.button("Envoyer"), on=shown)
+    got: dict[str, str] = {}
+    for hour in range(0, 24):
+        for sent in tick_at(app, clock, port, paris(2026, 12, 14, hour)):
+            if sent.key.startswith(f"broadcast:{number}:to:"):
+                got[sent.to_user or ""] = f"{hour}h Paris"
+    for sent in tick_at(app, clock, port, paris(2026, 12, 15, 0)):
+        if sent.key.startswith(f"broadcast:{number}:to:"):
+            got[sent.to_user or ""] = "0h Paris, Tuesday"
+    # 9:00 in La Réunion is 6:00 in Paris; 9:00 in Cayenne is 13:00 in Paris.
+    assert got == {"carl": "6h Paris", "bea": "9h Paris", "dan": "13h Paris"}
+
+
+def test_local_time_needs_a_time(chat: Chat) -> None:
+    cohort(chat, NAME, MEMBERS)
+    shown = texts(chat.command(STAFF, f'diffuser "{NAME}" "Bonne semaine" --heure-locale'))
+    assert "Avec --heure-locale, dites à quelle heure" in shown

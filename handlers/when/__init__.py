@@ -5,7 +5,13 @@ One parser for every feature, French first, English accepted, so that "lundi 9h"
 accepted value is echoed back resolved (`echo`) so that a misunderstanding shows at once.
 """
 
-from handlers.when.echo import describe_day, describe_moment, describe_period, place_of
+from handlers.when.echo import (
+    describe_day,
+    describe_moment,
+    describe_period,
+    describe_time,
+    place_of,
+)
 from handlers.when.parse import (
     WhenError,
     parse_day,
@@ -20,6 +26,7 @@ __all__ = [
     "describe_day",
     "describe_moment",
     "describe_period",
+    "describe_time",
     "find_zone",
     "parse_day",
     "parse_duration",

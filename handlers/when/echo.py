@@ -26,6 +26,11 @@ def describe_moment(t: Translator, moment: datetime, zone: ZoneInfo) -> str:
     return t("when.zoned", moment=shown, place=place_of(t, zone))
 
 
+def describe_time(t: Translator, moment: datetime, zone: ZoneInfo) -> str:
+    """`9 h 00` (French) or `9:00` (English)."""
+    return format_datetime(moment, t("when.format.time"), tzinfo=zone, locale=t.locale)
+
+
 def describe_day(t: Translator, day: date) -> str:
     """`lundi 7 décembre 2026`."""
     return format_date(day, t("when.format.day"), locale=t.locale)
