@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.logs import JsonFormatter, SecretFilter
+from bot.logs import NOISY, JsonFormatter, SecretFilter, configure
 from handlers.text import quote_user
 
 
@@ -44,3 +44,22 @@ def test_secrets_are_masked_in_json_logs() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert "xoxb-123456789" not in json.dumps(line)
     assert line["event"] == "token *** used" and line["detail"] == "auth ***"
+
+
+def test_plotting_libraries_stay_quiet_at_info(capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        configure(fmt="text", level="INFO")
+        logging.getLogger("matplotlib.font_manager").info("generated new fontManager")
+        logging.getLogger("PIL.PngImagePlugin").info("STREAM b'IHDR'")
+        logging.getLogger("relais.test").info("kept")
+        logging.getLogger("matplotlib").warning("a real problem")
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        for name in NOISY:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    written = capsys.readouterr().err
+    assert "fontManager" not in written and "IHDR" not in written
+    assert "kept" in written and "a real problem" in written

@@ -80,7 +80,7 @@ def _section(ctx: Context, figure: OccurrenceFigures) -> Section:
             "checkins.report.answers",
             answered=figure.answered,
             sent=figure.sent,
-            rate=f"{100 * figure.rate:.0f}" if figure.rate is not None else "—",
+            rate=f"{100 * figure.rate:.0f}" if figure.rate is not None else "0",
         )
     ]
     if figure.open:
@@ -111,10 +111,9 @@ def _answers_section(ctx: Context, figure: OccurrenceFigures) -> Section:
     lines = []
     for round_, answers in figure.rounds:
         mood = answers.get(MOOD)
-        parts = [
-            mention(round_.user.external_id),
-            f"{mood.score}/5" if mood and mood.score else "—",
-        ]
+        parts = [mention(round_.user.external_id)]
+        if mood and mood.score:
+            parts.append(f"{mood.score}/5")
         for question in questions:
             answer = answers.get(str(question["key"]))
             if answer and answer.text:
@@ -124,7 +123,7 @@ def _answers_section(ctx: Context, figure: OccurrenceFigures) -> Section:
                 )
         lines.append(" · ".join(parts))
     title = ctx.t("checkins.report.who_title", when=wall_clock(ctx.t, figure.slot))
-    return Section(title=title, body="\n".join(lines) or "—")
+    return Section(title=title, body="\n".join(lines) or ctx.t("common.nobody"))
 
 
 def _number(ctx: Context, value: float) -> str:
