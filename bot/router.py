@@ -12,8 +12,9 @@ import difflib
 import logging
 import re
 import time
+from typing import Any
 
-from handlers.args import UsageError, convert, parse, tokenize
+from handlers.args import FieldErrors, UsageError, convert, parse, tokenize
 from handlers.context import Context
 from handlers.registry import Arg, CommandSpec, Registries
 from handlers.types import (
@@ -54,7 +55,10 @@ class Router:
             with ctx.session.begin_nested():
                 return self._route(event, ctx)
         except UsageError as error:
-            return [ctx.reply(ctx.t(error.key, **error.params))]
+            message = ctx.t(error.key, **error.params)
+            if error.form_field and ctx.capabilities.field_errors:
+                raise FieldErrors({error.form_field: message}) from None
+            return [ctx.reply(message)]
         except Refused as refused:
             role = ctx.t(f"core.role.{refused.role}")
             return [ctx.reply(ctx.t("core.error.role_required", role=role))]
@@ -152,9 +156,11 @@ class Router:
             for arg in command.args:
                 raw = event.values.get(arg.name, "")
                 if raw.strip():
-                    args[arg.name] = convert(ctx, arg, raw)
+                    args[arg.name] = _field_value(ctx, arg, raw)
                 elif arg.required and arg.kind != "flag":
-                    raise UsageError("core.error.missing_argument", name=arg.name)
+                    raise UsageError(
+                        "core.error.missing_argument", name=arg.name, form_field=arg.name
+                    )
                 else:
                     args[arg.name] = False if arg.kind == "flag" else arg.default
             return command.func(ctx, args)
@@ -190,6 +196,15 @@ class Router:
         if not stripped or handler is None:
             return ctx.say("core.hint")
         return handler(ctx, stripped)
+
+
+def _field_value(ctx: Context, arg: Arg, raw: str) -> Any:
+    """A form field read as its command argument; a bad value is that field's error."""
+    try:
+        return convert(ctx, arg, raw)
+    except UsageError as error:
+        error.form_field = error.form_field or arg.name
+        raise
 
 
 def _arg_usage(arg: Arg) -> str:

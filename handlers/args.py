@@ -26,12 +26,25 @@ _DATE_WORDS = 6
 
 
 class UsageError(Exception):
-    """A message key (and its parameters) explaining what was wrong with the input."""
+    """A message key (and its parameters) explaining what was wrong with the input.
 
-    def __init__(self, key: str, **params: Any) -> None:
+    `form_field` names the form field at fault, so a platform that can show the message on the
+    field itself (a Slack modal, a Mattermost dialog) does so instead of closing the form."""
+
+    def __init__(self, key: str, *, form_field: str | None = None, **params: Any) -> None:
         super().__init__(key)
         self.key = key
+        self.form_field = form_field
         self.params = params
+
+
+class FieldErrors(Exception):
+    """A form submission refused field by field (name → translated message): nothing was done,
+    and the platform shows the messages on the still-open form."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
 
 
 def tokenize(text: str) -> list[str]:

@@ -32,6 +32,8 @@ class Capabilities:
     """What the surface the caller uses can show; `relais say` has no forms, for instance."""
 
     forms: bool = True
+    field_errors: bool = False
+    """Whether the surface shows a form submission's errors on its fields (raise `FieldErrors`)."""
 
 
 @dataclass(frozen=True)

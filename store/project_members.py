@@ -98,5 +98,21 @@ def save_question(
     return question
 
 
+def earlier_question(
+    session: Session, *, workspace: Workspace, user: User, text: str
+) -> ProjectQuestion | None:
+    """The same member's same question, saved earlier (posted or not): offered only once."""
+    return session.scalar(
+        select(ProjectQuestion)
+        .where(
+            ProjectQuestion.workspace_id == workspace.id,
+            ProjectQuestion.user_id == user.id,
+            ProjectQuestion.text == text,
+        )
+        .order_by(ProjectQuestion.id.desc())
+        .limit(1)
+    )
+
+
 def question(session: Session, question_id: int) -> ProjectQuestion | None:
     return session.get(ProjectQuestion, question_id)

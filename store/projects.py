@@ -6,6 +6,7 @@ full-text index in step (doc_type `project`). The caller owns the transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -145,7 +146,8 @@ def every(session: Session, *, batch: int = 1000) -> Iterator[Project]:
 
 
 def matching(filters: Filters) -> Select[int]:
-    """The ids of projects passing the filters; text filters ignore case and accents."""
+    """The ids of projects passing the filters; text filters ignore case, accents and how
+    words are separated (« Grand-Est » finds « Grand Est »)."""
     query = select(Project.id)
     if filters.year_from is not None:
         query = query.where(or_(Project.end_year >= filters.year_from, Project.end_year.is_(None)))
@@ -159,10 +161,13 @@ def matching(filters: Filters) -> Select[int]:
         ("org", filters.organisation, True),
     ):
         if value:
-            pattern = _like(fold(value.strip()))
+            pattern = _SEPARATORS.sub("_", _like(fold(value.strip())))
             pattern = f"%|{name}=%{pattern}%" if anywhere else f"%|{name}={pattern}%"
             query = query.where(Project.facets.like(pattern, escape="\\"))
     return query
+
+
+_SEPARATORS = re.compile(r"[\s'’-]")
 
 
 def _like(value: str) -> str:

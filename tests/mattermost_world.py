@@ -2,7 +2,10 @@
 
 Everything goes through real pieces: mattermostdriver for REST, the adapter's websocket loop,
 its HTTP routes on the shared server (called with `Request`s as Mattermost would send them),
-and the store with real commits (several threads write).
+and the store with real commits (several threads write). What the routes answer is handed back
+to the fake, which applies it as the server does (`FakeMattermost.answer_*`): a person sees
+only what a real server would show them. The bot is an ordinary account (no
+`create_post_ephemeral`) unless a test says otherwise.
 """
 
 from __future__ import annotations
@@ -82,7 +85,10 @@ class World:
             "content-type": "application/x-www-form-urlencoded",
             "authorization": f"Token {token}",
         }
-        return self.http.dispatch(Request("POST", "/mattermost/command", {}, headers, body))
+        response = self.http.dispatch(Request("POST", "/mattermost/command", {}, headers, body))
+        answer = json.loads(response.body) if response.body else None
+        self.fake.answer_command(form["user_id"], form["channel_id"], response.status, answer)
+        return response
 
     def press(
         self, user: str, post: dict[str, Any], label: str, *, option: str | None = None
@@ -101,7 +107,16 @@ class World:
             trigger_id=self._trigger(),
             context=context,
         )
-        return self.call("/mattermost/actions", body)
+        return self.send_action(body)
+
+    def send_action(self, body: dict[str, Any]) -> Response:
+        """An action call as the server makes it, its answer applied as the server does."""
+        response = self.call("/mattermost/actions", body)
+        answer = json.loads(response.body) if response.body else None
+        self.fake.answer_action(
+            str(body.get("user_id")), str(body.get("channel_id")), response.status, answer
+        )
+        return response
 
     def submit(
         self, user: str, dialog: dict[str, Any], values: dict[str, Any], *, channel: str = ""
@@ -115,7 +130,12 @@ class World:
             channel_id=channel or self.town["id"],
             submission=values,
         )
-        return self.call("/mattermost/dialogs", body)
+        return self.send_dialog(body)
+
+    def send_dialog(self, body: dict[str, Any]) -> Response:
+        response = self.call("/mattermost/dialogs", body)
+        self.fake.answer_dialog(response.status, json.loads(response.body or b"null"))
+        return response
 
     def call(self, path: str, body: dict[str, Any]) -> Response:
         headers = {"content-type": "application/json"}
@@ -130,13 +150,23 @@ class World:
     def bot_posts(self) -> list[dict[str, Any]]:
         return [p for p in self.fake.posts if p["user_id"] == self.fake.bot["id"]]
 
+    def public_posts(self) -> list[dict[str, Any]]:
+        """The bot's posts in team channels (not its direct messages)."""
+        direct = {p["channel_id"] for p in self.bot_posts()} - self.fake.team_channel_ids()
+        return [p for p in self.bot_posts() if p["channel_id"] not in direct]
+
     def ephemerals(self, user: str) -> list[dict[str, Any]]:
+        """Every private reply `user` sees, oldest first: ephemeral posts (sent by the server
+        from an answer, or by the bot when allowed) and the bot's direct messages."""
         uid = self.users[user]["id"]
-        return [p for p in self.fake.ephemeral_posts if p["target_user_id"] == uid]
+        direct = self.fake.direct_channel_ids(uid)
+        found = [p for p in self.fake.ephemeral_posts if p["target_user_id"] == uid]
+        found += [p for p in self.bot_posts() if p["channel_id"] in direct]
+        return sorted(found, key=lambda p: p["create_at"])
 
     def last_ephemeral(self, user: str) -> dict[str, Any]:
         found = self.ephemerals(user)
-        assert found, f"no ephemeral message for {user}"
+        assert found, f"no private reply for {user}"
         return found[-1]
 
 

@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 import requests
 from mattermostdriver import Driver
-from mattermostdriver.exceptions import NoAccessTokenProvided, ResourceNotFound
+from mattermostdriver.exceptions import (
+    NoAccessTokenProvided,
+    NotEnoughPermissions,
+    ResourceNotFound,
+)
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, ConnectionClosedError, InvalidStatus
 
@@ -122,6 +126,7 @@ def test_posts_threads_and_edits(fake: FakeMattermost, driver: Driver) -> None:
 
 
 def test_ephemeral_dialog_and_files(fake: FakeMattermost, driver: Driver) -> None:
+    fake.bot["roles"] = "system_user system_admin"
     alice = fake.add_user("alice")
     town = fake.add_channel("ville")
 
@@ -224,3 +229,70 @@ def test_drop_refuse_and_catch_up(fake: FakeMattermost, driver: Driver) -> None:
     missed = driver.posts.get_posts_for_channel(town["id"], params={"since": last_seen})
     assert [p["message"] for p in missed["posts"].values()] == ["pendant"]
     assert fake.websocket_logins == 2
+
+
+def test_strict_ephemeral_posts_need_the_permission_only_admins_hold(
+    fake: FakeMattermost, driver: Driver
+) -> None:
+    """`createEphemeralPost` (server/channels/api4/post.go) checks `create_post_ephemeral`,
+    which `MakeDefaultRoles` (server/public/model/role.go) gives `system_admin` only."""
+    alice = fake.add_user("alice")
+    town = fake.add_channel("ville", members=["alice"])
+    body = {"user_id": alice["id"], "post": {"channel_id": town["id"], "message": "psst"}}
+
+    with pytest.raises(NotEnoughPermissions):
+        driver.posts.create_ephemeral_post(body)
+    refused = fake.calls[-1]
+    roles = driver.client.post("/roles/names", options=["system_user", "system_admin"])
+    fake.bot["roles"] = "system_user system_admin"
+    driver.posts.create_ephemeral_post(body)
+
+    assert refused.status == 403
+    granted = {r["name"]: r["permissions"] for r in roles}
+    assert "create_post_ephemeral" not in granted["system_user"]
+    assert "create_post_ephemeral" in granted["system_admin"]
+    assert [p["message"] for p in fake.ephemeral_posts] == ["psst"]
+
+
+def test_strict_posts_need_channel_membership(fake: FakeMattermost, driver: Driver) -> None:
+    elsewhere = fake.add_channel("ailleurs")
+    with fake._lock:
+        fake._store.members[elsewhere["id"]].discard(fake.bot["id"])
+
+    with pytest.raises(NotEnoughPermissions):
+        driver.posts.create_post({"channel_id": elsewhere["id"], "message": "Bonjour"})
+    assert fake.posts == []
+
+
+def test_friendly_mode_grants_every_permission() -> None:
+    with FakeMattermost(strict=False) as friendly:
+        bot = make_driver(friendly)
+        bot.login()
+        alice = friendly.add_user("alice")
+        town = friendly.add_channel("ville")
+        bot.posts.create_ephemeral_post(
+            {"user_id": alice["id"], "post": {"channel_id": town["id"], "message": "psst"}}
+        )
+        assert len(friendly.ephemeral_posts) == 1
+
+
+def test_server_applies_answers_as_mattermost_does(fake: FakeMattermost) -> None:
+    """A command's ephemeral answer and a button's `ephemeral_text` reach the caller, sent by
+    the server (no permission needed); a non-200 answer shows nothing (`DoActionRequest`)."""
+    alice = fake.add_user("alice")
+    town = fake.add_channel("ville", members=["alice"])
+
+    fake.answer_command(
+        alice["id"],
+        town["id"],
+        200,
+        {"text": "Aide", "extra_responses": [{"response_type": "ephemeral", "text": "Suite"}]},
+    )
+    fake.answer_action(alice["id"], town["id"], 200, {"ephemeral_text": "Bien reçu"})
+    fake.answer_action(alice["id"], town["id"], 403, {"ephemeral_text": "Refusé"})
+    fake.answer_dialog(200, {"errors": {"titre": "Le titre est vide."}})
+
+    assert [p["message"] for p in fake.ephemeral_posts] == ["Aide", "Suite", "Bien reçu"]
+    assert {p["sent_by"] for p in fake.ephemeral_posts} == {"server"}
+    assert fake.dropped_answers == [("action", 403, {"ephemeral_text": "Refusé"})]
+    assert fake.dialog_errors == [{"titre": "Le titre est vide."}]

@@ -14,6 +14,7 @@ from bot.app import build
 from bot.cli import main
 from bot.config import ConfigError, Settings, load_settings
 from handlers.clock import FakeClock
+from tests.fakes.charset_proxy import CharsetProxy
 from tests.fakes.mattermost_server import FakeMattermost
 
 COMPLETE = {
@@ -119,3 +120,30 @@ def test_server_refusing_the_token_or_the_team_is_a_configuration_error(
             app.close()
     assert variable in str(caught.value)
     assert "mattermost" not in app.outbox.ports
+
+
+def test_start_up_behind_a_proxy_that_adds_a_charset(tmp_path: Path, clock: FakeClock) -> None:
+    """Issue 14, point 4: `application/json; charset=utf-8` from a proxy, no TypeError."""
+    with FakeMattermost() as fake, CharsetProxy(fake.base_url) as proxy:
+        settings = Settings(
+            _env_file=None,
+            sample_data=False,
+            database_url=f"sqlite:///{tmp_path / 'relais.db'}",
+            mattermost_url=proxy.base_url,
+            mattermost_token=fake.token,
+            mattermost_team=fake.team["name"],
+            mattermost_slash_token="slash",
+            action_secret="a" * 32,
+            public_url="https://relais.exemple.fr",
+        )
+        app = build(settings, clock=clock)
+        try:
+            adapter = connect(app)
+            try:
+                assert adapter.bot.id == fake.bot["id"]
+                assert adapter.api.channel(fake.add_channel("ville")["id"])["name"] == "ville"
+            finally:
+                adapter.stop()
+        finally:
+            app.close()
+    assert proxy.rewritten >= 3

@@ -149,13 +149,15 @@ def test_button_press_fields_and_replay_id() -> None:
         action_id="core.language",
         value="en",
         thread_id="root1",
+        event_id=action_event_id("nonce1", body["user_id"]),
         author=Author(),
     )
     assert isinstance(event, ButtonPress)
     assert (event.action_id, event.value, event.thread_id) == ("core.language", "en", "root1")
     assert (event.message_id, event.user_name) == (body["post_id"], "bea")
-    assert event.event_id == action_event_id(body["trigger_id"])
-    assert event.event_id != action_event_id(fixture("action_select_option")["trigger_id"])
+    assert event.event_id == action_event_id("nonce1", body["user_id"])
+    assert event.event_id != action_event_id("nonce1", "someone-else")
+    assert event.event_id != action_event_id("nonce2", body["user_id"])
     assert len(event.event_id or "") < 60
 
 
@@ -167,9 +169,11 @@ def test_dialog_submission_values_become_text() -> None:
         form_id="cmd:fuseau",
         private_metadata="m",
         nonce="n1",
+        channel_id="opened-here",
         author=Author("bea"),
     )
     assert isinstance(event, FormSubmission)
+    assert event.channel_id == "opened-here"
     assert event.values == {"zone": "America/Cayenne", "rappel": "true", "nombre": "3", "vide": ""}
     assert (event.form_id, event.private_metadata, event.event_id) == (
         "cmd:fuseau",

@@ -70,7 +70,7 @@ def test_idea_proposed_by_dialog_supported_by_button_and_discussed_in_its_thread
     values = {e["name"]: f"Texte pour {e['name']}" for e in dialog["dialog"]["elements"]}
     values["titre"] = "Un guichet unique pour les agents"
     assert world.submit("bea", dialog, values).status == 200
-    [card] = [p for p in world.bot_posts() if "guichet unique" in text_of(p)]
+    [card] = [p for p in world.public_posts() if "guichet unique" in text_of(p)]
     assert card["props"]["relais_key"].startswith("idea:")
 
     pressed = world.press("carl", card, "Soutenir")

@@ -41,8 +41,9 @@ def api(fake: FakeMattermost) -> DriverApi:
     return DriverApi.connect(fake.base_url, fake.token)
 
 
-@pytest.fixture
-def port(fake: FakeMattermost, api: DriverApi) -> MattermostPort:
+def make_port(
+    fake: FakeMattermost, api: DriverApi, *, ephemeral_allowed: bool = False
+) -> MattermostPort:
     return MattermostPort(
         api=api,
         directory=Directory(api, team_id=fake.team["id"]),
@@ -50,7 +51,20 @@ def port(fake: FakeMattermost, api: DriverApi) -> MattermostPort:
         bot_id=fake.bot["id"],
         public_url="https://relais.exemple.fr/",
         now=lambda: NOW,
+        ephemeral_allowed=ephemeral_allowed,
     )
+
+
+@pytest.fixture
+def port(fake: FakeMattermost, api: DriverApi) -> MattermostPort:
+    return make_port(fake, api)
+
+
+@pytest.fixture
+def admin_port(fake: FakeMattermost, api: DriverApi) -> MattermostPort:
+    """A bot account created with the System Admin role: it may post ephemeral messages."""
+    fake.bot["roles"] = "system_user system_admin"
+    return make_port(fake, api, ephemeral_allowed=True)
 
 
 def test_post_carries_its_key_markdown_and_signed_buttons(
@@ -133,8 +147,9 @@ def test_long_message_continues_in_further_posts(
 
 
 def test_direct_message_ephemeral_update_and_files(
-    fake: FakeMattermost, port: MattermostPort
+    fake: FakeMattermost, admin_port: MattermostPort
 ) -> None:
+    port = admin_port
     bea = fake.add_user("bea")
     town = fake.add_channel("ville", members=["bea"])
 
@@ -185,8 +200,9 @@ def test_direct_message_ephemeral_update_and_files(
 
 
 def test_files_of_an_ephemeral_message_go_by_direct_message(
-    fake: FakeMattermost, port: MattermostPort
+    fake: FakeMattermost, admin_port: MattermostPort
 ) -> None:
+    port = admin_port
     bea = fake.add_user("bea")
     town = fake.add_channel("ville", members=["bea"])
     export = FileAttachment(filename="export.csv", title="Export de la cohorte", content=b"x;y\n")
@@ -203,6 +219,30 @@ def test_files_of_an_ephemeral_message_go_by_direct_message(
     assert direct["channel_id"] == fake.direct_channel("bea")["id"]
     assert direct["message"] == "Export de la cohorte"
     assert [fake.files[i]["content"] for i in direct["file_ids"]] == [b"x;y\n"]
+
+
+def test_private_reply_of_an_ordinary_bot_goes_by_direct_message(
+    fake: FakeMattermost, api: DriverApi
+) -> None:
+    """Issue 14, point 1: with no request waiting, an ordinary bot (no
+    `create_post_ephemeral`) sends a direct message; a bot that thought it held the
+    permission and gets 403 falls back the same way. Nothing is lost."""
+    bea = fake.add_user("bea")
+    town = fake.add_channel("ville", members=["bea"])
+    menu = Message(text="Rien que pour vous", buttons=(Button(action_id="a", label="OK"),))
+    private = Ephemeral(channel_id=town["id"], user_id=bea["id"], message=menu)
+
+    plain = make_port(fake, api).deliver(private, key="e1", workspace_id="equipe")
+    revoked = make_port(fake, api, ephemeral_allowed=True)
+    after_403 = revoked.deliver(private, key="e2", workspace_id="equipe")
+
+    direct = fake.direct_channel("bea")["id"]
+    assert plain.channel_id == after_403.channel_id == direct
+    assert [p["message"] for p in fake.posts] == ["Rien que pour vous"] * 2
+    assert fake.ephemeral_posts == []
+    assert [c.status for c in fake.calls_to("POST", "/api/v4/posts/ephemeral")] == [403]
+    context = fake.posts[0]["props"]["attachments"][0]["actions"][0]["integration"]["context"]
+    assert SIGNER.verify_action(context, now=NOW).user_id == bea["id"]
 
 
 def test_form_opens_a_dialog_posting_back_to_us(fake: FakeMattermost, port: MattermostPort) -> None:
@@ -222,11 +262,8 @@ def test_form_opens_a_dialog_posting_back_to_us(fake: FakeMattermost, port: Matt
         "https://relais.exemple.fr/mattermost/dialogs",
     )
     assert opened["dialog"]["elements"][0]["name"] == "zone"
-    assert (
-        SIGNER.verify_dialog(
-            opened["dialog"]["state"], user_id="U1", channel_id="C1", now=NOW
-        ).form_id
-        == "cmd:fuseau"
+    assert SIGNER.verify_dialog(opened["dialog"]["state"], user_id="U1", now=NOW).form_id == (
+        "cmd:fuseau"
     )
     with pytest.raises(PermanentError):
         port.deliver(

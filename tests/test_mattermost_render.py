@@ -14,7 +14,13 @@ from bot.adapters.mattermost.render import (
     render_message,
     split_text,
 )
-from bot.adapters.mattermost.signing import Expired, SignatureError, Signer, key_binding
+from bot.adapters.mattermost.signing import (
+    Expired,
+    SignatureError,
+    Signer,
+    key_binding,
+    user_binding,
+)
 from handlers.text import quote_user
 from handlers.types import Button, Choice, Form, FormField, Message, Option, Section
 
@@ -133,22 +139,39 @@ def test_tampered_forged_expired_and_unoffered_contexts_are_refused() -> None:
         SIGNER.verify_action({**menu, "selected_option": "de"}, now=NOW)
 
 
-def test_dialog_state_is_bound_to_its_user_and_channel() -> None:
+def test_dialog_state_is_bound_to_its_user_not_to_the_channel() -> None:
     state = SIGNER.dialog_state(
         form_id="idea.submit", private_metadata="42", user_id="U1", channel_id="C1", now=NOW
     )
-    verified = SIGNER.verify_dialog(state, user_id="U1", channel_id="C1", now=NOW)
+    verified = SIGNER.verify_dialog(state, user_id="U1", now=NOW)
     assert (verified.form_id, verified.private_metadata) == ("idea.submit", "42")
+    assert verified.channel_id == "C1"  # where it was opened, whatever view submits it
     with pytest.raises(SignatureError):
-        SIGNER.verify_dialog(state, user_id="U2", channel_id="C1", now=NOW)
+        SIGNER.verify_dialog(state, user_id="U2", now=NOW)
     with pytest.raises(SignatureError):
-        SIGNER.verify_dialog(
-            state.replace("idea.submit", "idea.delete"), user_id="U1", channel_id="C1", now=NOW
-        )
+        SIGNER.verify_dialog(state.replace("idea.submit", "idea.delete"), user_id="U1", now=NOW)
     with pytest.raises(SignatureError):
-        SIGNER.verify_dialog("{}", user_id="U1", channel_id="C1", now=NOW)
+        SIGNER.verify_dialog(state.replace('"C1"', '"C2"'), user_id="U1", now=NOW)
+    with pytest.raises(SignatureError):
+        SIGNER.verify_dialog("{}", user_id="U1", now=NOW)
     with pytest.raises(Expired):
-        SIGNER.verify_dialog(state, user_id="U1", channel_id="C1", now=NOW + timedelta(days=2))
+        SIGNER.verify_dialog(state, user_id="U1", now=NOW + timedelta(days=2))
+
+
+def test_private_action_context_names_its_reader_and_lives_a_week() -> None:
+    private = SIGNER.action_context(
+        action_id="core.language", value="en", binding=user_binding("U1"), now=NOW
+    )
+    shared = SIGNER.action_context(
+        action_id="idea.support", value="7", binding=key_binding("k1"), now=NOW
+    )
+    assert SIGNER.verify_action(private, now=NOW).user_id == "U1"
+    assert SIGNER.verify_action(shared, now=NOW).user_id is None
+    with pytest.raises(SignatureError):
+        SIGNER.verify_action({**private, "b": user_binding("U2")}, now=NOW)
+    with pytest.raises(Expired):
+        SIGNER.verify_action(private, now=NOW + timedelta(days=8))
+    assert SIGNER.verify_action(shared, now=NOW + timedelta(days=8)).value == "7"
 
 
 def test_dialog_fits_mattermost_byte_limits() -> None:

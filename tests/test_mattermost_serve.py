@@ -81,4 +81,8 @@ def test_relais_run_serves_mattermost_end_to_end(tmp_path: Path) -> None:
     assert health.status_code == 200
     assert json.loads(health.text)["checks"]["mattermost"] is True
     assert command.status_code == 200
-    assert fake.ephemeral_posts[0]["message"].startswith("Vous êtes @bea.")
+    assert command.headers["Content-Type"].split(";")[0] == "application/json"
+    answer = command.json()
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].startswith("Vous êtes @bea.")
+    assert fake.ephemeral_posts == []

@@ -27,7 +27,7 @@ def test_ask_prints_what_the_bot_would_answer(env: dict[str, str]) -> None:
     assert result.exit_code == 0, result.output
     assert "Voici les projets passés qui correspondent le mieux" in result.stdout
     assert "1. Lean Santé au CHRU de Lille" in result.stdout
-    assert "Source : 000_7dd3104cb3570514.txt" in result.stdout
+    assert "Source : « Le manager public face à la transformation digitale" in result.stdout
 
 
 def test_ask_json_with_a_limit(env: dict[str, str]) -> None:

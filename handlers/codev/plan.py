@@ -109,7 +109,7 @@ def _add(
     if len(text) > ACTION_LIMIT:
         raise UsageError("codev.plan.too_long", limit=ACTION_LIMIT)
     if due_on is not None and due_on < ctx.now().astimezone(ctx.zone).date():
-        raise UsageError("codev.plan.past_due")
+        raise UsageError("codev.plan.past_due", form_field="echeance")
     codev_content.add_action(
         ctx.session, row=row, text=text, due_on=due_on, suggestion=suggestion, now=ctx.now()
     )
@@ -223,7 +223,11 @@ def submit_action(ctx: Context, submission: FormSubmission) -> list[Action]:
         chosen = next((c for c in suggestions(ctx.session, row) if c.id == int(ids[1])), None)
     text = submission.values.get("texte", "").strip() or (chosen.text if chosen else "")
     raw_due = submission.values.get("echeance", "").strip()
-    due_on: date | None = convert(ctx, DUE_ARG, raw_due) if raw_due else None
+    try:
+        due_on: date | None = convert(ctx, DUE_ARG, raw_due) if raw_due else None
+    except UsageError as error:
+        error.form_field = "echeance"
+        raise
     return _add(ctx, row, text, due_on, chosen)
 
 

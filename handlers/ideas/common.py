@@ -88,7 +88,9 @@ def check_text(ctx: Context, field: str, value: str | None, *, limit: int) -> st
     text = (value or "").strip()
     label = ctx.t(f"ideas.field.{field}")
     if not text:
-        raise UsageError("ideas.error.empty_field", field=label)
+        raise UsageError("ideas.error.empty_field", field=label, form_field=field)
     if len(text) > limit:
-        raise UsageError("ideas.error.too_long", field=label, limit=limit, length=len(text))
+        raise UsageError(
+            "ideas.error.too_long", field=label, limit=limit, length=len(text), form_field=field
+        )
     return text

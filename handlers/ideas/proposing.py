@@ -102,6 +102,7 @@ def propose(ctx: Context, args: Args) -> list[Action]:
             "ideas.propose.missing",
             fields=", ".join(ctx.t(f"ideas.field.{name}") for name in missing),
             command=command_name(ctx.settings),
+            form_field=missing[0],
         )
     values = {
         name: check_text(ctx, name, given[name], limit=limit) for name, limit in FIELDS.items()

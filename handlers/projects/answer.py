@@ -1,7 +1,13 @@
 """Answering a question about past projects, the same way for the chat and for `relais ask`.
 
+A question is read before it is searched: SMS forms written out, its language detected (an
+English question is searched through the glossary and answered in English), the filters it
+contains applied (`scope.py`), and unknown words corrected against the collection's vocabulary;
+`Answer.read_as` is the question as it was understood whenever that changed a word, so that the
+answer can say « résultats pour « … » » instead of silently answering another question.
+
 `confident` is the one rule that decides whether the answer presents its matches or says that
-nothing matches well: the best match must reach `CONFIDENT_SCORE` (the search score is 0–1 and
+it is not sure: the best match must reach `CONFIDENT_SCORE` (the search score is 0–1 and
 already discounts the parts of a question the knowledge base knows nothing about).
 """
 
@@ -13,12 +19,22 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.projects.language import Lang, detect, expand_sms, to_french
 from handlers.projects.record import years_text
+from handlers.projects.scope import Scope, read
 from handlers.projects.synonyms import thesaurus
 from store import projects as store
 from store.models import Project
 from store.projects import Filters
-from store.search import MAX_QUERY_CHARS, SearchHit, has_terms, search_documents
+from store.search import (
+    MAX_QUERY_CHARS,
+    Correction,
+    SearchHit,
+    has_terms,
+    search,
+    search_documents,
+)
+from store.search.analysis import WORD, fold
 
 CONFIDENT_SCORE = 0.4
 DEFAULT_LIMIT = 3
@@ -38,6 +54,9 @@ class Answer:
     status: Status
     matches: list[Match] = field(default_factory=list)
     truncated: bool = False
+    language: Lang = "fr"
+    read_as: str | None = None
+    applied: tuple[tuple[str, str], ...] = ()
 
     @property
     def confident(self) -> bool:
@@ -45,27 +64,56 @@ class Answer:
 
 
 def ask(
-    session: Session, question: str, *, limit: int = DEFAULT_LIMIT, filters: Filters | None = None
+    session: Session,
+    question: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    filters: Filters | None = None,
+    read_filters: bool = True,
 ) -> Answer:
     """The best projects for a question (or, with filters and no question, the latest ones)."""
-    filters = filters or Filters()
     query = " ".join(question.split())
     truncated = len(query) > MAX_QUERY_CHARS
-    if not query:
-        if not filters:
-            return Answer(query, "empty")
-        return Answer(query, "answered", _latest(session, filters, limit))
-    if not has_terms(query):
-        return Answer(query, "no_terms")
-    hits = search_documents(
+    expanded = expand_sms(query)
+    language = detect(expanded)
+    scope = read(expanded, filters) if read_filters else Scope(filters or Filters(), expanded)
+    searched = to_french(scope.text) if language == "en" else scope.text
+    if not has_terms(searched):
+        if not scope.filters:
+            return Answer(query, "no_terms" if query else "empty", language=language)
+        return Answer(
+            query,
+            "answered",
+            _latest(session, scope.filters, limit),
+            language=language,
+            applied=scope.applied,
+        )
+    found = search(
         session,
         doc_type=store.DOC_TYPE,
-        query=query,
+        query=searched,
         limit=limit,
         thesaurus=thesaurus(),
-        within=store.matching(filters) if filters else None,
+        within=store.matching(scope.filters) if scope.filters else None,
     )
-    return Answer(query, "answered", _matches(session, hits), truncated)
+    read_as = _corrected(expanded, found.corrections)
+    return Answer(
+        query,
+        "answered",
+        _matches(session, found.hits),
+        truncated,
+        read_as=read_as if read_as != query else None,
+        language=language,
+        applied=scope.applied,
+    )
+
+
+def _corrected(text: str, corrections: tuple[Correction, ...]) -> str:
+    """The question with each corrected word replaced by the collection's spelling."""
+    meant = {c.typed: c.meant for c in corrections}
+    if not meant:
+        return text
+    return WORD.sub(lambda match: meant.get(fold(match.group()), match.group()), text)
 
 
 def similar(session: Session, project: Project, *, limit: int = DEFAULT_LIMIT) -> list[Match]:

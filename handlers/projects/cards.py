@@ -7,6 +7,7 @@ anyone with a file can write.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from handlers.i18n import Translator
@@ -24,6 +25,8 @@ SHOW, SIMILAR, USEFUL, NOT_USEFUL, COMMUNITY = (
 )
 QUESTION_IN_BUTTON = 150
 RELATIVE_FLOOR = 0.5
+UNSURE_CANDIDATES = 2
+_PAGE = re.compile(r"^\s*(?:pages?|p\.)\s*([\d]+(?:\s*[-–]\s*\d+)?)\s*(?:[—–:-]\s*)?(.*)$", re.I)
 
 
 def years(t: Translator, project: Project) -> str:
@@ -39,20 +42,35 @@ def _safe(text: str | None, limit: int = 400) -> str:
     return quote_user(text or "", limit=limit)
 
 
-def _person(person: dict[str, str]) -> str:
-    details = ", ".join(
-        _safe(person.get(k), 200) for k in ("role", "organisation") if person.get(k)
-    )
-    return f"**{_safe(person['name'], 120)}**" + (f" — {details}" if details else "")
+def person_line(t: Translator, person: dict[str, str], organisation: str) -> str:
+    """« **Name** — role, organisation »: never a name without both (the project's organisation
+    stands in for a missing one, and a missing role is said)."""
+    role = _safe(person.get("role"), 200) or t("projects.person.no_role")
+    where = _safe(person.get("organisation") or organisation, 200)
+    return f"**{_safe(person['name'], 120)}** — {role}, {where}"
+
+
+def citation(t: Translator, source: dict[str, str]) -> str:
+    """A source as a reader can follow it: the document's title and page, its link when known;
+    never the internal file name it was drawn from."""
+    found = _PAGE.match(source.get("section") or "")
+    page = source.get("page") or (found.group(1).replace(" ", "") if found else "")
+    section = found.group(2) if found else (source.get("section") or "")
+    title = source.get("title") or section
+    if not title:
+        return t("projects.card.source_unnamed")
+    shown = t("projects.card.cite", title=_safe(title, 300))
+    if page:
+        shown += t("projects.card.page", page=_safe(page, 20))
+    if source.get("title") and section:
+        shown += f" — {_safe(section, 200)}"
+    return shown + (f" — {source['url']}" if source.get("url") else "")
 
 
 def _source(t: Translator, project: Project) -> str:
     if not project.sources:
         return ""
-    first = project.sources[0]
-    shown = _safe(first["document"], 200)
-    if first.get("section"):
-        shown += f" — {_safe(first['section'], 200)}"
+    shown = citation(t, project.sources[0])
     more = len(project.sources) - 1
     return shown + (" " + t.plural("projects.card.more_sources", more) if more else "")
 
@@ -77,7 +95,7 @@ def card(
     body = [_safe(project.summary, 600)]
     if match.snippet and match.snippet not in project.summary:
         body.append("> " + _safe(match.snippet, 300))
-    people = "; ".join(_person(p) for p in project.people[:3])
+    people = "; ".join(person_line(t, p, project.organisation) for p in project.people[:3])
     fields = [
         (t("projects.card.organisation"), _safe(project.organisation, 200)),
         (t("projects.card.years"), years(t, project)),
@@ -99,6 +117,32 @@ def card(
     )
 
 
+def reading_notes(t: Translator, answer: Answer) -> list[str]:
+    """What the answer was really about: a corrected spelling, the filters applied."""
+    notes = []
+    if answer.read_as:
+        notes.append(t("projects.answer.read_as", question=quote_user(answer.read_as, limit=200)))
+    if answer.applied:
+        shown = ", ".join(
+            t(f"projects.filter.{kind}", value=_safe(value, 80)) for kind, value in answer.applied
+        )
+        notes.append(t("projects.answer.filters", filters=shown))
+    if answer.truncated:
+        notes.append(t("projects.answer.truncated"))
+    return notes
+
+
+def _distinct(matches: Sequence[Match]) -> list[Match]:
+    """One card per project, whatever the ranking returned."""
+    seen: set[str] = set()
+    kept = []
+    for match in matches:
+        if match.project.slug not in seen:
+            seen.add(match.project.slug)
+            kept.append(match)
+    return kept
+
+
 def answer_message(
     t: Translator,
     answer: Answer,
@@ -108,20 +152,22 @@ def answer_message(
     community_question: int | None = None,
 ) -> Message:
     """The reply to a question: cards when confident (leaving out matches under half the best
-    score, which only share a word with the question), otherwise an honest « nothing fits »."""
+    score, which only share a word with the question), otherwise an honest « I am not sure »
+    with at most two leads and, once, the offer to ask the community."""
     question = answer.query
     shown = quote_user(question, limit=200)
-    notes = [t("projects.answer.truncated")] if answer.truncated else []
-    if answer.confident or (answer.matches and not question):
+    notes = reading_notes(t, answer)
+    matches = _distinct(answer.matches)
+    if answer.confident or (matches and not question):
         intro = (
             t("projects.answer.intro", question=shown)
             if question
             else t("projects.answer.intro_filters")
         )
-        floor = answer.matches[0].score * RELATIVE_FLOOR
+        floor = matches[0].score * RELATIVE_FLOOR
         sections = tuple(
             card(t, i, m, alumni=alumni.get(m.project.id, ()), question=question)
-            for i, m in enumerate((m for m in answer.matches if m.score >= floor), 1)
+            for i, m in enumerate((m for m in matches if m.score >= floor), 1)
         )
         return Message(text="\n".join([intro, *notes]), sections=sections)
     lines = [
@@ -132,9 +178,9 @@ def answer_message(
             t("projects.answer.close_themes", themes=", ".join(_safe(s, 80) for s in suggestions))
         )
     leads: tuple[Section, ...] = ()
-    if answer.matches:
+    if matches:
         lines.append(t("projects.answer.maybe"))
-        leads = tuple(_maybe(t, m) for m in answer.matches)
+        leads = tuple(_maybe(t, m) for m in matches[:UNSURE_CANDIDATES])
     buttons: tuple[Button, ...] = ()
     if community_question is not None:
         lines.append(t("projects.answer.community_offer"))
@@ -146,7 +192,7 @@ def answer_message(
                 style="primary",
             ),
         )
-    return Message(text="\n".join([*lines, *notes]), sections=leads, buttons=buttons)
+    return Message(text="\n".join([*notes, *lines]), sections=leads, buttons=buttons)
 
 
 def _maybe(t: Translator, match: Match) -> Section:
@@ -199,10 +245,13 @@ def record_message(
         )
     ]
     for key, items in (
-        ("projects.record.people", [_person(p) for p in project.people]),
+        (
+            "projects.record.people",
+            [person_line(t, p, project.organisation) for p in project.people],
+        ),
         ("projects.record.results", [_safe(x, 500) for x in project.results]),
         ("projects.record.lessons", [_safe(x, 500) for x in project.lessons]),
-        ("projects.record.sources", [_source_line(s) for s in project.sources]),
+        ("projects.record.sources", [citation(t, s) for s in project.sources]),
     ):
         if items:
             sections.append(Section(title=t(key), body="\n".join(f"- {item}" for item in items)))
@@ -213,35 +262,3 @@ def record_message(
             Button(action_id=SIMILAR, label=t("projects.button.similar"), value=project.slug),
         ),
     )
-
-
-def _source_line(source: dict[str, str]) -> str:
-    line = _safe(source["document"], 200)
-    return line + (f" — {_safe(source['section'], 300)}" if source.get("section") else "")
-
-
-def contacts_message(
-    t: Translator, topic: str, matches: Sequence[Match], *, alumni: dict[int, list[User]]
-) -> Message:
-    """Who led the matching projects, and which members declared having worked on them."""
-    sections = []
-    for match in matches:
-        project = match.project
-        lines = [f"- {_person(p)}" for p in project.people]
-        if alumni.get(project.id):
-            lines.append(
-                "- " + t("projects.contacts.alumni", mentions=_mentions(alumni[project.id]))
-            )
-        if not lines:
-            lines.append(t("projects.contacts.nobody_named"))
-        sections.append(
-            Section(
-                title=_safe(project.title, 200),
-                body="\n".join(lines),
-                buttons=(
-                    Button(action_id=SHOW, label=t("projects.button.show"), value=project.slug),
-                ),
-            )
-        )
-    text = t("projects.contacts.intro", topic=quote_user(topic, limit=200))
-    return Message(text=text + "\n" + t("projects.contacts.hint"), sections=tuple(sections))

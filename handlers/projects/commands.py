@@ -15,8 +15,10 @@ import re
 
 from handlers.args import UsageError
 from handlers.context import Context
+from handlers.i18n import Translator
 from handlers.projects import cards
 from handlers.projects.answer import Answer, ask, similar
+from handlers.projects.contacts import answer_contacts, asks_for_contacts
 from handlers.registry import Arg, Args, Registry
 from handlers.text import quote_user
 from handlers.types import Action, ButtonPress, Message
@@ -27,12 +29,12 @@ from store.projects import Filters
 registry = Registry()
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-CONTACT_PROJECTS = 5
 FILTERS = (
     Arg("theme", kind="text", option=True, required=False, aliases=("thème", "themes")),
     Arg("region", kind="text", option=True, required=False, aliases=("région",)),
     Arg("type", kind="text", option=True, required=False, aliases=("kind",)),
     Arg("organisation", kind="text", option=True, required=False, aliases=("org", "organization")),
+    Arg("annee", kind="int", option=True, required=False, aliases=("année", "year")),
     Arg("depuis", kind="int", option=True, required=False, aliases=("from", "since")),
     Arg("jusqu-a", kind="int", option=True, required=False, aliases=("jusqu-à", "until", "to")),
 )
@@ -46,8 +48,8 @@ FILTERS = (
 )
 def ask_command(ctx: Context, args: Args) -> list[Action]:
     filters = Filters(
-        year_from=args["depuis"],
-        year_to=args["jusqu-a"],
+        year_from=args["annee"] or args["depuis"],
+        year_to=args["annee"] or args["jusqu-a"],
         organisation=args["organisation"],
         theme=args["theme"],
         region=args["region"],
@@ -60,34 +62,43 @@ def ask_command(ctx: Context, args: Args) -> list[Action]:
 
 @registry.text("projects.ask")
 def ask_text(ctx: Context, text: str) -> list[Action]:
-    """Free questions (« qui a fait du lean à l'hôpital ? ») sent to the bot."""
+    """Free questions (« qui a fait du lean à l'hôpital ? ») sent to the bot; « qui
+    contacter… » gets people rather than projects."""
+    if asks_for_contacts(text):
+        return answer_contacts(ctx, text)
     return answer(ctx, text, Filters())
 
 
 def answer(ctx: Context, question: str, filters: Filters) -> list[Action]:
     found = ask(ctx.session, question, filters=filters)
+    t = Translator("en") if found.language == "en" else ctx.t
     if found.status == "empty":
-        return ctx.say("projects.answer.empty")
+        return [ctx.reply(t("projects.answer.empty"))]
     if found.status == "no_terms":
-        return ctx.say("projects.answer.no_terms")
-    return [ctx.reply(_answer_message(ctx, found))]
+        return [ctx.reply(t("projects.answer.no_terms"))]
+    return [ctx.reply(_answer_message(ctx, t, found))]
 
 
-def _answer_message(ctx: Context, found: Answer) -> Message:
+def _answer_message(ctx: Context, t: Translator, found: Answer) -> Message:
+    """Confident: cards. Otherwise at most two leads and, where it can help, one offer to ask
+    the community: not in the community channel itself, and not twice for the same question."""
     alumni = members.alumni(
         ctx.session, project_ids=[m.project.id for m in found.matches], workspace=ctx.workspace
     )
     if found.confident or not found.query:
-        return cards.answer_message(ctx.t, found, alumni=alumni)
+        return cards.answer_message(t, found, alumni=alumni)
     question_id = None
-    if ctx.settings.community_channel:
-        saved = members.save_question(
+    channel = ctx.settings.community_channel
+    if channel and getattr(ctx.event, "channel_id", None) != channel:
+        saved = members.earlier_question(
+            ctx.session, workspace=ctx.workspace, user=ctx.caller, text=found.query
+        ) or members.save_question(
             ctx.session, workspace=ctx.workspace, user=ctx.caller, text=found.query, now=ctx.now()
         )
-        question_id = saved.id
+        question_id = saved.id if saved.posted_at is None else None
     common = [] if found.matches else store.common_themes(ctx.session, limit=5)
     return cards.answer_message(
-        ctx.t,
+        t,
         found,
         alumni=alumni,
         suggestions=cards.suggestions_from(found.matches, common),
@@ -133,19 +144,7 @@ def _show(ctx: Context, slug: str) -> list[Action]:
     args=(Arg("sujet", kind="rest", required=False),),
 )
 def contacts_command(ctx: Context, args: Args) -> list[Action]:
-    topic = (args["sujet"] or "").strip()
-    found = ask(ctx.session, topic, limit=CONTACT_PROJECTS)
-    if found.status == "empty":
-        return ctx.say("projects.contacts.empty")
-    if found.status == "no_terms":
-        return ctx.say("projects.answer.no_terms")
-    if not found.confident:
-        return ctx.say("projects.contacts.none", topic=quote_user(found.query, limit=200))
-    matches = [m for m in found.matches if m.score >= found.matches[0].score / 2]
-    alumni = members.alumni(
-        ctx.session, project_ids=[m.project.id for m in matches], workspace=ctx.workspace
-    )
-    return [ctx.reply(cards.contacts_message(ctx.t, found.query, matches, alumni=alumni))]
+    return answer_contacts(ctx, (args["sujet"] or "").strip())
 
 
 @registry.command(

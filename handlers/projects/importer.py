@@ -5,7 +5,8 @@ valid rows are written in the caller's single transaction, so an import either l
 not at all — never half a record. The shipped sample corpus goes through this same path.
 
 CSV has one column per field; lists are separated by ` | `, and the parts of a person
-(`name ; role ; organisation`) or a source (`document ; section`) by ` ; `.
+(`name ; role ; organisation ; contact`) or a source (`document ; section ; title ; page ; url`)
+by ` ; `.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ LIST_SEPARATOR = " | "
 PART_SEPARATOR = " ; "
 BATCH = 2000
 LISTS = ("themes", "methods", "partners", "results", "lessons")
-PARTS = {"people": ("name", "role", "organisation"), "sources": ("document", "section")}
+PARTS = {
+    "people": ("name", "role", "organisation", "contact"),
+    "sources": ("document", "section", "title", "page", "url"),
+}
 OPTIONAL = ("region", "award", "start_year", "end_year")
 EXTRA_COLUMNS = "_extra_columns"
 Progress = Callable[[int, int], None]
@@ -199,7 +203,7 @@ def import_records(
     """Upserts validated records in batches, reporting progress as (done, total)."""
     report = ImportReport()
     for start in range(0, len(records), BATCH):
-        batch = [r.model_dump() for r in records[start : start + BATCH]]
+        batch = [r.stored() for r in records[start : start + BATCH]]
         counts = store.upsert_many(session, batch, now=now)
         report.created += counts.created
         report.updated += counts.updated
@@ -225,7 +229,7 @@ def import_file(
 
 def export(session: Session, fmt: str) -> str:
     """Every project, by slug, in a format `import_file` reads back unchanged."""
-    records = [ProjectRecord.model_validate(store.values_of(p)).model_dump()
+    records = [ProjectRecord.model_validate(store.values_of(p)).stored()
                for p in store.every(session)]  # fmt: skip
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
@@ -247,7 +251,7 @@ def _to_csv(records: list[dict[str, Any]]) -> str:
             row[name] = LIST_SEPARATOR.join(record[name])
         for name, parts in PARTS.items():
             row[name] = LIST_SEPARATOR.join(
-                PART_SEPARATOR.join(item[part] for part in parts).rstrip(" ;")
+                PART_SEPARATOR.join(item.get(part, "") for part in parts).rstrip(" ;")
                 for item in record[name]
             )
         writer.writerow({k: "" if v is None else v for k, v in row.items()})

@@ -26,16 +26,18 @@ from sqlalchemy.orm import Session
 
 from store.models import SearchDocument
 from store.search import retrieval, vocabulary
-from store.search.analysis import query_words
+from store.search.analysis import WORD, query_words, term
 from store.search.indexing import Document, index_documents, remove_documents
-from store.search.query import MAX_QUERY_CHARS, Concept, plan, resolve
+from store.search.query import MAX_QUERY_CHARS, TYPO, Concept, plan, resolve
 from store.search.scoring import Fields, Scorer
 from store.search.thesaurus import EMPTY, Thesaurus
 from store.search.vocabulary import Totals
 
 __all__ = [
     "MAX_QUERY_CHARS",
+    "Correction",
     "Document",
+    "Results",
     "SearchHit",
     "Thesaurus",
     "has_terms",
@@ -43,6 +45,7 @@ __all__ = [
     "index_documents",
     "remove_document",
     "remove_documents",
+    "search",
     "search_documents",
 ]
 
@@ -57,6 +60,21 @@ class SearchHit:
     doc_id: int
     score: float
     snippet: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A word of the question read as another word of the collection (« telemedicne » →
+    « télémédecine »), as the best match spells it."""
+
+    typed: str
+    meant: str
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[SearchHit]
+    corrections: tuple[Correction, ...] = ()
 
 
 def index_document(
@@ -94,11 +112,33 @@ def search_documents(
 
     `within` restricts to the doc_ids a query selects (filters); `exclude` leaves some out.
     """
+    return search(
+        session,
+        doc_type=doc_type,
+        query=query,
+        limit=limit,
+        thesaurus=thesaurus,
+        within=within,
+        exclude=exclude,
+    ).hits
+
+
+def search(
+    session: Session,
+    *,
+    doc_type: str,
+    query: str,
+    limit: int = 10,
+    thesaurus: Thesaurus = EMPTY,
+    within: Select[Any] | None = None,
+    exclude: Sequence[int] = (),
+) -> Results:
+    """`search_documents`, with the spelling corrections the best match relied on."""
     if limit <= 0:
-        return []
+        return Results([])
     concepts = resolve(session, doc_type=doc_type, concepts=plan(query, thesaurus))
     if not any(c.known for c in concepts):
-        return []
+        return Results([])
     totals = vocabulary.totals(session, doc_type=doc_type)
     rows = retrieval.candidates(
         session,
@@ -114,7 +154,7 @@ def search_documents(
 
 def _rank(
     session: Session, totals: Totals, concepts: list[Concept], rows: list[int], limit: int
-) -> list[SearchHit]:
+) -> Results:
     scorer = Scorer(concepts, totals)
     fetched = session.execute(
         select(
@@ -130,14 +170,40 @@ def _rank(
         for row_id, doc_id, title, keywords, body in fetched
     )[:limit]
     chosen = [row_id for _, _, row_id in scored]
-    bodies = {
-        row_id: body
-        for row_id, body in session.execute(
-            select(SearchDocument.id, SearchDocument.body).where(SearchDocument.id.in_(chosen))
+    texts = {
+        row_id: (title, keywords, body)
+        for row_id, title, keywords, body in session.execute(
+            select(
+                SearchDocument.id,
+                SearchDocument.title,
+                SearchDocument.keywords,
+                SearchDocument.body,
+            ).where(SearchDocument.id.in_(chosen))
         )
     }
-    return [
-        SearchHit(doc_id=doc_id, score=round(-negative, 4), snippet=scorer.snippet(bodies[row_id]))
+    hits = [
+        SearchHit(
+            doc_id=doc_id, score=round(-negative, 4), snippet=scorer.snippet(texts[row_id][2])
+        )
         for negative, doc_id, row_id in scored
         if negative < 0
     ]
+    best = "\n".join(texts[scored[0][2]]) if hits else ""
+    return Results(hits, _corrections(concepts, best))
+
+
+def _corrections(concepts: list[Concept], best: str) -> tuple[Correction, ...]:
+    """How the best match spells each corrected word (nothing when it does not contain it)."""
+    wanted = {
+        a.terms[0]: concept.words[0]
+        for concept in concepts
+        if concept.corrected
+        for a in concept.found()
+        if a.weight == TYPO
+    }
+    found: dict[str, Correction] = {}
+    for word in WORD.findall(best) if wanted else ():
+        typed = wanted.get(term(word) or "")
+        if typed is not None and typed not in found:
+            found[typed] = Correction(typed=typed, meant=word.casefold())
+    return tuple(found.values())

@@ -81,10 +81,15 @@ def folded_name(word: str) -> str:
 
 def query_words(text: str) -> list[tuple[str, str]]:
     """The (folded word, term) pairs of a question, without stop words or request words."""
-    pairs = []
+    return [(folded, analysed) for folded, analysed, _ in query_tokens(text)]
+
+
+def query_tokens(text: str) -> list[tuple[str, str, str]]:
+    """(folded word, term, word as typed) of each word of a question that says something."""
+    found = []
     for match in WORD.finditer(text):
         analysed = term(match.group())
         folded = fold(match.group())
         if analysed is not None and folded not in QUERY_STOPWORDS:
-            pairs.append((folded, analysed))
-    return pairs
+            found.append((folded, analysed, match.group()))
+    return found

@@ -15,6 +15,7 @@ from store.search import vocabulary
 from store.search.analysis import WORD, folded_name, term, terms
 
 NAME_WORD_MIN = 3
+WORD_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -34,31 +35,35 @@ class _Analysed:
 
     @classmethod
     def of(cls, title: str, keywords: str, body: str) -> _Analysed:
-        return cls(terms(title), terms(keywords), terms(body), _names(title + "\n" + keywords))
+        return cls(terms(title), terms(keywords), terms(body), _words(title, keywords, body))
 
     @classmethod
-    def stored(cls, row: Row[int, str, str, str, str, str]) -> _Analysed:
-        _, title, keywords, title_terms, keywords_terms, body_terms = row
+    def stored(cls, row: Row[int, str, str, str, str, str, str]) -> _Analysed:
+        _, title, keywords, body, title_terms, keywords_terms, body_terms = row
         return cls(
             title_terms.split(),
             keywords_terms.split(),
             body_terms.split(),
-            _names(title + "\n" + keywords),
+            _words(title, keywords, body),
         )
 
     def distinct(self) -> set[str]:
         return set(self.title) | set(self.keywords) | set(self.body)
 
 
-def _names(text: str) -> frozenset[tuple[str, str]]:
-    """Capitalised words of titles and keywords (people, places, organisations, acronyms) with
-    their terms: the only vocabulary typos are matched against, so that « électrique » is never
-    taken for a misspelt « électronique »."""
+def _words(title: str, keywords: str, body: str) -> frozenset[tuple[str, str]]:
+    """The vocabulary spelling is corrected against: every word of four letters or more, and
+    the shorter capitalised ones of titles and keywords (acronyms, names), with their terms."""
     found = set()
-    for word in WORD.findall(text):
-        if word[0].isupper():
+    for text, short_names in ((title + "\n" + keywords, True), (body, False)):
+        for word in WORD.findall(text):
+            size = len(word)
+            if size < NAME_WORD_MIN or (
+                size < WORD_MIN and not (short_names and word[0].isupper())
+            ):
+                continue
             analysed = term(word)
-            if analysed is not None and len(word) >= NAME_WORD_MIN:
+            if analysed is not None:
                 found.add((folded_name(word), analysed))
     return frozenset(found)
 
@@ -135,6 +140,7 @@ def _drop(session: Session, doc_type: str, doc_ids: list[int], deltas: _Deltas) 
             SearchDocument.id,
             SearchDocument.title,
             SearchDocument.keywords,
+            SearchDocument.body,
             SearchDocument.title_terms,
             SearchDocument.keywords_terms,
             SearchDocument.body_terms,

@@ -1,25 +1,30 @@
 """From a question to concepts: what the user asked about, each with the terms that express it.
 
 A concept is one idea of the question (« hôpital », « lean ») with alternatives: the user's own
-term, its synonyms (possibly phrases), and — only when the word is unknown to the index — the
-terms it prefixes (short queries) or the title and keyword words within a small edit distance
-(typos in names). Alternatives carry a weight so that an exact word counts more than a guess.
+term, its lemma's when the stemmer splits a word from its lemma (« travaux » / « travail »), its
+synonyms (possibly phrases), and — only when the word is unknown to the index — the terms it
+prefixes (short queries) or the indexed words within a small edit distance (typos, corrected
+against the collection's own vocabulary). Alternatives carry a weight so that an exact word
+counts more than a guess; a concept resolved by a typo remembers it (`corrected`) so that the
+answer can say which question it really answered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import simplemma
+from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy.orm import Session
 
 from store.search import vocabulary
-from store.search.analysis import query_words, term
+from store.search.analysis import query_tokens, term
 from store.search.thesaurus import Phrase, Thesaurus
 
 MAX_CONCEPTS = 16
 MAX_QUERY_CHARS = 2000
 SHORT_QUERY = 3
-EXACT, SYNONYM, JOINED, PREFIX, TYPO = 1.0, 0.9, 0.9, 0.8, 0.75
+EXACT, LEMMA, SYNONYM, JOINED, PREFIX, TYPO = 1.0, 1.0, 0.9, 0.9, 0.8, 0.75
 PREFIX_TERMS = 8
 TYPO_TERMS = 3
 
@@ -35,6 +40,7 @@ class Alternative:
 class Concept:
     words: tuple[str, ...]
     alternatives: list[Alternative]
+    corrected: bool = False
 
     @property
     def known(self) -> bool:
@@ -46,7 +52,8 @@ class Concept:
 
 def plan(query: str, thesaurus: Thesaurus) -> list[Concept]:
     """The concepts of a question, before looking at the index (pure, no database)."""
-    pairs = query_words(query[:MAX_QUERY_CHARS])
+    tokens = query_tokens(query[:MAX_QUERY_CHARS])
+    pairs = [(folded, analysed) for folded, analysed, _ in tokens]
     sequence = [t for _, t in pairs]
     concepts: list[Concept] = []
     seen: set[frozenset[Phrase]] = set()
@@ -55,7 +62,7 @@ def plan(query: str, thesaurus: Thesaurus) -> list[Concept]:
         matched = thesaurus.match(sequence, index) if sequence else None
         if matched is None:
             phrase: Phrase = (sequence[index],)
-            alternatives = [Alternative(phrase, EXACT)]
+            alternatives = [Alternative(phrase, EXACT), *_lemma(tokens[index][2], phrase[0])]
         else:
             phrase, groups = matched
             alternatives = [Alternative(phrase, EXACT)] + [
@@ -68,6 +75,13 @@ def plan(query: str, thesaurus: Thesaurus) -> list[Concept]:
             concepts.append(Concept(words, alternatives))
         index += len(phrase)
     return concepts
+
+
+def _lemma(word: str, stem: str) -> list[Alternative]:
+    """The lemma's term when the stemmer gives another one (« usagers » → `usag` / `usager`)."""
+    lemma = simplemma.lemmatize(word.casefold(), lang="fr")
+    lemma_term = term(lemma) if lemma != word else None
+    return [Alternative((lemma_term,), LEMMA)] if lemma_term and lemma_term != stem else []
 
 
 def resolve(session: Session, *, doc_type: str, concepts: list[Concept]) -> list[Concept]:
@@ -92,6 +106,7 @@ def resolve(session: Session, *, doc_type: str, concepts: list[Concept]) -> list
             guesses = vocabulary.frequencies(
                 session, doc_type=doc_type, terms=_typos(session, doc_type=doc_type, word=word)
             )
+            concept.corrected = bool(guesses)
         concept.alternatives += [Alternative((t,), weight, n) for t, n in guesses.items()]
     return concepts
 
@@ -140,9 +155,9 @@ def _merge_joined(
 
 
 def _typos(session: Session, *, doc_type: str, word: str) -> list[str]:
-    """Terms of the title and keyword words within one edit (two for long words) of an unknown
-    word, closest and most frequent first; the first two letters must match, which keeps the
-    candidates few on large collections."""
+    """Terms of indexed words within one edit (two for long words) of an unknown word, closest
+    and most frequent first; the first two letters must match, which keeps the candidates few on
+    large collections."""
     limit = 1 if len(word) < 7 else 2
     close: list[tuple[int, int, str]] = []
     for candidate, found, df in vocabulary.words_near(
@@ -152,7 +167,7 @@ def _typos(session: Session, *, doc_type: str, word: str) -> list[str]:
         shortest=len(word) - limit,
         longest=len(word) + limit,
     ):
-        distance = edit_distance(word, candidate, limit)
+        distance = DamerauLevenshtein.distance(word, candidate, score_cutoff=limit)
         if distance <= limit:
             close.append((distance, -df, found))
     best: list[str] = []
@@ -160,20 +175,3 @@ def _typos(session: Session, *, doc_type: str, word: str) -> list[str]:
         if len(best) < TYPO_TERMS and found not in best:
             best.append(found)
     return best
-
-
-def edit_distance(left: str, right: str, limit: int) -> int:
-    """Damerau-Levenshtein (adjacent swaps count one), stopping early beyond `limit`."""
-    previous2: list[int] = []
-    previous = list(range(len(right) + 1))
-    for i, a in enumerate(left, 1):
-        current = [i] + [0] * len(right)
-        for j, b in enumerate(right, 1):
-            cost = 0 if a == b else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a == right[j - 2] and left[i - 2] == b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]

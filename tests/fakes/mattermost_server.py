@@ -1,5 +1,28 @@
 """A fake Mattermost (REST v4 subset + websocket) on 127.0.0.1, to test the adapter through
 mattermostdriver and websockets with the server's real JSON shapes and event format.
+
+In strict mode (the default) it also enforces the server's rules that decide whether a reply
+reaches a person, each traced to Mattermost's source (github.com/mattermost/mattermost):
+
+- `POST /posts/ephemeral` answers 403 `api.context.permissions.app_error` unless the bot's roles
+  grant `create_post_ephemeral` (`server/channels/api4/post.go`, `createEphemeralPost`:
+  `SessionHasPermissionTo(..., PermissionCreatePostEphemeral)`); by default only `system_admin`
+  holds it (`server/public/model/role.go`, `MakeDefaultRoles`), and a bot account is created as
+  `system_user` unless an admin picks "System Admin".
+- `POST /posts` in a channel the bot is not a member of answers 403 (`createPost` checks
+  `PermissionCreatePost` on the channel, which membership grants through `channel_user`).
+- What the bot answers to a slash command, a button or a dialog is applied the way the server
+  applies it (`answer_command`, `answer_action`, `answer_dialog` below): a command's ephemeral
+  response and a button's `ephemeral_text` become ephemeral posts the server itself sends to the
+  caller (`server/channels/app/command.go`, `HandleCommandResponsePost`; `DoPostActionWithCookie`
+  in `server/channels/app/integration_action.go`), with no permission check; any answer other
+  than HTTP 200 is dropped (`DoActionRequest`: `resp.StatusCode != http.StatusOK` is an error),
+  so nothing is shown; a dialog's `errors` are shown on its fields (`SubmitInteractiveDialog`).
+- Every JSON answer has the bare `Content-Type: application/json`
+  (`server/channels/web/handlers.go`); a 429 is the rate limiter's plain "limit exceeded" with
+  `X-RateLimit-Limit/Remaining/Reset` and `Retry-After` in seconds
+  (`server/channels/app/ratelimit.go`, `RateLimitWriter` and `setRateLimitHeaders`).
+With `strict=False` the bot holds every permission (the "friendly" mode of older tests).
 """
 
 from __future__ import annotations
@@ -22,6 +45,12 @@ from ._aiohttp_thread import AiohttpThread, ServedFake, authorization_token
 SERVER_VERSION = "9.11.0.9.11.0.fake.false"
 WEBSOCKET_PATH = "/api/v4/websocket"
 _MENTION = re.compile(r"@([a-z0-9][a-z0-9._-]*)")
+# `server/public/model/role.go`, `MakeDefaultRoles`: the permissions the fake checks, by role.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "system_user": ("create_direct_channel", "create_group_channel", "create_team"),
+    "system_post_all": ("create_post",),
+    "system_admin": ("create_post_ephemeral", "manage_system", "create_post"),
+}
 _DEFAULT_429_HEADERS = {
     "X-Ratelimit-Limit": "10",
     "X-Ratelimit-Remaining": "0",
@@ -474,12 +503,23 @@ class FakeMattermost(ServedFake):
     scheme = "http"
     host = "127.0.0.1"
 
-    def __init__(self, *, token: str = "mm-bot-token", team_name: str = "equipe") -> None:
+    def __init__(
+        self,
+        *,
+        token: str = "mm-bot-token",
+        team_name: str = "equipe",
+        strict: bool = True,
+        bot_roles: str = "system_user",
+    ) -> None:
         self.token = token
+        self.strict = strict
         self._lock = threading.RLock()
         self._store = _Store(team_name)
         self.bot = self._store.add_user("relais", first_name="Relais", is_bot=True)
+        self.bot["roles"] = bot_roles
         self.calls: list[MattermostCall] = []
+        self.dropped_answers: list[tuple[str, int, Any]] = []
+        self.dialog_errors: list[dict[str, str]] = []
         self._failures: list[_Failure] = []
 
         app = web.Application(middlewares=[self._middleware])
@@ -550,6 +590,20 @@ class FakeMattermost(ServedFake):
             user_id = self._store.user_by_name(username)["id"]
             return self._store.direct_channel([self.bot["id"], user_id])
 
+    def team_channel_ids(self) -> set[str]:
+        with self._lock:
+            return {cid for cid, c in self._store.channels.items() if c["type"] in ("O", "P")}
+
+    def direct_channel_ids(self, user_id: str) -> set[str]:
+        """Ids of the direct channels `user_id` is in."""
+        with self._lock:
+            channels = self._store.channels
+            return {
+                cid
+                for cid, c in channels.items()
+                if c["type"] == "D" and user_id in self._store.members[cid]
+            }
+
     def user_posts(
         self,
         username: str,
@@ -579,6 +633,69 @@ class FakeMattermost(ServedFake):
     def ephemeral_posts(self) -> list[dict[str, Any]]:
         with self._lock:
             return list(self._store.ephemeral_posts)
+
+    def bot_may(self, permission: str) -> bool:
+        """Whether the bot's roles grant `permission` (always, outside strict mode)."""
+        roles = str(self.bot.get("roles") or "").split()
+        granted = {p for role in roles for p in ROLE_PERMISSIONS.get(role, ())}
+        return not self.strict or permission in granted
+
+    def answer_command(self, user_id: str, channel_id: str, status: int, body: Any) -> None:
+        """What the server does with the bot's answer to a slash command (`command.go`):
+        ephemeral responses (the default type) and their `extra_responses` become ephemeral
+        posts to the caller; a non-200 answer is an error shown instead of any reply."""
+        if status != 200:
+            self.dropped_answers.append(("command", status, body))
+            return
+        if not body:
+            return
+        for answer in [body, *(body.get("extra_responses") or [])]:
+            if not (answer.get("text") or answer.get("attachments")):
+                raise ApiError(400, "api.command.execute_command.failed_empty.app_error", "Empty")
+            if answer.get("response_type", "ephemeral") != "ephemeral":
+                continue
+            props = {"attachments": answer["attachments"]} if answer.get("attachments") else {}
+            self._server_ephemeral(user_id, channel_id, answer.get("text") or "", props)
+
+    def answer_action(self, user_id: str, channel_id: str, status: int, body: Any) -> None:
+        """`DoPostActionWithCookie`: only a 200 is read; its `ephemeral_text` goes privately
+        to the presser, sent by the server itself."""
+        if status != 200:
+            self.dropped_answers.append(("action", status, body))
+            return
+        text = (body or {}).get("ephemeral_text")
+        if text:
+            self._server_ephemeral(user_id, channel_id, text, {})
+
+    def answer_dialog(self, status: int, body: Any) -> None:
+        """`SubmitInteractiveDialog`: a 200's `errors` stay on the open dialog's fields."""
+        if status != 200:
+            self.dropped_answers.append(("dialog", status, body))
+            return
+        errors = (body or {}).get("errors")
+        if errors:
+            self.dialog_errors.append(dict(errors))
+
+    def _server_ephemeral(
+        self, user_id: str, channel_id: str, message: str, props: dict[str, Any]
+    ) -> None:
+        with self._lock:
+            now = self._store.now_ms()
+            self._store.ephemeral_posts.append(
+                {
+                    "id": _new_id(),
+                    "create_at": now,
+                    "update_at": now,
+                    "user_id": self.bot["id"],
+                    "channel_id": channel_id,
+                    "root_id": "",
+                    "message": message,
+                    "props": props,
+                    "type": "system_ephemeral",
+                    "target_user_id": user_id,
+                    "sent_by": "server",
+                }
+            )
 
     @property
     def dialogs(self) -> list[dict[str, Any]]:
@@ -706,6 +823,7 @@ class FakeMattermost(ServedFake):
             ("GET", "/posts/{post_id}/thread", self._thread),
             ("POST", "/posts/{post_id}/pin", self._pin_post),
             ("POST", "/actions/dialogs/open", self._open_dialog),
+            ("POST", "/roles/names", self._roles_by_names),
             ("POST", "/files", self._upload_files),
         ]
         for method, path, handler in routes:
@@ -762,15 +880,35 @@ class FakeMattermost(ServedFake):
             posts = self._store.channel_posts(request.match_info["channel_id"], dict(request.query))
             return _json(posts)
 
+    async def _roles_by_names(self, request: web.Request) -> web.Response:
+        """`POST /roles/names`: any session may read roles (`server/channels/api4/role.go`)."""
+        names = [n for n in request.get(_BODY) or [] if n in ROLE_PERMISSIONS]
+        roles = [
+            {"id": _new_id(), "name": n, "permissions": list(ROLE_PERMISSIONS[n])} for n in names
+        ]
+        return _json(roles)
+
+    def _forbidden(self, permission: str) -> ApiError:
+        """`c.SetPermissionError`: 403 with the permission named in the message."""
+        message = f"You do not have the appropriate permissions. ({permission})"
+        return ApiError(403, "api.context.permissions.app_error", message)
+
     async def _create_post(self, request: web.Request) -> web.Response:
+        body = request.get(_BODY) or {}
         with self._lock:
-            post = self._store.create_post(self.bot["id"], request.get(_BODY) or {})
+            members = self._store.members.get(str(body.get("channel_id", "")), set())
+            known = body.get("channel_id") in self._store.channels
+            if self.strict and known and self.bot["id"] not in members:
+                raise self._forbidden("create_post")
+            post = self._store.create_post(self.bot["id"], body)
             data = self._store.posted_data(post)
         await self._hub.broadcast("posted", data, post["channel_id"])
         return _json(post, 201)
 
     async def _ephemeral_post(self, request: web.Request) -> web.Response:
         """Stored apart: the event goes to the target user only, never to the bot's socket."""
+        if not self.bot_may("create_post_ephemeral"):
+            raise self._forbidden("create_post_ephemeral")
         body = request.get(_BODY) or {}
         with self._lock:
             self._store.user(str(body.get("user_id", "")))

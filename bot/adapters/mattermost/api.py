@@ -4,6 +4,10 @@
 `stream`) and turns failures into the outbox's vocabulary: network errors and 5xx are transient;
 429 is transient too, and every later call waits until the window the `X-Ratelimit-Reset` /
 `Retry-After` headers announce has passed; other 4xx are permanent.
+
+Answers are decoded by media type: mattermostdriver 7.3.2 decodes JSON only when `Content-Type`
+is exactly `application/json` and otherwise hands back the raw `requests.Response`, which is what
+a reverse proxy adding `; charset=utf-8` produces.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -68,6 +72,8 @@ class MattermostApi(Protocol):
     def upload(self, channel_id: str, filename: str, content: bytes, mime_type: str) -> str: ...
 
     def open_dialog(self, payload: dict[str, Any]) -> None: ...
+
+    def roles_by_names(self, names: list[str]) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ class DriverApi:
     def _call(self, call: Callable[[], T]) -> T:
         self._wait_for_rate_limit()
         try:
-            return call()
+            return cast(T, _decoded(call()))
         except requests.HTTPError as error:
             raise self._translate(error) from None
         except (requests.ConnectionError, requests.Timeout) as error:
@@ -212,6 +218,23 @@ class DriverApi:
 
     def open_dialog(self, payload: dict[str, Any]) -> None:
         self._call(lambda: self._driver.integration_actions.open_dialog(payload))
+
+    def roles_by_names(self, names: list[str]) -> list[dict[str, Any]]:
+        """`POST /roles/names` (the driver's own helper sends a GET without the names)."""
+        return self._call(lambda: self._driver.client.post("/roles/names", options=names))
+
+
+def _decoded(answer: Any) -> Any:
+    """The JSON of an answer the driver left raw because its type carried parameters."""
+    if not isinstance(answer, requests.Response):
+        return answer
+    media_type = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise PermanentError(f"mattermost answered {media_type or 'no content type'}, not JSON")
+    try:
+        return answer.json()
+    except ValueError:
+        raise PermanentError("mattermost answered invalid JSON") from None
 
 
 _DRIVER_ERRORS = (

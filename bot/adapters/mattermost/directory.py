@@ -87,14 +87,19 @@ class Directory:
         return str(user["username"]) if user else None
 
     def author(self, user_id: str) -> Author:
-        """Username and timezone of a person (empty when the server cannot say)."""
+        """Username, timezone and interface language of a person (empty when the server cannot
+        say)."""
         user = self.user(user_id)
         if user is None:
             return Author()
         zone = user.get("timezone") or {}
         automatic = str(zone.get("useAutomaticTimezone", "true")).lower() == "true"
         timezone = zone.get("automaticTimezone") if automatic else zone.get("manualTimezone")
-        return Author(username=str(user.get("username") or "") or None, timezone=timezone or None)
+        return Author(
+            username=str(user.get("username") or "") or None,
+            timezone=timezone or None,
+            locale=str(user.get("locale") or "") or None,
+        )
 
     def resolve_mentions(self, text: str) -> str:
         """`@bea` → `<@USER_ID>` and `~ville` → `<#CHANNEL_ID|ville>` for every name the server

@@ -61,6 +61,7 @@ class Author:
 
     username: str | None = None
     timezone: str | None = None
+    locale: str | None = None
 
 
 def parse_posted(envelope: Mapping[str, Any]) -> IncomingPost | None:
@@ -159,6 +160,7 @@ def press_event(
     action_id: str,
     value: str,
     thread_id: str | None,
+    event_id: str,
     author: Author,
 ) -> ButtonPress:
     """A verified button press or menu choice (`/mattermost/actions`)."""
@@ -175,14 +177,15 @@ def press_event(
         value=value,
         message_id=str(request.get("post_id") or "") or None,
         trigger_id=trigger or None,
-        event_id=action_event_id(trigger),
+        event_id=event_id,
         raw={"type": str(request.get("type", "")), "post_id": str(request.get("post_id", ""))},
     )
 
 
-def action_event_id(trigger_id: str) -> str:
-    """Each real click gets a fresh trigger id from the server: a replayed call repeats it."""
-    return "action:" + hashlib.sha256(trigger_id.encode()).hexdigest()[:40]
+def action_event_id(nonce: str, user_id: str) -> str:
+    """One use of one signed context by one person. Not the `trigger_id`: the caller chooses it,
+    so a copied call with a fresh one would pass."""
+    return "action:" + hashlib.sha256(f"{nonce}:{user_id}".encode()).hexdigest()[:40]
 
 
 def dialog_event_id(nonce: str) -> str:
@@ -197,6 +200,7 @@ def submission_event(
     form_id: str,
     private_metadata: str,
     nonce: str,
+    channel_id: str,
     author: Author,
 ) -> FormSubmission:
     """A verified dialog submission (`/mattermost/dialogs`); every value becomes text."""
@@ -207,7 +211,7 @@ def submission_event(
     return FormSubmission(
         platform=PLATFORM,
         workspace_id=workspace_id,
-        channel_id=str(request.get("channel_id", "")),
+        channel_id=channel_id,
         user_id=str(request.get("user_id", "")),
         user_name=author.username,
         timezone=author.timezone,

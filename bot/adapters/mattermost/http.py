@@ -2,11 +2,16 @@
 
 - `POST /mattermost/command` (form-encoded) carries the command token, compared in constant
   time; the command runs in a worker and Mattermost gets an answer within 3 s whatever happens:
-  empty when the reply already went out through REST, a short "working on it" otherwise.
+  the caller's private replies when they are ready (`response_type: "ephemeral"`, which the
+  server delivers itself), nothing when the replies were public, "working on it" otherwise.
 - `POST /mattermost/actions` and `POST /mattermost/dialogs` carry nothing we can authenticate,
-  so our own signed `context` / `state` is checked, the post it names must be the one it was
-  issued for, and a call seen before (same click, same dialog) is refused. A refused call
-  changes nothing.
+  so our own signed `context` / `state` is checked: the post it names must be the one it was
+  issued for, a private message's button works only for its reader, and each context works
+  once per person (its nonce is recorded with the event). A refused call changes nothing.
+- Every answer is HTTP 200: Mattermost drops any other answer of a button without showing it
+  (`DoActionRequest`, `server/channels/app/integration_action.go`). A refusal is therefore an
+  `ephemeral_text` (buttons) or an `error` (dialogs), and a dialog's field errors travel as
+  `{"errors": {field: message}}`, shown on the still-open dialog.
 """
 
 from __future__ import annotations
@@ -29,17 +34,20 @@ from bot.adapters.mattermost.events import (
     slash_event,
     submission_event,
 )
+from bot.adapters.mattermost.inline import InlineReplies, InlineReply, command_answer
 from bot.adapters.mattermost.signing import Expired, SignatureError, Signer, VerifiedAction
 from bot.http import Request, Response, Route
 from bot.runtime import Runtime
+from handlers.args import FieldErrors
 from handlers.context import Capabilities
-from handlers.i18n import Translator
+from handlers.i18n import Translator, normalise_locale
 from store import outbox as deliveries
 from store.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
 COMMAND_BUDGET_SECONDS = 2.5
 INTERACTIVE = Capabilities(forms=True)
+DIALOG = Capabilities(forms=True, field_errors=True)
 
 
 class RouteTable(Protocol):
@@ -58,14 +66,17 @@ class MattermostRoutes:
         slash_token: str,
         workspace_id: str,
         pool: Executor,
+        inline: InlineReplies,
     ) -> None:
         self._runtime = runtime
+        self._inline = inline
         self._directory = directory
         self._signer = signer
         self._slash_token = slash_token.encode()
         self._workspace_id = workspace_id
         self._pool = pool
-        self._t = Translator(runtime.identity.default_locale)
+        self._default_locale = runtime.identity.default_locale
+        self._t = Translator(self._default_locale)
 
     def register(self, http: RouteTable) -> None:
         http.route("POST", "/mattermost/command", self.command)
@@ -85,17 +96,25 @@ class MattermostRoutes:
         if not hmac.compare_digest(given.encode(), self._slash_token):
             log.warning("mattermost slash command with a wrong token")
             return Response.json({"text": "unauthorized"}, 401)
-        future = self._pool.submit(self._run_command, form)
+        reply = InlineReply(
+            user_id=form.get("user_id", ""), channel_id=form.get("channel_id", ""), rich=True
+        )
+        future = self._pool.submit(self._run_command, form, reply)
         try:
             future.result(timeout=COMMAND_BUDGET_SECONDS)
         except FutureTimeout:
+            posts = reply.close()
+            if posts:
+                return Response.json(command_answer(posts))
             return _ephemeral(self._t("mattermost.command.working"))
         except Exception:
             log.exception("mattermost command failed")
+            reply.close()
             return _ephemeral(self._t("core.error.internal"))
-        return Response(200)
+        posts = reply.close()
+        return Response.json(command_answer(posts)) if posts else Response(200)
 
-    def _run_command(self, form: dict[str, str]) -> None:
+    def _run_command(self, form: dict[str, str], reply: InlineReply) -> None:
         event = slash_event(
             form,
             workspace_id=self._workspace_id,
@@ -103,7 +122,8 @@ class MattermostRoutes:
             author=self._directory.author(form.get("user_id", "")),
             channel_type=self._directory.channel_type(form.get("channel_id", "")),
         )
-        self._runtime.handle(event, capabilities=INTERACTIVE)
+        with self._inline.collecting(reply):
+            self._runtime.handle(event, capabilities=INTERACTIVE)
 
     # ------------------------------------------------------------ buttons and menus
 
@@ -115,27 +135,43 @@ class MattermostRoutes:
         except Expired:
             return Response.json({"ephemeral_text": self._t("mattermost.action.expired")})
         except SignatureError as error:
-            return self._refuse("action", str(error), "mattermost.action.invalid")
+            return self._refuse(
+                "action", str(error), "mattermost.action.invalid", user_id=_user(body)
+            )
         post_id = str(body.get("post_id") or "")
         trigger = str(body.get("trigger_id") or "")
-        if not trigger or not self._names_post(verified, post_id):
-            return self._refuse("action", "wrong post or no trigger", "mattermost.action.invalid")
-        if self._seen(action_event_id(trigger)):
-            return self._refuse("action", "replayed", "mattermost.action.replayed", status=409)
+        user_id = str(body.get("user_id") or "")
+        if verified.user_id is not None and not hmac.compare_digest(verified.user_id, user_id):
+            return self._refuse(
+                "action", "shown to someone else", "mattermost.action.not_yours", user_id=user_id
+            )
+        if not trigger or not user_id or not self._names_post(verified, post_id):
+            return self._refuse(
+                "action", "wrong post or no trigger", "mattermost.action.invalid", user_id=user_id
+            )
+        event_id = action_event_id(verified.nonce, user_id)
+        if self._seen(event_id):
+            return self._refuse("action", "replayed", "mattermost.action.replayed", user_id=user_id)
         event = press_event(
             body,
             workspace_id=self._workspace_id,
             action_id=verified.action_id,
             value=verified.value,
             thread_id=verified.thread_id,
-            author=self._directory.author(str(body.get("user_id", ""))),
+            event_id=event_id,
+            author=self._directory.author(user_id),
         )
-        self._runtime.handle(event, capabilities=INTERACTIVE)
-        return Response.json({})
+        channel = str(body.get("channel_id") or "")
+        with self._inline.collecting(InlineReply(user_id, channel, rich=False)) as reply:
+            self._runtime.handle(event, capabilities=INTERACTIVE)
+        posts = reply.close()
+        return Response.json({"ephemeral_text": posts[0]["text"]} if posts else {})
 
     def _names_post(self, verified: VerifiedAction, post_id: str) -> bool:
         """The context was signed for this very post: by id, or by the delivery that made it."""
         kind, _, target = verified.binding.partition(":")
+        if kind == "u":  # one reader, checked by the caller; the post may be ephemeral
+            return True
         if kind == "p":
             return bool(post_id) and hmac.compare_digest(target, post_id)
         if kind != "k" or not post_id:
@@ -154,16 +190,27 @@ class MattermostRoutes:
             verified = self._signer.verify_dialog(
                 str(body.get("state") or ""),
                 user_id=str(body.get("user_id") or ""),
-                channel_id=str(body.get("channel_id") or ""),
                 now=self._runtime.clock.now(),
             )
         except Expired:
-            return Response.json({"error": self._t("mattermost.dialog.expired")})
+            return self._refuse(
+                "dialog", "expired", "mattermost.dialog.expired", field="error", user_id=_user(body)
+            )
         except SignatureError as error:
-            return self._refuse("dialog", str(error), "mattermost.dialog.invalid", field="error")
+            return self._refuse(
+                "dialog",
+                str(error),
+                "mattermost.dialog.invalid",
+                field="error",
+                user_id=_user(body),
+            )
         if self._seen(dialog_event_id(verified.nonce)):
             return self._refuse(
-                "dialog", "replayed", "mattermost.dialog.replayed", status=409, field="error"
+                "dialog",
+                "replayed",
+                "mattermost.dialog.replayed",
+                field="error",
+                user_id=_user(body),
             )
         event = submission_event(
             body,
@@ -171,9 +218,13 @@ class MattermostRoutes:
             form_id=verified.form_id,
             private_metadata=verified.private_metadata,
             nonce=verified.nonce,
+            channel_id=verified.channel_id or str(body.get("channel_id") or ""),
             author=self._directory.author(str(body.get("user_id", ""))),
         )
-        self._runtime.handle(event, capabilities=INTERACTIVE)
+        try:
+            self._runtime.handle(event, capabilities=DIALOG)
+        except FieldErrors as invalid:  # nothing was recorded: the corrected dialog may come back
+            return Response.json({"errors": invalid.errors})
         return Response.json({})
 
     # ------------------------------------------------------------ helpers
@@ -191,15 +242,23 @@ class MattermostRoutes:
         reason: str,
         message: str,
         *,
-        status: int = 403,
         field: str = "ephemeral_text",
+        user_id: str = "",
     ) -> Response:
+        """HTTP 200 even so: the server shows nothing of any other answer. In the caller's
+        Mattermost language when the server knows it."""
         log.warning("mattermost %s refused", what, extra={"reason": reason})
-        return Response.json({field: self._t(message)}, status)
+        locale = self._directory.author(user_id).locale if user_id else None
+        t = Translator(normalise_locale(locale) or self._default_locale) if locale else self._t
+        return Response.json({field: t(message)})
 
 
 def _ephemeral(text: str) -> Response:
     return Response.json({"response_type": "ephemeral", "text": text})
+
+
+def _user(body: dict[str, Any]) -> str:
+    return str(body.get("user_id") or "")
 
 
 def _json_object(request: Request) -> dict[str, Any]:

@@ -2,12 +2,18 @@
 
 The delivery key travels in the post's `props` (`relais_key`), so after a crash `find_delivered`
 can tell whether a post went out. Text too long for one post continues in further posts; buttons
-and files stay on the first one, which is the message other deliveries refer to. Ephemeral
-messages cannot carry files: those go to the person in a direct message.
+and files stay on the first one, which is the message other deliveries refer to.
+
+A private reply takes the first way open to the bot: the answer of the request still waiting
+for it (`inline`), an ephemeral post when the bot holds `create_post_ephemeral` (checked once at
+start-up; an ordinary bot account does not), otherwise a direct message. Buttons of a private
+reply are bound to its one reader. Ephemeral messages cannot carry files: those go by direct
+message too.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,13 +21,14 @@ from typing import Any
 from bot.adapters.mattermost.api import MattermostApi
 from bot.adapters.mattermost.dialogs import render_dialog
 from bot.adapters.mattermost.directory import Directory
+from bot.adapters.mattermost.inline import InlineReplies
 from bot.adapters.mattermost.render import (
     MAX_POST_CHARS,
     ActionSigning,
     RenderedPost,
     render_message,
 )
-from bot.adapters.mattermost.signing import Signer, key_binding, post_binding
+from bot.adapters.mattermost.signing import Signer, key_binding, post_binding, user_binding
 from bot.ports import Delivered, PermanentError
 from handlers.types import (
     Action,
@@ -34,6 +41,7 @@ from handlers.types import (
     UpdatePost,
 )
 
+log = logging.getLogger(__name__)
 KEY_PROP = "relais_key"
 RECENT_POSTS = 100
 
@@ -50,6 +58,8 @@ class MattermostPort:
         bot_id: str,
         public_url: str,
         now: Callable[[], datetime],
+        inline: InlineReplies | None = None,
+        ephemeral_allowed: bool = False,
     ) -> None:
         self._api = api
         self._directory = directory
@@ -58,6 +68,8 @@ class MattermostPort:
         self._actions_url = public_url.rstrip("/") + "/mattermost/actions"
         self._dialogs_url = public_url.rstrip("/") + "/mattermost/dialogs"
         self._now = now
+        self._inline = inline or InlineReplies()
+        self._ephemeral_allowed = ephemeral_allowed
 
     def deliver(self, action: Action, *, key: str, workspace_id: str) -> Delivered:
         if isinstance(action, Post):
@@ -65,7 +77,8 @@ class MattermostPort:
                 self._channel(action.channel_id), action.message, key, action.thread_id
             )
         if isinstance(action, DirectMessageAction):
-            return self._post(self._direct_channel(action.user_id), action.message, key, None)
+            direct = self._direct_channel(action.user_id)
+            return self._post(direct, action.message, key, None, user_id=action.user_id)
         if isinstance(action, Ephemeral):
             return self._ephemeral(action, key)
         if isinstance(action, UpdatePost):
@@ -99,8 +112,18 @@ class MattermostPort:
         )
         return render_message(message, username=self._directory.username, signing=signing)
 
-    def _post(self, channel: str, message: Message, key: str, thread_id: str | None) -> Delivered:
-        rendered = self._render(message, key_binding(key), thread_id)
+    def _post(
+        self,
+        channel: str,
+        message: Message,
+        key: str,
+        thread_id: str | None,
+        *,
+        user_id: str | None = None,
+    ) -> Delivered:
+        """A post; `user_id` names its one reader (a direct message), bound into its buttons."""
+        binding = user_binding(user_id) if user_id else key_binding(key)
+        rendered = self._render(message, binding, thread_id)
         file_ids = [self._upload(channel, file) for file in message.files]
         first = self._create(
             {
@@ -137,8 +160,27 @@ class MattermostPort:
             return self._api.create_post({**post, "root_id": parent_root})
 
     def _ephemeral(self, action: Ephemeral, key: str) -> Delivered:
-        rendered = self._render(action.message, key_binding(key), action.thread_id)
+        rendered = self._render(action.message, user_binding(action.user_id), action.thread_id)
         channel = self._channel(action.channel_id)
+        posts = [
+            {"text": chunk, "attachments": rendered.attachments if index == 0 else []}
+            for index, chunk in enumerate(rendered.chunks)
+        ]
+        if not action.message.files and self._inline.offer(
+            user_id=action.user_id, channel_id=channel, posts=posts
+        ):
+            return Delivered(message_id=None, channel_id=channel)
+        if self._ephemeral_allowed:
+            try:
+                return self._ephemeral_posts(action, rendered, channel, key)
+            except PermanentError as error:
+                log.warning("mattermost ephemeral post refused", extra={"error": str(error)})
+        direct = self._direct_channel(action.user_id)
+        return self._post(direct, action.message, key, None, user_id=action.user_id)
+
+    def _ephemeral_posts(
+        self, action: Ephemeral, rendered: RenderedPost, channel: str, key: str
+    ) -> Delivered:
         ids = []
         for index, chunk in enumerate(rendered.chunks):
             post: dict[str, Any] = {

@@ -1,8 +1,9 @@
 """Starting the Mattermost adapter inside `relais run`: REST, routes, websocket, outbox port.
 
 `connect` checks the credentials against the server (a refused token or an unknown team is a
-configuration error, reported in one line) and assembles the parts without starting the
-websocket, which tests drive separately; `start` is the `STARTERS["mattermost"]` entry.
+configuration error, reported in one line), looks once at what the bot's roles allow, and
+assembles the parts without starting the websocket, which tests drive separately; `start` is
+the `STARTERS["mattermost"]` entry.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.adapters.mattermost.directory import Directory
 from bot.adapters.mattermost.events import Bot
 from bot.adapters.mattermost.http import MattermostRoutes
 from bot.adapters.mattermost.inbound import Inbound
+from bot.adapters.mattermost.inline import InlineReplies
 from bot.adapters.mattermost.port import MattermostPort
 from bot.adapters.mattermost.signing import Signer
 from bot.adapters.mattermost.stream import Stream
@@ -27,6 +29,7 @@ from bot.ports import PermanentError, TransientError
 
 log = logging.getLogger(__name__)
 WORKERS = 8
+EPHEMERAL_PERMISSION = "create_post_ephemeral"
 
 
 @dataclass
@@ -63,7 +66,8 @@ def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
     assert settings.mattermost_slash_token and settings.action_secret and settings.public_url
     token = settings.mattermost_token.get_secret_value()
     api = api or DriverApi.connect(settings.mattermost_url, token)
-    bot, team_id = _identify(api, settings.mattermost_team)
+    bot, team_id, roles = _identify(api, settings.mattermost_team)
+    inline = InlineReplies()
     directory = Directory(api, team_id=team_id)
     signer = Signer(settings.action_secret.get_secret_value())
     workspace = settings.mattermost_team
@@ -75,6 +79,8 @@ def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
         bot_id=bot.id,
         public_url=settings.public_url,
         now=app.runtime.clock.now,
+        inline=inline,
+        ephemeral_allowed=may_post_ephemeral(api, roles),
     )
     app.outbox.ports[port.platform] = port
     inbound = Inbound(
@@ -93,6 +99,7 @@ def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
         slash_token=settings.mattermost_slash_token.get_secret_value(),
         workspace_id=workspace,
         pool=pool,
+        inline=inline,
     )
     stream = Stream(
         url=ServerAddress.parse(settings.mattermost_url).websocket_url,
@@ -119,7 +126,27 @@ def start(app: App, http: HttpServer) -> MattermostAdapter:
     return adapter
 
 
-def _identify(api: MattermostApi, team_name: str) -> tuple[Bot, str]:
+def may_post_ephemeral(api: MattermostApi, roles: list[str]) -> bool:
+    """Whether the bot's roles grant `create_post_ephemeral`, which `POST /posts/ephemeral`
+    checks (`server/channels/api4/post.go`) and only `system_admin` holds by default. Without it
+    private replies still arrive, by direct message when no request is waiting for them."""
+    try:
+        granted = {p for role in api.roles_by_names(roles) for p in role.get("permissions") or []}
+    except (PermanentError, TransientError) as error:
+        granted = set()
+        log.warning("mattermost roles unreadable", extra={"error": str(error)})
+    if EPHEMERAL_PERMISSION in granted:
+        return True
+    log.warning(
+        "mattermost bot lacks the %s permission: private replies that no request is waiting "
+        "for go by direct message",
+        EPHEMERAL_PERMISSION,
+        extra={"permission": EPHEMERAL_PERMISSION, "roles": " ".join(roles)},
+    )
+    return False
+
+
+def _identify(api: MattermostApi, team_name: str) -> tuple[Bot, str, list[str]]:
     try:
         me = api.me()
     except PermanentError:
@@ -138,4 +165,5 @@ def _identify(api: MattermostApi, team_name: str) -> tuple[Bot, str]:
             f"Configuration invalide : MATTERMOST_TEAM — l'équipe « {team_name} » est introuvable "
             "ou le bot n'en fait pas partie."
         ) from None
-    return Bot(id=str(me["id"]), username=str(me["username"])), str(team["id"])
+    roles = str(me.get("roles") or "").split()
+    return Bot(id=str(me["id"]), username=str(me["username"])), str(team["id"]), roles

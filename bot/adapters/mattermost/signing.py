@@ -3,8 +3,11 @@
 Mattermost calls `/mattermost/actions` and `/mattermost/dialogs` with no signature and no token,
 so anybody who can reach the bot could forge a button press. Every action `context` and every
 dialog `state` therefore carries an HMAC (RELAIS_ACTION_SECRET) over what it binds: the action
-id, its value (or the allowed options of a menu), the post it belongs to, a random nonce and an
-expiry. A call whose fields were changed, or that names another post, fails verification.
+id, its value (or the allowed options of a menu), the post it belongs to, the person it was shown
+to when only one person sees it, a random nonce and an expiry. A call whose fields were changed,
+or that names another post or another person, fails verification. The nonce is single-use per
+person: the route records it with the event (`http.MattermostRoutes.action`), so a copied call
+replayed with a fresh `trigger_id` finds it already spent.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 ACTION_LIFETIME = timedelta(days=90)
+PRIVATE_ACTION_LIFETIME = timedelta(days=7)
 DIALOG_LIFETIME = timedelta(days=1)
 
 
@@ -36,6 +40,7 @@ class VerifiedAction:
     binding: str
     thread_id: str | None
     nonce: str
+    user_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,17 @@ class VerifiedDialog:
     form_id: str
     private_metadata: str
     nonce: str
+    channel_id: str
 
 
 def post_binding(post_id: str) -> str:
     """Binds a context to a post whose id is known (an update)."""
     return f"p:{post_id}"
+
+
+def user_binding(user_id: str) -> str:
+    """Binds a context to the one person who sees the message (ephemeral or direct)."""
+    return f"u:{user_id}"
 
 
 def key_binding(delivery_key: str) -> str:
@@ -88,12 +99,14 @@ class Signer:
         options: tuple[str, ...] | None = None,
         thread_id: str | None = None,
     ) -> dict[str, Any]:
-        """The `integration.context` of one button (`value`) or menu (`options`)."""
+        """The `integration.context` of one button (`value`) or menu (`options`); a context
+        bound to one person (`user_binding`) lives a week, one on a shared post 90 days."""
+        lifetime = PRIVATE_ACTION_LIFETIME if binding.startswith("u:") else ACTION_LIFETIME
         fields: dict[str, Any] = {
             "a": action_id,
             "b": binding,
             "n": secrets.token_hex(8),
-            "e": int((now + ACTION_LIFETIME).timestamp()),
+            "e": int((now + lifetime).timestamp()),
         }
         if options is not None:
             fields["o"] = list(options)
@@ -115,12 +128,14 @@ class Signer:
             value = chosen
         else:
             value = str(fields.get("v", ""))
+        binding = str(fields["b"])
         return VerifiedAction(
             action_id=str(fields["a"]),
             value=value,
-            binding=str(fields["b"]),
+            binding=binding,
             thread_id=fields.get("t"),
             nonce=str(fields["n"]),
+            user_id=binding.removeprefix("u:") if binding.startswith("u:") else None,
         )
 
     # ------------------------------------------------------------ dialogs
@@ -128,7 +143,7 @@ class Signer:
     def dialog_state(
         self, *, form_id: str, private_metadata: str, user_id: str, channel_id: str, now: datetime
     ) -> str:
-        """The dialog `state`: which form, for whom, where; echoed back on submission."""
+        """The dialog `state`: which form, for whom, opened where; echoed back on submission."""
         fields = {
             "f": form_id,
             "m": private_metadata,
@@ -139,16 +154,19 @@ class Signer:
         }
         return json.dumps(self._seal(fields), separators=(",", ":"), ensure_ascii=False)
 
-    def verify_dialog(
-        self, state: str, *, user_id: str, channel_id: str, now: datetime
-    ) -> VerifiedDialog:
+    def verify_dialog(self, state: str, *, user_id: str, now: datetime) -> VerifiedDialog:
+        """Bound to the person, not to the channel: mobile and other views submit a dialog from
+        another channel than the one it was opened in."""
         try:
             sealed = json.loads(state)
         except (TypeError, ValueError) as error:
             raise SignatureError("state is not JSON") from error
         fields = self._open(sealed, now)
-        if fields.get("u") != user_id or fields.get("c") != channel_id:
+        if fields.get("u") != user_id:
             raise SignatureError("dialog opened for someone else")
         return VerifiedDialog(
-            form_id=str(fields["f"]), private_metadata=str(fields["m"]), nonce=str(fields["n"])
+            form_id=str(fields["f"]),
+            private_metadata=str(fields["m"]),
+            nonce=str(fields["n"]),
+            channel_id=str(fields.get("c") or ""),
         )

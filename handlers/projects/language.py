@@ -1,0 +1,82 @@
+"""Which language a question is written in, and English questions read in French.
+
+The projects are French; an English question is answered about them, in English: its words are
+looked up in a bilingual glossary of the field (`data/glossary.yaml`, longest expression first)
+and the French translation is what the search reads. Detection combines the function words of
+each language (decisive on short questions, where statistical detectors hesitate: lingua gives
+« qui a fait de la telemedicne ? » to English) with lingua's French/English model otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from store.search.analysis import WORD, fold
+from store.search.stopwords import ENGLISH, FRENCH
+
+Lang = Literal["fr", "en"]
+GLOSSARY = Path(__file__).parent / "data" / "glossary.yaml"
+ENGLISH_CONFIDENCE = 0.85
+MIN_WORDS = 3
+_ENGLISH_ONLY = frozenset(fold(w) for w in ENGLISH) - frozenset(fold(w) for w in FRENCH)
+_FRENCH_ONLY = frozenset(fold(w) for w in FRENCH if len(w) > 1) - frozenset(
+    fold(w) for w in ENGLISH
+)
+_ENGLISH_REQUEST = frozenset({"who", "what", "which", "how", "anyone", "someone", "projects"})
+
+
+@cache
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()
+
+
+def detect(text: str) -> Lang:
+    """`en` for a question written in English, `fr` otherwise (the default language)."""
+    words = [fold(w) for w in WORD.findall(text)]
+    english = sum(w in _ENGLISH_ONLY or w in _ENGLISH_REQUEST for w in words)
+    french = sum(w in _FRENCH_ONLY for w in words)
+    if english != french:
+        return "en" if english > french else "fr"
+    if len(words) < MIN_WORDS:
+        return "fr"
+    value = _detector().compute_language_confidence(text, Language.ENGLISH)
+    return "en" if value >= ENGLISH_CONFIDENCE else "fr"
+
+
+@cache
+def _glossary() -> tuple[re.Pattern[str], dict[str, str]]:
+    entries = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8")) or {}
+    table = {fold(str(key)): str(value) for key, value in entries.items()}
+    ordered = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in ordered) + r")\b")
+    return pattern, table
+
+
+def to_french(text: str) -> str:
+    """The question with every glossary expression replaced by its French translation (other
+    words, names included, stay as written)."""
+    pattern, table = _glossary()
+    return pattern.sub(lambda match: table[match.group(1)], fold(text))
+
+
+SMS = Path(__file__).parent / "data" / "sms.yaml"
+
+
+@cache
+def _sms() -> tuple[re.Pattern[str], dict[str, str]]:
+    entries = yaml.safe_load(SMS.read_text(encoding="utf-8")) or {}
+    table = {str(key).casefold(): str(value) for key, value in entries.items()}
+    keys = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])({keys})(?![\w'’-])", re.IGNORECASE), table
+
+
+def expand_sms(text: str) -> str:
+    """SMS forms and abbreviations (« pb ds les hosto ») written out (`data/sms.yaml`)."""
+    pattern, table = _sms()
+    return pattern.sub(lambda match: table[match.group(1).casefold()], text)

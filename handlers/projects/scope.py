@@ -1,0 +1,176 @@
+"""Filters a manager writes inside the question: a year or period, a place, a kind of office.
+
+    « projets primés en 2016 »            → year 2016
+    « depuis 2014 », « since 2014 »        → from 2014
+    « dans le Val-d'Oise », « en Bretagne » → region (a department stands for its region)
+    « à la préfecture », « in a hospital »  → kind of administration
+
+Places come from the ISO 3166-2 list of French regions and departments shipped by `pycountry`
+(with each department's region), not from a hand-typed list. A department whose name is also a
+common word (« Nord », « Lot », « Cher ») counts only when written with its capital. Years are
+taken out of the searched text (a number says nothing about the subject); places and kinds stay
+in it, since they also describe the subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import pycountry
+import yaml
+
+from store.projects import Filters
+from store.search.analysis import fold
+
+KINDS = Path(__file__).parent / "data" / "kinds.yaml"
+YEAR = r"((?:19|20)\d\d)"
+_RANGE = re.compile(rf"\b(?:entre|between|de|from)\s+{YEAR}\s+(?:et|and|à|a|to)\s+{YEAR}\b")
+_SINCE = re.compile(rf"\b(?:depuis|apres|après|since|after|a partir de|à partir de)\s+{YEAR}\b")
+_UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b")
+_IN = re.compile(rf"\b(?:en|in|pour|au cours de|durant|during)\s+{YEAR}\b")
+_LOCATIVE = re.compile(r"\bdans (?:le|la|les|l) $")
+_REGION_TYPES = (
+    "Metropolitan region",
+    "Overseas region",
+    "Metropolitan collectivity with special status",
+)
+_DEPARTMENT_TYPES = ("Metropolitan department", "Overseas departmental collectivity")
+SHORT_NAME = 6
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    region: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the question asked for: the filters, the text left to search, and what was read
+    (`applied`: (kind of filter, value shown) pairs, in the order of the question)."""
+
+    filters: Filters
+    text: str
+    applied: tuple[tuple[str, str], ...] = field(default=())
+
+
+def _folded_name(name: str) -> str:
+    return re.sub(r"[\s'’-]+", " ", fold(name)).strip()
+
+
+@cache
+def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str]]:
+    """Every region and department, folded (« val d oise »), with the region it belongs to."""
+    subdivisions = [s for s in pycountry.subdivisions if s.country_code == "FR"]
+    regions = {s.code: s.name for s in subdivisions if s.type in _REGION_TYPES}
+    table: dict[str, Place] = {}
+    for name in regions.values():
+        table[_folded_name(name)] = Place(name, name)
+    for s in subdivisions:
+        if s.type in _DEPARTMENT_TYPES and s.parent_code in regions:
+            table.setdefault(_folded_name(s.name), Place(s.name, regions[s.parent_code]))
+        elif s.type in _DEPARTMENT_TYPES:
+            table.setdefault(_folded_name(s.name), Place(s.name, s.name))
+    ambiguous = frozenset(k for k in table if " " not in k and len(k) <= SHORT_NAME)
+    ordered = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in ordered) + r")\b")
+    return pattern, table, ambiguous
+
+
+@cache
+def _kinds() -> tuple[re.Pattern[str], dict[str, str]]:
+    data = yaml.safe_load(KINDS.read_text(encoding="utf-8")) or {}
+    table = {_folded_name(str(word)): str(kind) for kind, words in data.items() for word in words}
+    ordered = sorted(table, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(k) for k in ordered) + r")\b"), table
+
+
+def _spaced(text: str) -> tuple[str, list[int]]:
+    """The text folded with separators as spaces, and where each of its characters came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = fold(char)
+        folded = " " if folded in ("-", "'", "’") else folded
+        for piece in folded:
+            out.append(piece)
+            origin.append(index)
+    return "".join(out), origin
+
+
+def _capitalised(text: str, origin: list[int], start: int) -> bool:
+    return text[origin[start]].isupper()
+
+
+def read(question: str, explicit: Filters | None = None) -> Scope:
+    """The filters written in `question` (explicit options win), and the text to search."""
+    filters = explicit or Filters()
+    applied = _explicit(filters)
+    text = question
+    years, text = _years(text)
+    if years and filters.year_from is None and filters.year_to is None:
+        filters = replace(filters, year_from=years[0], year_to=years[1])
+        applied.append(("year", _years_label(years)))
+    spaced, origin = _spaced(question)
+    if not filters.region:
+        pattern, table, ambiguous = _places()
+        for match in pattern.finditer(spaced):
+            name = match.group(1)
+            if (
+                name in ambiguous
+                and not _capitalised(question, origin, match.start(1))
+                and not _LOCATIVE.search(spaced[: match.start(1)])
+            ):
+                continue
+            place = table[name]
+            filters = replace(filters, region=place.region)
+            shown = place.region if place.name == place.region else f"{place.region} ({place.name})"
+            applied.append(("region", shown))
+            break
+    if not filters.kind:
+        kind_pattern, kinds = _kinds()
+        found = kind_pattern.search(spaced)
+        if found:
+            filters = replace(filters, kind=kinds[found.group(1)])
+            applied.append(("kind", kinds[found.group(1)]))
+    return Scope(filters=filters, text=" ".join(text.split()), applied=tuple(applied))
+
+
+def _explicit(filters: Filters) -> list[tuple[str, str]]:
+    """The options given with the command (`--annee 2016`, `--region Bretagne`…), to be shown
+    like those read from the question."""
+    applied = []
+    if filters.year_from is not None or filters.year_to is not None:
+        applied.append(("year", _years_label((filters.year_from, filters.year_to))))
+    for name in ("region", "kind", "theme", "organisation"):
+        value = getattr(filters, name)
+        if value:
+            applied.append((name, str(value)))
+    return applied
+
+
+def _years(text: str) -> tuple[tuple[int | None, int | None] | None, str]:
+    for pattern, shape in ((_RANGE, "range"), (_SINCE, "since"), (_UNTIL, "until"), (_IN, "in")):
+        match = pattern.search(text)
+        if match:
+            rest = text[: match.start()] + " " + text[match.end() :]
+            first = int(match.group(1))
+            if shape == "range":
+                low, high = sorted((first, int(match.group(2))))
+                return (low, high), rest
+            if shape == "since":
+                return (first, None), rest
+            if shape == "until":
+                return (None, first), rest
+            return (first, first), rest
+    return None, text
+
+
+def _years_label(years: tuple[int | None, int | None]) -> str:
+    low, high = years
+    if low is not None and high is not None:
+        return str(low) if low == high else f"{low}–{high}"
+    return f"{low}–" if low is not None else f"–{high}"

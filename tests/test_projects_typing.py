@@ -1,0 +1,122 @@
+"""Past projects asked the way managers type: typos, SMS forms, English, filters in the
+question, « qui contacter… », and honest answers when unsure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import App, build
+from bot.outbox import OutboxPolicy
+from handlers.clock import FakeClock
+from handlers.projects.importer import import_file
+from handlers.projects.sample import SAMPLE
+from tests.chat import Chat, texts
+from tests.conftest import make_settings
+from tests.fakes.recording_port import RecordingPort
+
+
+@pytest.fixture(autouse=True)
+def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
+    with sessions() as session, session.begin():
+        import_file(session, SAMPLE, now=clock.now())
+
+
+@pytest.fixture
+def community(
+    engine: Engine, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
+) -> Iterator[Chat]:
+    app: App = build(
+        make_settings(engine, admins=["test:ada"], community_channel="C-community"),
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        ports={"test": port},
+        policy=OutboxPolicy(base_delay=0.0, max_delay=0.0, channel_interval={}),
+        upgrade=False,
+    )
+    yield Chat(app=app, port=port)
+
+
+def test_a_misspelt_word_is_corrected_and_the_answer_says_so(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "qui a fait de la telemedicne ?")
+    assert "Résultats pour « qui a fait de la télémédecine ? »" in reply.text
+    assert reply.message is not None
+    assert "CAPRI" in (reply.message.sections[0].title or "")
+
+
+def test_sms_forms_and_missing_accents_are_read(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "pb d'absenteisme aux rdv medicaux ds les alpes maritimes")
+    assert "Liens 06" in reply.text
+    assert "Filtres appliqués : région Provence-Alpes-Côte-d’Azur (Alpes-Maritimes)" in reply.text
+
+
+def test_an_english_question_gets_an_english_answer_about_the_french_project(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "who did lean management in a hospital?")
+    assert reply.text.startswith("Here are the past projects that best match")
+    assert "Filters applied: type hôpital" in reply.text
+    assert "Lean Santé au CHRU de Lille" in reply.text, "project text stays as written"
+    assert "People: **Agnès Feret** — directrice déléguée" in reply.text
+    assert [b.label for b in reply.buttons][:2] == ["View record", "Similar projects"]
+
+
+def test_filters_written_in_the_question_are_applied_and_said(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "projets primés en 2016 à l'hôpital")
+    assert "Filtres appliqués : année 2016, type hôpital" in reply.text
+    assert "Lean Santé" in reply.text or "CAPRI" in reply.text
+    assert "Sundgau" not in reply.text
+    [bretagne] = chat.dm("bea", "projets numériques en bretagne")
+    assert "région Bretagne" in bretagne.text and "Ille-et-Vilaine" in bretagne.text
+    assert "Val-d'Oise" not in bretagne.text
+
+
+def test_explicit_filters_still_work_and_are_said(chat: Chat) -> None:
+    reply = texts(chat.command("bea", "projets numérique --annee 2017 --type collectivité"))
+    assert "Filtres appliqués : année 2017, type collectivité" in reply
+    assert "Ille-et-Vilaine" in reply
+    assert "impots.gouv" not in reply
+
+
+def test_who_to_contact_gives_role_organisation_and_a_way_to_reach(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "qui contacter pour la télémédecine ?")
+    assert "Les personnes qui ont mené des projets sur" in reply.text
+    assert "**Étienne Minvielle** — professeur" in reply.text
+    for line in reply.text.splitlines():
+        if line.startswith("- **"):
+            _, _, rest = line.partition(" — ")
+            assert "," in rest and " · joindre : " in rest, line
+    chat.command("bea", "profil projet capri-gustave-roussy")
+    [again] = chat.dm("carl", "who should I contact about telemedicine?")
+    assert "<@bea> — member who worked on this project, Institut Gustave Roussy" in again.text
+    assert "reach:" in again.text
+
+
+def test_citations_show_the_document_title_and_page_never_a_file(chat: Chat) -> None:
+    [reply] = chat.command("bea", "projets timbre fiscal")
+    assert ".txt" not in reply.text
+    assert "l'humain avant tout (Prix du manager public, 7e édition) », p. 14" in reply.text
+
+
+def test_every_button_of_an_answer_is_there_once(chat: Chat) -> None:
+    [reply] = chat.command("bea", "projets parcours de soins et coordination des soignants")
+    assert reply.message is not None
+    pairs = [(b.action_id, b.value) for s in reply.message.sections for b in s.buttons]
+    pairs += [(b.action_id, b.value) for b in reply.message.buttons]
+    assert len(pairs) == len(set(pairs))
+    shows = [v for a, v in pairs if a == "projects.show"]
+    assert len(shows) == len(reply.message.sections)
+
+
+def test_unsure_answers_show_two_leads_and_offer_the_community_once(community: Chat) -> None:
+    [first] = community.dm("bea", "vélo électrique en libre service")
+    assert "Je n'ai rien trouvé qui corresponde vraiment" in first.text
+    assert first.message is not None and len(first.message.sections) <= 2
+    assert "Poser la question à la communauté" in [b.label for b in first.buttons]
+    community.press("bea", first.button("Poser la question à la communauté"), on=first)
+    [again] = community.dm("bea", "vélo électrique en libre service")
+    assert "Poser la question à la communauté" not in [b.label for b in again.buttons]
+    [there] = community.mention("carl", "vélo électrique en libre service", channel="C-community")
+    assert "Poser la question à la communauté" not in [b.label for b in there.buttons]
