@@ -134,10 +134,6 @@ class ConsolePort:
         message = session.get(ConsoleMessage, number) if number else None
         if message is None:
             raise PermanentError(f"no console message {action.message_id}")
-        for button in session.scalars(
-            select(ConsoleButton).where(ConsoleButton.message_id == message.id)
-        ):
-            session.delete(button)
         message.text = action.message.text
         message.body = {**message.body, "message": action.message.model_dump(mode="json")}
         session.flush()
@@ -150,18 +146,35 @@ class ConsolePort:
 
 
 def _store_buttons(session: Session, message: ConsoleMessage, body: Message) -> list[ConsoleButton]:
+    """The message's buttons as numbered rows. On an edit, a button that does the same thing
+    (same action and value) keeps its number, so `b12` typed from an earlier print still works."""
     found = [(b.action_id, b.value, b.label) for b in body.buttons]
     for section in body.sections:
         found.extend((b.action_id, b.value, b.label) for b in section.buttons)
     for choice in body.choices:
         found.extend((choice.action_id, option.value, option.label) for option in choice.options)
-    buttons = [
-        ConsoleButton(message_id=message.id, action_id=action_id, value=value, label=label)
-        for action_id, value, label in found
-    ]
-    session.add_all(buttons)
+    earlier = {
+        (row.action_id, row.value): row
+        for row in session.scalars(
+            select(ConsoleButton)
+            .where(ConsoleButton.message_id == message.id)
+            .order_by(ConsoleButton.id)
+        )
+    }
+    buttons = []
+    for action_id, value, label in found:
+        row = earlier.pop((action_id, value), None)
+        if row is None:
+            row = ConsoleButton(
+                message_id=message.id, action_id=action_id, value=value, label=label
+            )
+            session.add(row)
+        row.label = label
+        buttons.append(row)
+    for gone in earlier.values():
+        session.delete(gone)
     session.flush()
-    return buttons
+    return sorted(buttons, key=lambda row: row.id)
 
 
 def _thread_number(value: str | None) -> int | None:
