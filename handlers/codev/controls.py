@@ -28,7 +28,7 @@ from handlers.codev.formatting import clock_time, duration
 from handlers.codev.keys import session_prefix
 from handlers.codev.method import CONTRACT, LAST_STEP, SYNTHESIS
 from handlers.codev.plan import suggestions_message
-from handlers.codev.posts import status_text, step_title
+from handlers.codev.posts import pause_or_resume, status_text, step_title
 from handlers.context import Context
 from handlers.registry import Arg, Args
 from handlers.text import mention
@@ -152,9 +152,8 @@ def pause(ctx: Context, row: CodevSession) -> list[Action]:
     t = group_translator(ctx, group)
     text = t("codev.control.paused", left=duration(t, timer.remaining_seconds(row, now)))
     key = f"{session_prefix(row)}pause:v{row.timer_version}"
-    return scope(
-        ctx, group, [root_update(t, group, row), in_thread(group, row, Message(text=text), key=key)]
-    )
+    notice = Message(text=text, buttons=(pause_or_resume(t, row),))
+    return scope(ctx, group, [root_update(t, group, row), in_thread(group, row, notice, key=key)])
 
 
 @registry.command(

@@ -110,6 +110,13 @@ def _add(
         raise UsageError("codev.plan.too_long", limit=ACTION_LIMIT)
     if due_on is not None and due_on < ctx.now().astimezone(ctx.zone).date():
         raise UsageError("codev.plan.past_due", form_field="echeance")
+    same = next((a for a in row.actions if a.text.casefold() == text.casefold()), None)
+    if same is not None:
+        # The same form sent twice (a double click, a retry from a slow network): one action.
+        if due_on is not None:
+            same.due_on = due_on
+        ctx.session.flush()
+        return scoped_reply(ctx, row.group, plan_text(ctx.t, row))
     codev_content.add_action(
         ctx.session, row=row, text=text, due_on=due_on, suggestion=suggestion, now=ctx.now()
     )
