@@ -33,6 +33,7 @@ from handlers.context import Context
 from handlers.registry import Arg, Args
 from handlers.text import mention
 from handlers.types import Action, Button, ButtonPress, Message
+from handlers.when import WhenError, parse_duration
 from store import codev, codev_content
 from store.models import CodevSession
 from store.models.codev import RUNNING
@@ -93,10 +94,16 @@ def advance(ctx: Context, row: CodevSession) -> list[Action]:
     "codev prolonger",
     aliases=("codev extend",),
     help="codev.help.extend",
-    args=(Arg("minutes", kind="int"), GROUP_ARG),
+    args=(Arg("duree", kind="rest"), GROUP_ARG),
 )
 def extend_command(ctx: Context, args: Args) -> list[Action]:
-    return extend(ctx, find_running(ctx, args["groupe"]), args["minutes"])
+    """`prolonger 5`, `prolonger 10 min`, `prolonger 1h`: the shared duration parser."""
+    try:
+        extra = parse_duration(args["duree"], unit="minutes")
+    except WhenError as error:
+        raise UsageError("when.error.duration", value=args["duree"][:40]) from error
+    minutes = int(extra.total_seconds() // 60)
+    return extend(ctx, find_running(ctx, args["groupe"]), minutes)
 
 
 @registry.button("codev.extend.1")
