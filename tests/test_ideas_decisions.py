@@ -80,3 +80,18 @@ def test_search_among_ideas_as_people_type(chat: Chat) -> None:
         chat.command("gus", "idees cherche piscine")
     )
     assert "Dites ce que vous cherchez" in texts(chat.command("gus", "idees cherche le la"))
+
+
+def test_without_forms_the_decision_button_still_acts(chat: Chat, port: RecordingPort) -> None:
+    n, _ = published(chat)
+    chat.forms = False
+    [listing] = chat.command("carl", "idees revue")
+    pressed = chat.press("carl", listing.button(f"Retenir (n°{n})"), on=listing)
+    assert "Je vous écris en message privé" in texts(pressed)
+    [question] = [s for s in pressed if s.to_user == "carl" and "fil de ce message" in s.text]
+    assert question.message_id is not None
+    assert chat.reply("dan", question.message_id, "Oui !", channel=question.channel) == []
+    sent = chat.reply("carl", question.message_id, "Adoptée en séance.", channel=question.channel)
+    assert set(direct_messages(sent)) == {"bea", "eve", "fred"}
+    assert field(card(port, n), "Statut") == "retenue"
+    assert "Adoptée en séance." in card(port, n).text

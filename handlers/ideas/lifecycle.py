@@ -35,6 +35,7 @@ from store.models import Idea, User
 from store.models.ideas import ABANDONED, IN_REVIEW, MERGED, NOT_RETAINED, RETAINED, WITHDRAWN
 
 ANSWER_LIMIT = 2000
+DECIDE_PREFIX = "ideas:decide:"
 _DEAD_ENDS = (MERGED, WITHDRAWN, NOT_RETAINED, ABANDONED)
 
 
@@ -170,8 +171,8 @@ def status_form(ctx: Context, idea: Idea, target: str) -> Form:
 
 @registry.button("idea.review", role="committee")
 def press_review(ctx: Context, press: ButtonPress) -> list[Action]:
-    """A decision button of the review list: the form for the public answer, or the command
-    to type where there are no forms."""
+    """A decision button of the review list: the form for the public answer, or, where there
+    are no forms, a direct message whose reply is the answer."""
     number, _, target = press.value.partition(":")
     if not number.isdigit() or target not in TYPED:
         raise UsageError("core.error.unknown_action")
@@ -193,13 +194,24 @@ def press_review(ctx: Context, press: ButtonPress) -> list[Action]:
                 trigger_id=press.trigger_id,
             )
         ]
-    return ctx.say(
-        "ideas.status.type_it",
-        command=command_name(ctx.settings),
+    return ask_in_direct_message(ctx, idea, target)
+
+
+def ask_in_direct_message(ctx: Context, idea: Idea, target: str) -> list[Action]:
+    """The question, in the caller's direct messages; their reply there is the answer."""
+    key = f"{DECIDE_PREFIX}{idea.id}:{target}:u{ctx.caller.id}:{int(ctx.now().timestamp())}"
+    question = ctx.t(
+        "ideas.decide.merge_ask" if target == MERGED else "ideas.decide.ask",
         number=idea.id,
-        word=TYPED[target],
-        extra=" --dans <n>" if target == MERGED else "",
+        title=quote_user(idea.title, limit=80),
+        status=label(ctx.t, target),
     )
+    return [
+        DirectMessageAction(
+            key=key, user_id=ctx.caller.external_id, message=Message(text=question)
+        ),
+        *ctx.say("ideas.decide.asked", number=idea.id),
+    ]
 
 
 @registry.form("idea.status", role="committee")
