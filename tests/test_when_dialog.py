@@ -9,6 +9,7 @@ import pytest
 
 from tests.chat import Chat, texts
 from tests.checkins_support import STAFF, cohort
+from tests.codev_support import create_group
 
 NAME = "Chefs de pôle 2026"
 
@@ -95,3 +96,17 @@ def test_dates_are_read_in_the_callers_own_zone(chat: Chat) -> None:
     chat.command(STAFF, "fuseau La Réunion")
     shown = texts(chat.command(STAFF, f'diffuser "{NAME}" "Séminaire" --le demain 9h'))
     assert "mardi 8 décembre 2026 à 9 h 00, heure de La Réunion" in shown
+
+
+def test_a_campaign_deadline_in_french_is_echoed_with_its_year(chat: Chat) -> None:
+    shown = texts(
+        chat.command("ada", 'campagne ouvrir "Simplifier" --jusqu-au 31 janvier', channel="idees")
+    )
+    assert "Ouverte jusqu'au 31 janvier 2027 inclus." in shown
+
+
+def test_a_codev_next_session_in_french(chat: Chat) -> None:
+    group = create_group(chat)
+    group.launch("bea")
+    shown = texts(group.coach("codev prochaine 15/01 à 9h30"))
+    assert "Prochaine séance notée : vendredi 15 janvier 2027 à 9 h 30, heure de Paris" in shown
