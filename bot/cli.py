@@ -24,6 +24,7 @@ from bot.logs import configure
 from handlers.clock import Clock, FakeClock, zone
 from handlers.i18n import Translator
 from store import audit, identity, migrate
+from store.db import make_engine
 
 cli = typer.Typer(
     name="relais",
@@ -215,9 +216,9 @@ def show_audit(
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Applique les migrations (relais run le fait aussi au démarrage)."""
-    app = build(settings(), upgrade=False)
-    migrate.upgrade(app.engine)
-    out.print(Translator(app.settings.default_locale)("console.db.upgraded"))
+    current = settings()
+    migrate.upgrade(make_engine(current.database_url))
+    out.print(Translator(current.default_locale)("console.db.upgraded"))
 
 
 @admin_cli.command("add")

@@ -271,3 +271,25 @@ def test_socket_mode_envelope_and_ack(fake: FakeSlack) -> None:
 
     assert ack == {"envelope_id": envelope_id, "payload": {"text": "reçu"}}
     assert fake.calls_to("apps.connections.open")[0].headers["Authorization"] == "Bearer xapp-test"
+
+
+def test_strict_conversation_methods_need_the_scope_of_the_conversation_kind() -> None:
+    """The spec lists `channels:read`, `groups:read`, `im:read`, `mpim:read` for
+    conversations.info: a token without `groups:read` is refused on a private channel only."""
+    with FakeSlack(scopes=frozenset({"channels:read", "chat:write"})) as strict:
+        strict.add_channel("C0SECRET", "secret", is_private=True)
+        client = WebClient(token=strict.bot_token, base_url=strict.base_url)
+        public = client.conversations_info(channel="C0GENERAL")
+        with pytest.raises(SlackApiError) as refused:
+            client.conversations_info(channel="C0SECRET")
+    assert public["channel"]["is_private"] is False
+    assert public.headers["x-oauth-scopes"] == "channels:read,chat:write"
+    assert refused.value.response["error"] == "missing_scope"
+    assert refused.value.response["needed"] == "groups:read"
+
+
+def test_friendly_mode_ignores_scopes() -> None:
+    with FakeSlack(strict=False, scopes=frozenset()) as friendly:
+        friendly.add_channel("C0SECRET", "secret", is_private=True)
+        client = WebClient(token=friendly.bot_token, base_url=friendly.base_url)
+        assert client.conversations_info(channel="C0SECRET")["channel"]["is_private"] is True

@@ -3,6 +3,7 @@ the CLI exits with code 2; the variables choose Socket Mode or HTTP."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -13,9 +14,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.slack.credentials import SlackCredentials
+from bot.adapters.slack.privacy import ConversationPrivacy
 from bot.adapters.slack.runner import connect
 from bot.config import ConfigError, load_settings
 from handlers.clock import FakeClock
+from tests.fakes.slack_server import manifest_scopes
 from tests.slack_harness import SlackWorkspace, slack_app
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL")
@@ -92,3 +95,35 @@ def test_a_token_slack_refuses_stops_the_start(
         app = slack_app(engine, sessions, clock, fake, slack_bot_token="xoxb-revoked")
         with pytest.raises(ConfigError, match=r"refusée : SLACK_BOT_TOKEN .*invalid_auth"):
             connect(app)
+
+
+def test_a_token_missing_scopes_is_named_at_start_up(
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A manifest installed before group DMs were added: the start-up log names what is
+    missing and what it costs; the private-channel check then says "unknown", not "public"."""
+    granted = manifest_scopes() - {"mpim:history", "mpim:read", "groups:read"}
+    with SlackWorkspace(scopes=granted) as fake:
+        fake.add_channel("C0SECRET", "secret", is_private=True)
+        app = slack_app(engine, sessions, clock, fake)
+        with caplog.at_level(logging.WARNING, logger="bot.adapters.slack.scopes"):
+            adapter = connect(app)
+        try:
+            unknown = ConversationPrivacy(adapter.client).is_private("C0SECRET")
+        finally:
+            adapter.stop()
+        [info] = fake.calls_to("conversations.info")
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.adapters.slack.scopes"]
+    [lookup] = [r for r in caplog.records if r.name == "bot.adapters.slack.privacy"]
+    assert lookup.__dict__["needed"] == "groups:read"
+    assert lines == [
+        "slack token lacks the groups:read scope: private channels are not recognised as private",
+        "slack token lacks the mpim:history scope: group direct messages the bot is in are not "
+        "received",
+        "slack token lacks the mpim:read scope: group direct messages are not recognised as "
+        "private",
+    ]
+    assert unknown is None and info.status == 200

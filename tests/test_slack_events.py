@@ -41,9 +41,16 @@ def test_slash_command() -> None:
         "C0GENERAL",
         "U0BEA",
     )
-    assert (event.text, event.user_name, event.channel_is_private) == ("aide", "bea", False)
+    assert (event.text, event.user_name) == ("aide", "bea")
+    assert event.channel_is_private is None  # only conversations.info can tell (see privacy)
     assert event.trigger_id == "13345224609.738474920.8088930838d88f008e0"
     assert event.event_id == f"command:{event.trigger_id}"
+
+
+@pytest.mark.parametrize("channel_id", ["C0SECRET", "G0LEGACY", "C0PUBLIC"])
+def test_channel_ids_do_not_say_whether_a_channel_is_private(channel_id: str) -> None:
+    body = fixture("slash_command_aide") | {"channel_id": channel_id, "channel_name": "x"}
+    assert from_slash_command(body).channel_is_private is None
 
 
 def test_slash_command_in_a_direct_conversation_is_private() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.adapters.slack.scopes import REQUIRED_SCOPES
 from bot.config import Settings
 
 MANIFESTS = Path(__file__).parents[1] / "deploy" / "slack"
@@ -17,6 +18,7 @@ HANDLED_EVENTS = {
     "message.im",
     "message.channels",
     "message.groups",
+    "message.mpim",  # group DMs the bot is part of (issue 14, point 6)
     "app_home_opened",
 }
 SCOPES_FOR_METHODS = {
@@ -27,8 +29,16 @@ SCOPES_FOR_METHODS = {
         "channels:history",
         "groups:history",
         "im:history",
+        "mpim:history",
     },
+    "message.mpim events": {"mpim:history"},
     "conversations.list (channel names)": {"channels:read", "groups:read"},
+    "conversations.info (is the conversation private?)": {
+        "channels:read",
+        "groups:read",
+        "im:read",
+        "mpim:read",
+    },
     "users.info": {"users:read"},
     "files.getUploadURLExternal / completeUploadExternal": {"files:write"},
     "app_mention events": {"app_mentions:read"},
@@ -46,7 +56,7 @@ def test_manifest_matches_the_adapter(name: str) -> None:
     manifest = load(name)
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     needed = set().union(*SCOPES_FOR_METHODS.values())
-    assert scopes == needed
+    assert scopes == needed == set(REQUIRED_SCOPES)
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == HANDLED_EVENTS
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == "/" + Settings.model_fields["command_name"].default
@@ -72,3 +82,11 @@ def test_socket_mode_manifest_has_no_public_url() -> None:
     assert "url" not in manifest["features"]["slash_commands"][0]
     assert "request_url" not in manifest["settings"]["event_subscriptions"]
     assert "request_url" not in manifest["settings"]["interactivity"]
+
+
+@pytest.mark.parametrize("name", ["manifest.yml", "manifest.socket-mode.yml"])
+def test_manifest_hears_group_direct_messages(name: str) -> None:
+    """Issue 14, point 6: without both, a group DM the bot is part of never reaches it."""
+    manifest = load(name)
+    assert "message.mpim" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert "mpim:history" in manifest["oauth_config"]["scopes"]["bot"]

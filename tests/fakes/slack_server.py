@@ -2,6 +2,15 @@
 
 Arguments are checked against Slack's published OpenAPI description, failures and rate limits can
 be injected, and every call is recorded for assertions.
+
+In strict mode (the default) the bot token holds only the scopes of the shipped manifest
+(`deploy/slack/manifest.yml`), and a method acting on a conversation needs the scope of that
+conversation's kind among those the spec lists for it (`security.slackAuth` in
+`specs/slack/slack_web_openapi_v2_without_examples.json`: `conversations.info` lists
+`channels:read`, `groups:read`, `im:read`, `mpim:read`; `channels` is public channels, `groups`
+private ones, `im` direct and `mpim` group direct conversations). A missing one answers
+`{"ok": false, "error": "missing_scope", "needed": …, "provided": …}` as Slack does. Private
+channels keep the id a test gives them: since 2021 Slack gives them `C…` ids like public ones.
 """
 
 from __future__ import annotations
@@ -20,10 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
+import yaml
 from aiohttp import WSMsgType, web
 
 from ._aiohttp_thread import AiohttpThread, ServedFake, authorization_token
 
+_MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "slack" / "manifest.yml"
+_CONVERSATION_FAMILIES = ("channels", "groups", "im", "mpim")
 _SPEC_NAME = "slack_web_openapi_v2_without_examples.json"
 _SPEC_PLACES = (Path(__file__).resolve().parents[1] / "fixtures" / _SPEC_NAME,)
 # Arguments the spec marks optional although Slack rejects calls without them (or the method is
@@ -96,6 +108,37 @@ def _spec_required() -> dict[str, frozenset[str]]:
         )
         for path, ops in paths.items()
     }
+
+
+@functools.cache
+def _spec_scopes() -> dict[str, frozenset[str]]:
+    """Scopes per method from the spec's `security` (any one of them may grant the call)."""
+    spec_path = next(p for p in _SPEC_PLACES if p.is_file())
+    paths = json.loads(spec_path.read_text(encoding="utf-8"))["paths"]
+    return {
+        path.lstrip("/"): frozenset(
+            scope
+            for op in ops.values()
+            for requirement in op.get("security") or []
+            for scope in requirement.get("slackAuth") or []
+        )
+        for path, ops in paths.items()
+    }
+
+
+@functools.cache
+def manifest_scopes() -> frozenset[str]:
+    """The bot scopes the shipped manifest asks for."""
+    manifest = yaml.safe_load(_MANIFEST.read_text(encoding="utf-8"))
+    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def _conversation_family(channel: dict[str, Any]) -> str:
+    if channel.get("is_im"):
+        return "im"
+    if channel.get("is_mpim"):
+        return "mpim"
+    return "groups" if channel.get("is_private") else "channels"
 
 
 def _missing_arguments(method: str, args: dict[str, Any]) -> bool:
@@ -597,10 +640,14 @@ class FakeSlack(ServedFake):
         team_id: str = "T0RELAIS",
         per_channel_per_second: float | None = None,
         workspace_per_minute: int | None = None,
+        strict: bool = True,
+        scopes: frozenset[str] | None = None,
     ) -> None:
         _spec_required()  # fail at construction, not on the first call, if the spec is missing
         self.bot_token = bot_token
         self.app_token = app_token
+        self.strict = strict
+        self.scopes = manifest_scopes() if scopes is None else scopes
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._workspace = _Workspace(team_id, "U0RELAISBOT", "B0RELAIS", "A0RELAIS")
@@ -759,6 +806,7 @@ class FakeSlack(ServedFake):
         token = authorization_token(request) or args.pop("token", None)
         with self._lock:
             status, payload, headers = self._answer(method, args, token, at)
+            headers = {**headers, "x-oauth-scopes": ",".join(sorted(self.scopes))}
             self.calls.append(SlackCall(method, args, dict(request.headers), at, status))
             if status == 429:
                 self.ratelimited_count += 1
@@ -777,6 +825,11 @@ class FakeSlack(ServedFake):
             self._authorize(method, token)
             if _missing_arguments(method, args):
                 raise SlackError("invalid_arguments")
+            needed = self._missing_scope(method, args)
+            if needed is not None:
+                provided = ",".join(sorted(self.scopes))
+                error = {"ok": False, "error": "missing_scope", "needed": needed}
+                return 200, {**error, "provided": provided}, {}
             if method == "chat.postMessage":
                 channel = self._workspace.channel(args["channel"])["id"]
                 wait = self._limiter.retry_after(channel, now)
@@ -785,6 +838,18 @@ class FakeSlack(ServedFake):
             return 200, {"ok": True, **self._methods[method](args)}, {}
         except SlackError as exc:
             return 200, {"ok": False, "error": exc.error}, {}
+
+    def _missing_scope(self, method: str, args: dict[str, Any]) -> str | None:
+        """The scope a conversation method lacks for this conversation's kind, if any."""
+        listed = _spec_scopes().get(method, frozenset())
+        families = {s.split(":")[0]: s for s in listed if s.split(":")[0] in _CONVERSATION_FAMILIES}
+        if not self.strict or not families or not isinstance(args.get("channel"), str):
+            return None
+        channel = self._workspace.channels.get(args["channel"])
+        if channel is None:
+            return None
+        needed = families.get(_conversation_family(channel))
+        return needed if needed is not None and needed not in self.scopes else None
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)

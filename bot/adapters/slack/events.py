@@ -47,7 +47,7 @@ def from_slash_command(body: Payload) -> SlashCommand:
         user_id=body["user_id"],
         user_name=body.get("user_name") or None,
         event_id=f"command:{body['trigger_id']}",
-        channel_is_private=_private(channel, name=name),
+        channel_is_private=_private_hint(name=name),
         text=body.get("text") or "",
         trigger_id=body["trigger_id"],
         raw=body,
@@ -89,7 +89,7 @@ def from_block_actions(body: Payload) -> ButtonPress | None:
         user_name=user.get("username") or None,
         thread_id=thread if thread and thread != message_ts else None,
         event_id=f"action:{body.get('trigger_id') or action.get('action_ts')}",
-        channel_is_private=channel is None or _private(channel),
+        channel_is_private=True if channel is None else None,
         action_id=original_action_id(action["action_id"]),
         value=_action_value(action),
         message_id=message_ts,
@@ -111,7 +111,7 @@ def from_view_submission(body: Payload) -> FormSubmission:
         user_name=user.get("username") or None,
         thread_id=origin.thread_id,
         event_id=f"view:{gesture}",
-        channel_is_private=origin.channel_id is None or _private(origin.channel_id),
+        channel_is_private=True if origin.channel_id is None else None,
         form_id=view["callback_id"],
         values=form_values(view.get("state") or {}),
         private_metadata=origin.metadata,
@@ -137,7 +137,7 @@ def _text_event(body: Payload, event: Payload, *, mention: bool) -> Event:
         "channel_id": event["channel"],
         "user_id": event["user"],
         "event_id": body.get("event_id") or f"message:{event['channel']}:{event['ts']}",
-        "channel_is_private": channel_type in ("im", "group", "mpim") or _private(event["channel"]),
+        "channel_is_private": _private_hint(channel_type),
         "text": event.get("text") or "",
         "message_id": event["ts"],
         "raw": body,
@@ -177,9 +177,17 @@ def _action_value(entry: Payload) -> str:
     return ",".join(str(o.get("value", "")) for o in chosen)
 
 
-def _private(channel: str, *, name: str = "") -> bool:
-    """DMs (D…) and old-style private channels (G…); slash commands also name them."""
-    return channel[:1] in ("D", "G") or name in PRIVATE_CHANNEL_NAMES or name.startswith("mpdm-")
+def _private_hint(channel_type: str | None = None, *, name: str = "") -> bool | None:
+    """What the payload itself says; None when only `conversations.info` can tell (the
+    receiver asks it, see `privacy`): a channel id's first letter says nothing, private
+    channels created since 2021 start with `C` like public ones."""
+    if channel_type in ("im", "mpim", "group") or name in PRIVATE_CHANNEL_NAMES:
+        return True
+    if name.startswith("mpdm-"):
+        return True
+    if channel_type == "channel":
+        return False
+    return None
 
 
 def _team(body: Payload) -> str:

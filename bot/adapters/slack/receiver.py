@@ -5,6 +5,11 @@ translates the payload (pure and fast), queues the event and returns: Bolt answe
 a worker looks the author up, runs `Runtime.handle` (dedupe, dispatch, store, outbox) and
 delivers. The same listeners serve HTTP (through `handle_http` on the shared server, where
 Bolt verifies signatures and timestamps) and Socket Mode.
+
+A modal's submission is the exception: it is handled before the acknowledgement, because only
+the acknowledgement can keep the modal open with an error under a field
+(`response_action: "errors"`); a message sent afterwards arrives once the modal has closed.
+Delivery of what it produced still happens after the acknowledgement.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ from bot.adapters.slack.events import (
 )
 from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.mentions import introduce_mentioned
+from bot.adapters.slack.privacy import ConversationPrivacy
 from bot.adapters.slack.response_urls import ResponseUrls
 from bot.adapters.slack.users import UserDirectory
 from bot.http import Request, Response
 from bot.runtime import Runtime
+from handlers.args import FieldErrors
 from handlers.context import Capabilities
 from handlers.types import ButtonPress, Event, SlashCommand
 
@@ -38,6 +45,7 @@ log = logging.getLogger(__name__)
 Payload = dict[str, Any]
 T = TypeVar("T")
 ANY = re.compile(".*")
+MODAL = Capabilities(forms=False, field_errors=True)
 
 
 class WorkerPool:
@@ -48,12 +56,12 @@ class WorkerPool:
         self._pending = 0
         self._changed = threading.Condition()
 
-    def submit(self, work: Callable[[], None], *, kind: str) -> None:
+    def submit(self, work: Callable[[], object], *, kind: str) -> None:
         with self._changed:
             self._pending += 1
         self._executor.submit(self._run, work, kind)
 
-    def _run(self, work: Callable[[], None], kind: str) -> None:
+    def _run(self, work: Callable[[], object], kind: str) -> None:
         try:
             work()
         except Exception:
@@ -80,9 +88,11 @@ class SlackReceiver:
         users: UserDirectory,
         response_urls: ResponseUrls,
         home: HomePublisher,
+        privacy: ConversationPrivacy,
         workers: int = 8,
     ) -> None:
         self.bolt = bolt
+        self._privacy = privacy
         self.pool = WorkerPool(workers)
         self._runtime = runtime
         self._users = users
@@ -156,10 +166,21 @@ class SlackReceiver:
         self._submit(event)
 
     def _on_view(self, ack: Ack, body: Payload) -> None:
-        ack()
         event = _read(from_view_submission, body)
-        if event is not None:
-            self._submit(event)
+        if event is None:
+            ack()
+            return
+        try:
+            keys = self._handle(event, MODAL, deliver=False)
+        except FieldErrors as invalid:  # nothing was recorded: the corrected modal comes back
+            ack(response_action="errors", errors=invalid.errors)
+            return
+        except Exception:
+            log.exception("slack view submission failed")
+            keys = []
+        ack()
+        if keys:
+            self.pool.submit(lambda: self._runtime.outbox.deliver(keys=keys), kind=event.kind)
 
     # ------------------------------------------------------------ after the ack
 
@@ -168,9 +189,12 @@ class SlackReceiver:
         capabilities = Capabilities(forms=forms)
         self.pool.submit(lambda: self._handle(event, capabilities), kind=event.kind)
 
-    def _handle(self, event: Event, capabilities: Capabilities) -> None:
+    def _handle(
+        self, event: Event, capabilities: Capabilities, *, deliver: bool = True
+    ) -> list[str]:
         introduce_mentioned(self._runtime, self._users, event)
-        self._runtime.handle(self._users.enrich(event), capabilities=capabilities)
+        event = self._privacy.complete(self._users.enrich(event))
+        return self._runtime.handle(event, capabilities=capabilities, deliver=deliver)
 
 
 def _read(translate: Callable[..., T], *args: Any) -> T | None:

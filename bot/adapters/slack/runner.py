@@ -22,8 +22,10 @@ from bot.adapters.slack.client import make_client
 from bot.adapters.slack.credentials import SlackCredentials
 from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.port import SlackPort
+from bot.adapters.slack.privacy import ConversationPrivacy
 from bot.adapters.slack.receiver import SlackReceiver
 from bot.adapters.slack.response_urls import ResponseUrls
+from bot.adapters.slack.scopes import check_granted
 from bot.adapters.slack.users import UserDirectory
 from bot.config import ConfigError
 from bot.http import HttpServer
@@ -83,7 +85,13 @@ def connect(app: App, *, workers: int = WORKERS) -> SlackAdapter:
         runtime=app.runtime, client=client, users=users, command_name=app.settings.command_name
     )
     receiver = SlackReceiver(
-        bolt=bolt, runtime=app.runtime, users=users, response_urls=urls, home=home, workers=workers
+        bolt=bolt,
+        runtime=app.runtime,
+        users=users,
+        response_urls=urls,
+        home=home,
+        privacy=ConversationPrivacy(client),
+        workers=workers,
     )
     return SlackAdapter(credentials, client, port, receiver)
 
@@ -97,9 +105,10 @@ def start(app: App, http: HttpServer) -> SlackAdapter:
 
 
 def _bolt_app(client: WebClient, credentials: SlackCredentials) -> BoltApp:
-    """The token is checked with `auth.test` first, so a refused one is named in one line."""
+    """The token is checked with `auth.test` first, so a refused one is named in one line, and
+    each scope it lacks is named in the log."""
     try:
-        client.auth_test()
+        check_granted(client.auth_test().headers)
         return BoltApp(
             client=client,
             signing_secret=credentials.signing_secret,
