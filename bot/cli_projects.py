@@ -5,6 +5,8 @@ relais ask --json --limit 5 "télémédecine"            # one JSON object
 relais ask --json --batch questions.txt               # one JSON object per line, in order
 relais projets import projets.csv                     # YAML, JSON or CSV, upsert by slug
 relais projets export --format csv --output projets.csv
+relais projets alumni-export --espace slack:T0123 --output alumni.csv
+relais projets alumni-import alumni.csv --espace slack:T0123
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from bot import cli as base
 from bot.adapters.console_render import markup
 from bot.app import build
 from handlers.i18n import Translator
-from handlers.projects import importer
+from handlers.projects import importer, staff
 from handlers.projects.answer import Answer, to_json
 from handlers.projects.answer import ask as answer_question
 from handlers.projects.cards import answer_message
 from handlers.types import Message
+from store import identity
 
 projects_cli = typer.Typer(help="Base des projets passés : import et export.", no_args_is_help=True)
 
@@ -61,6 +64,7 @@ def ask(
 
 
 def _shown(t: Translator, answer: Answer) -> Message:
+    t = Translator("en") if answer.language == "en" else t
     if answer.status == "empty":
         return Message(text=t("projects.answer.empty"))
     if answer.status == "no_terms":
@@ -146,3 +150,65 @@ def export_projects(
     else:
         output.write_text(text, encoding="utf-8")
         base.err.print(t("projects.export.done", path=str(output)), markup=False)
+
+
+def _workspace(t: Translator, value: str) -> tuple[str, str]:
+    platform, _, external_id = value.partition(":")
+    if not platform or not external_id:
+        base.err.print(t("projects.registry.bad_workspace", value=value), markup=False)
+        raise typer.Exit(2)
+    return platform, external_id
+
+
+@projects_cli.command("alumni-export")
+def export_alumni(
+    espace: Annotated[str, typer.Option(help="L'espace, plateforme:identifiant (slack:T0123).")],
+    output: Annotated[Path, typer.Option(help="Fichier CSV de sortie.", dir_okay=False)],
+) -> None:
+    """Exporte le registre des alumni d'un espace (CSV ; UTF-8 avec BOM)."""
+    app = build(base.settings())
+    t = Translator(app.settings.default_locale)
+    platform, external_id = _workspace(t, espace)
+    with app.sessions() as session, session.begin():
+        workspace = identity.ensure_workspace(
+            session, platform=platform, external_id=external_id, now=app.runtime.clock.now()
+        )
+        rows = staff.rows_of(session, workspace)
+    output.write_bytes(staff.registry_csv(rows))
+    base.out.print(t("projects.registry.written", count=len(rows), path=str(output)), markup=False)
+
+
+@projects_cli.command("alumni-import")
+def import_alumni(
+    path: Annotated[
+        Path, typer.Argument(help="Fichier CSV (colonnes de l'export).", dir_okay=False)
+    ],
+    espace: Annotated[str, typer.Option(help="L'espace, plateforme:identifiant (slack:T0123).")],
+) -> None:
+    """Ajoute ou met à jour des alumni (projet, membre, rôle, organisation)."""
+    app = build(base.settings())
+    t = Translator(app.settings.default_locale)
+    platform, external_id = _workspace(t, espace)
+    try:
+        content = path.read_bytes()
+    except OSError:
+        base.err.print(t("projects.import.unreadable", name=path.name), markup=False)
+        raise typer.Exit(2) from None
+    with app.sessions() as session, session.begin():
+        workspace = identity.ensure_workspace(
+            session, platform=platform, external_id=external_id, now=app.runtime.clock.now()
+        )
+        report = staff.import_registry(session, workspace, content, now=app.runtime.clock.now())
+    for line, value in report.skipped:
+        base.err.print(t("projects.registry.skipped", line=line, value=value[:80]), markup=False)
+    base.out.print(
+        t(
+            "projects.registry.imported",
+            added=report.added,
+            updated=report.updated,
+            skipped=len(report.skipped),
+        ),
+        markup=False,
+    )
+    if report.skipped:
+        raise typer.Exit(1)

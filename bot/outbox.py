@@ -67,8 +67,10 @@ def enqueue(
     origin: str,
     now: datetime,
     not_before: datetime | None = None,
+    quotes_user_id: int | None = None,
 ) -> list[str]:
-    """Records actions in the caller's transaction; returns their keys in order."""
+    """Records actions in the caller's transaction; returns their keys in order.
+    `quotes_user_id` is the member whose event produced them, for erasure to redact."""
     keys = []
     for index, action in enumerate(actions):
         key = action.key or f"{origin}:{index}"
@@ -84,6 +86,7 @@ def enqueue(
             origin=origin,
             now=now,
             not_before=not_before,
+            quotes_user_id=quotes_user_id,
         )
         keys.append(key)
     return keys

@@ -93,6 +93,7 @@ class Runtime:
             workspace_id=event.workspace_id,
             origin=origin,
             now=now,
+            quotes_user_id=ctx.caller.id,
         )
 
     def context(self, session: Session, event: Event, capabilities: Capabilities) -> Context:

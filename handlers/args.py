@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "’": "'"})
 _MENTION = re.compile(r"^<@([^>|]+)(?:\|[^>]*)?>$")
+ROW_ID = re.compile(r"[0-9]{1,9}")
 _CHANNEL = re.compile(r"^<#([^>|]+)(?:\|([^>]*))?>$")
 _DATE_WORDS = 6
 
@@ -45,6 +46,12 @@ class FieldErrors(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(", ".join(errors))
         self.errors = errors
+
+
+def is_row_id(value: str) -> bool:
+    """A row id carried by a button or a form: ASCII digits that fit an integer column, so that
+    `²` or a 30-digit number from a forged payload is refused instead of raising."""
+    return ROW_ID.fullmatch(value) is not None
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,8 +1,10 @@
 """Members own their data: `/relais mes-donnees` exports it, `/relais oubliez-moi` erases it.
 
-Each feature declares its part with `registry.personal_data(...)`; this module gathers them.
-Erasure deletes what is personal and anonymises the member's account, so that campaign and
-cohort totals stay right.
+Each feature declares its part with `registry.personal_data(...)`, naming the tables and user
+columns it answers for; this module gathers them and declares the account's own. Erasure
+deletes what is personal and anonymises the member's account, so that campaign and cohort
+totals stay right; the bot's own posts produced by the member's events (which may quote them)
+are replaced on the platform by a short notice, and their copies in the store emptied.
 """
 
 from __future__ import annotations
@@ -14,13 +16,30 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handlers.context import Context
-from handlers.registry import Args, Registry
-from handlers.types import Action, Button, ButtonPress, DirectMessageAction, FileAttachment, Message
+from handlers.registry import Args, PersonalData, Registries, Registry
+from handlers.types import (
+    Action,
+    Button,
+    ButtonPress,
+    DirectMessageAction,
+    FileAttachment,
+    Message,
+    UpdatePost,
+)
 from store import audit
-from store.models import AuditEntry, ConsoleMessage, RoleGrant, User
+from store.models import (
+    AuditEntry,
+    ConsoleMessage,
+    Delivery,
+    InboxEvent,
+    RoleGrant,
+    User,
+)
+from store.models.delivery import PENDING, SENDING, SENT
 
 registry = Registry()
 ERASED = "erased"
+REDACTABLE = ("post", "direct_message", "update_post")
 
 
 @registry.command("mes-donnees", aliases=("my-data",), help="privacy.help.export")
@@ -60,49 +79,90 @@ def confirm_erasure(ctx: Context, press: ButtonPress) -> list[Action]:
         return ctx.say("privacy.erase.cancelled")
     if ctx.caller.external_id.startswith(f"{ERASED}:"):
         return ctx.say("privacy.erase.done")
-    erase(ctx, ctx.caller)
-    return ctx.say("privacy.erase.done")
+    redactions = erase(ctx, ctx.caller)
+    return [*redactions, *ctx.say("privacy.erase.done")]
 
 
 def personal_export(ctx: Context, user: User) -> dict[str, Any]:
-    data: dict[str, Any] = {"profile": _profile(ctx.session, user)}
-    for part in ctx.commands.personal_data():
-        data[part.name] = part.export(ctx.session, user)
-    return data
+    return {part.name: part.export(ctx.session, user) for part in [ACCOUNT, *_features(ctx)]}
 
 
-def erase(ctx: Context, user: User) -> None:
-    """Every feature first (they may need the account to find the rows), the account last."""
-    for part in ctx.commands.personal_data():
-        part.erase(ctx.session, user)
-    session = ctx.session
+def erase(ctx: Context, user: User) -> list[Action]:
+    """Every feature first (they may need the account to find the rows), the account last;
+    returns the updates that replace the bot's posts the member's events produced."""
     audit.record(
-        session,
+        ctx.session,
         workspace=ctx.workspace,
         actor=None,
         action="privacy.erase",
         target=f"user:{user.id}",
         now=ctx.now(),
     )
-    for message in session.scalars(
-        select(ConsoleMessage).where(ConsoleMessage.author == user.external_id)
-    ):
-        message.text, message.body, message.author = "", {"kind": "user"}, ERASED
-    for grant in session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id)):
-        session.delete(grant)
-    session.execute(
-        update(RoleGrant).where(RoleGrant.granted_by == user.id).values(granted_by=None)
+    redactions = _redact_posts(ctx, user)
+    for part in [*_features(ctx), ACCOUNT]:
+        part.erase(ctx.session, user)
+    return redactions
+
+
+def declared_stores(commands: Registries) -> dict[str, set[str]]:
+    """Every table and user column some part of the export and erasure answers for."""
+    declared: dict[str, set[str]] = {}
+    for part in [ACCOUNT, *commands.personal_data()]:
+        for table, columns in part.stores.items():
+            declared.setdefault(table, set()).update(columns)
+    return declared
+
+
+def _features(ctx: Context) -> list[PersonalData]:
+    return list(ctx.commands.personal_data())
+
+
+def _redact_posts(ctx: Context, user: User) -> list[Action]:
+    """The bot's posts produced by the member's events and its direct messages to them (both
+    may quote them), replaced on the platform by a notice; their copies in the store (outbox
+    payloads, console transcript) emptied."""
+    session = ctx.session
+    notice = Message(text=ctx.t("privacy.erase.redacted"))
+    sent_to_them = (Delivery.kind == "direct_message") & (
+        Delivery.channel_id == f"@{user.external_id}"
     )
-    user.external_id = f"{ERASED}:{user.id}"
-    user.username = None
-    user.display_name = None
-    user.locale = None
-    user.timezone = None
-    user.locale_chosen = user.timezone_chosen = False
-    session.flush()
+    rows = list(
+        session.scalars(
+            select(Delivery)
+            .where(
+                Delivery.platform == user.workspace.platform,
+                (Delivery.quotes_user_id == user.id) | sent_to_them,
+            )
+            .order_by(Delivery.id)
+        )
+    )
+    actions: list[Action] = []
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        channel, message_id = row.message_channel_id or row.channel_id, row.message_id
+        if row.status not in (PENDING, SENDING):
+            row.payload = {}
+        if row.status != SENT or row.kind not in REDACTABLE or not channel or not message_id:
+            continue
+        if (channel, message_id) not in seen:
+            seen.add((channel, message_id))
+            actions.append(
+                UpdatePost(
+                    key=f"privacy.redact:{row.id}",
+                    channel_id=channel,
+                    message_id=message_id,
+                    message=notice,
+                )
+            )
+    keys = [row.key for row in rows]
+    for message in session.scalars(
+        select(ConsoleMessage).where(ConsoleMessage.delivery_key.in_(keys))
+    ):
+        message.text, message.body = notice.text, {"message": notice.model_dump(mode="json")}
+    return actions
 
 
-def _profile(session: Session, user: User) -> dict[str, Any]:
+def _export_account(session: Session, user: User) -> dict[str, Any]:
     roles = sorted(session.scalars(select(RoleGrant.role).where(RoleGrant.user_id == user.id)))
     actions = session.scalars(
         select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id)
@@ -119,3 +179,50 @@ def _profile(session: Session, user: User) -> dict[str, Any]:
             {"action": a.action, "target": a.target, "at": a.at.isoformat()} for a in actions
         ],
     }
+
+
+def _erase_account(session: Session, user: User) -> None:
+    """The account stays (other rows point to it, counts stay right) with nothing personal."""
+    for message in session.scalars(
+        select(ConsoleMessage).where(ConsoleMessage.author == user.external_id)
+    ):
+        message.text, message.body, message.author = "", {"kind": "user"}, ERASED
+    session.execute(
+        update(ConsoleMessage)
+        .where(ConsoleMessage.audience == user.external_id)
+        .values(audience=ERASED)
+    )
+    for event in session.scalars(
+        select(InboxEvent).where(
+            InboxEvent.platform == user.workspace.platform,
+            InboxEvent.user_external_id == user.external_id,
+        )
+    ):
+        event.event, event.user_external_id = {}, None
+    for grant in session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id)):
+        session.delete(grant)
+    session.execute(
+        update(RoleGrant).where(RoleGrant.granted_by == user.id).values(granted_by=None)
+    )
+    user.external_id = f"{ERASED}:{user.id}"
+    user.username = None
+    user.display_name = None
+    user.locale = None
+    user.timezone = None
+    user.locale_chosen = user.timezone_chosen = False
+    session.flush()
+
+
+ACCOUNT = PersonalData(
+    "profile",
+    _export_account,
+    _erase_account,
+    {
+        "users": ("id", "external_id", "username", "display_name"),
+        "role_grants": ("user_id", "granted_by"),
+        "audit_log": ("actor_id",),
+        "console_messages": ("author", "audience"),
+        "deliveries": ("quotes_user_id",),
+        "inbox_events": ("user_external_id",),
+    },
+)

@@ -14,7 +14,7 @@ plain function that unit tests can call.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -112,11 +112,14 @@ class HomeSpec:
 
 @dataclass(frozen=True)
 class PersonalData:
-    """How one feature exports and erases what it stores about a member (RGPD)."""
+    """How one feature exports and erases what it stores about a member (RGPD), and where:
+    `stores` maps each table to its columns that point to a person, so that a test can check
+    that no table of the live database holds a user column no feature answers for."""
 
     name: str
     export: PersonalExport
     erase: PersonalErase
+    stores: Mapping[str, tuple[str, ...]]
 
 
 @dataclass
@@ -202,10 +205,19 @@ class Registry:
 
         return register
 
-    def personal_data(self, name: str, *, export: PersonalExport, erase: PersonalErase) -> None:
+    def personal_data(
+        self,
+        name: str,
+        *,
+        export: PersonalExport,
+        erase: PersonalErase,
+        stores: Mapping[str, tuple[str, ...]],
+    ) -> None:
         """Declares the feature's part of `/relais mes-donnees` and `/relais oubliez-moi`:
-        `erase` deletes or anonymises the member's rows while keeping aggregate counts."""
-        self.personal.append(PersonalData(name, export, erase))
+        `erase` deletes or anonymises the member's rows while keeping aggregate counts;
+        `stores` names every table and user column those two cover (a new table with a user
+        column must be added here, or `tests/test_erasure.py` fails)."""
+        self.personal.append(PersonalData(name, export, erase, dict(stores)))
 
     def retention_rule(self, func: RetentionRule) -> RetentionRule:
         """Declares a clean-up the scheduler runs regularly (e.g. check-in answers older than

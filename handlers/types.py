@@ -11,11 +11,13 @@ mentions written `<@USER_ID>` (the platform's own user id). Text a user wrote mu
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Platform = Literal["console", "slack", "mattermost", "test"]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Frozen(BaseModel):
@@ -113,6 +115,23 @@ class _EventBase(_Frozen):
     event_id: str | None = Field(default=None, description="Platform id used to drop retries.")
     channel_is_private: bool | None = None
     raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _whole_characters(cls, value: Any) -> Any:
+        """JSON may carry a lone UTF-16 surrogate (`"\\ud800"`) that no database or encoder
+        accepts: it becomes U+FFFD here, once, instead of raising deep in a handler."""
+        return _whole(value)
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_whole(key): _whole(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole(item) for item in value]
+    return value
 
 
 class SlashCommand(_EventBase):

@@ -31,6 +31,7 @@ def record(
     origin: str | None,
     now: datetime,
     not_before: datetime | None = None,
+    quotes_user_id: int | None = None,
 ) -> bool:
     """Inserts the row unless its key exists; True when this call created it."""
     values = {
@@ -46,6 +47,7 @@ def record(
         "attempts": 0,
         "next_attempt_at": not_before or now,
         "created_at": now,
+        "quotes_user_id": quotes_user_id,
     }
     insert = dialect_insert(session)
     statement = (

@@ -8,23 +8,38 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from store.models import Project, ProjectAlumnus, ProjectFeedback, ProjectQuestion, User, Workspace
 
 
-def declare_alumnus(session: Session, *, project: Project, user: User, now: datetime) -> bool:
-    """False when the user had already declared this project."""
-    if session.scalar(
-        select(ProjectAlumnus.id).where(
+def declare_alumnus(
+    session: Session,
+    *,
+    project: Project,
+    user: User,
+    now: datetime,
+    role: str | None = None,
+    organisation: str | None = None,
+) -> bool:
+    """False when the user had already declared this project (a role or organisation given
+    again replaces the one stored)."""
+    row = session.scalar(
+        select(ProjectAlumnus).where(
             ProjectAlumnus.project_id == project.id, ProjectAlumnus.user_id == user.id
         )
-    ):
-        return False
-    session.add(ProjectAlumnus(project_id=project.id, user_id=user.id, created_at=now))
+    )
+    created = row is None
+    if row is None:
+        row = ProjectAlumnus(project_id=project.id, user_id=user.id, created_at=now)
+        session.add(row)
+    if role:
+        row.role = role
+    if organisation:
+        row.organisation = organisation
     session.flush()
-    return True
+    return created
 
 
 def withdraw_alumnus(session: Session, *, project: Project, user: User) -> bool:
@@ -34,6 +49,62 @@ def withdraw_alumnus(session: Session, *, project: Project, user: User) -> bool:
         )
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def details(
+    session: Session, *, project_ids: Sequence[int], workspace: Workspace
+) -> dict[tuple[int, int], tuple[str, str]]:
+    """(project id, user id) → (role, organisation) the alumni gave, for the caller's workspace."""
+    rows = session.execute(
+        select(
+            ProjectAlumnus.project_id,
+            ProjectAlumnus.user_id,
+            ProjectAlumnus.role,
+            ProjectAlumnus.organisation,
+        )
+        .join(User, User.id == ProjectAlumnus.user_id)
+        .where(ProjectAlumnus.project_id.in_(project_ids), User.workspace_id == workspace.id)
+    )
+    return {(p, u): (role or "", organisation or "") for p, u, role, organisation in rows}
+
+
+def registry(
+    session: Session, *, workspace: Workspace
+) -> list[tuple[Project, User, ProjectAlumnus]]:
+    """The alumni registry of a workspace, by project then declaration."""
+    rows = session.execute(
+        select(Project, User, ProjectAlumnus)
+        .join(ProjectAlumnus, ProjectAlumnus.project_id == Project.id)
+        .join(User, User.id == ProjectAlumnus.user_id)
+        .where(User.workspace_id == workspace.id)
+        .order_by(Project.slug, ProjectAlumnus.id)
+    )
+    return [(project, user, row) for project, user, row in rows]
+
+
+def recent_feedback(session: Session, *, limit: int) -> list[tuple[ProjectFeedback, Project]]:
+    """The latest 👍/👎, newest first, with their project."""
+    rows = session.execute(
+        select(ProjectFeedback, Project)
+        .join(Project, Project.id == ProjectFeedback.project_id)
+        .order_by(ProjectFeedback.created_at.desc(), ProjectFeedback.id.desc())
+        .limit(limit)
+    )
+    return [(feedback, project) for feedback, project in rows]
+
+
+def feedback_totals(session: Session, *, limit: int) -> list[tuple[Project, int, int]]:
+    """Projects with the most votes: (project, useful, not useful)."""
+    useful = func.sum(case((ProjectFeedback.useful, 1), else_=0))
+    total = func.count(ProjectFeedback.id)
+    rows = session.execute(
+        select(Project, useful, total)
+        .join(ProjectFeedback, ProjectFeedback.project_id == Project.id)
+        .group_by(Project.id)
+        .order_by(total.desc(), Project.slug)
+        .limit(limit)
+    )
+    return [(project, int(up or 0), int(count) - int(up or 0)) for project, up, count in rows]
 
 
 def alumni(

@@ -43,9 +43,10 @@ class Filters:
     theme: str | None = None
     region: str | None = None
     kind: str | None = None
+    kinds: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return any(value not in (None, "") for value in vars(self).values())
+        return any(value not in (None, "", ()) for value in vars(self).values())
 
 
 def values_of(project: Project) -> dict[str, Any]:
@@ -164,7 +165,14 @@ def matching(filters: Filters) -> Select[int]:
             pattern = _SEPARATORS.sub("_", _like(fold(value.strip())))
             pattern = f"%|{name}=%{pattern}%" if anywhere else f"%|{name}={pattern}%"
             query = query.where(Project.facets.like(pattern, escape="\\"))
+    if filters.kinds:
+        kinds = [Project.facets.like(_pattern("kind", k), escape="\\") for k in filters.kinds]
+        query = query.where(or_(*kinds))
     return query
+
+
+def _pattern(name: str, value: str) -> str:
+    return f"%|{name}={_SEPARATORS.sub('_', _like(fold(value.strip())))}%"
 
 
 _SEPARATORS = re.compile(r"[\s'’-]")

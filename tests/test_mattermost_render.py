@@ -45,7 +45,7 @@ def test_markdown_keeps_syntax_names_users_and_neutralises_broadcasts() -> None:
         "**Bravo** <@U1> et <@U9> : `code` [lien](https://x.fr) " + quote_user("@all @here"),
         username=names,
     )
-    assert text.startswith("**Bravo** @bea et @U9 : `code` [lien](https://x.fr) ")
+    assert text.startswith("**Bravo** @bea et @\u200bU9 : `code` [lien](https://x.fr) ")
     assert "@all" not in text and "@here" not in text
     assert "@\u200ball" in text
     assert "@\u200bchannel" in markdown("@channel", username=names)

@@ -62,7 +62,12 @@ def test_ask_without_a_question_is_a_usage_error(env: dict[str, str]) -> None:
 def test_sample_data_can_be_turned_off(env: dict[str, str]) -> None:
     env["RELAIS_SAMPLE_DATA"] = "false"
     result = runner.invoke(cli, ["ask", "--json", "lean"], env=env)
-    assert json.loads(result.stdout) == {"query": "lean", "confident": False, "results": []}
+    assert json.loads(result.stdout) == {
+        "query": "lean",
+        "confident": False,
+        "confidence": 0.0,
+        "results": [],
+    }
 
 
 def test_import_reports_rows_and_export_round_trips(env: dict[str, str], tmp_path: Path) -> None:

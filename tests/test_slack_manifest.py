@@ -3,6 +3,7 @@ slash command it answers, and a scope for every Web API method it calls."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,17 @@ def test_manifest_hears_group_direct_messages(name: str) -> None:
     manifest = load(name)
     assert "message.mpim" in manifest["settings"]["event_subscriptions"]["bot_events"]
     assert "mpim:history" in manifest["oauth_config"]["scopes"]["bot"]
+
+
+@pytest.mark.parametrize("name", ["manifest.yml", "manifest.socket-mode.yml"])
+def test_every_subscribed_event_has_the_scope_slack_requires(name: str) -> None:
+    """`x-scopes-required` per event in Slack's AsyncAPI description of the Events API."""
+    spec_path = Path(__file__).parent / "fixtures" / "slack_events_api_async_v1.json"
+    topics = json.loads(spec_path.read_text(encoding="utf-8"))["topics"]
+    # Newer than the 2020 description; Slack's event reference lists no scope for it.
+    topics["app.home.opened"] = {"subscribe": {"x-scopes-required": []}}
+    manifest = load(name)
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
+        required = topics[event.replace("_", ".")]["subscribe"]["x-scopes-required"]
+        assert set(required) <= scopes, (event, required)

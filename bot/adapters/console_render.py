@@ -10,6 +10,7 @@ from rich.text import Text
 
 from bot.adapters.console_port import BOT_NAME, Shown
 from handlers.i18n import Translator
+from handlers.text import neutralise_mentions, neutralise_pieces
 from handlers.types import Form, Message
 
 _INLINE = re.compile(
@@ -22,24 +23,32 @@ _INLINE = re.compile(
 
 
 def markup(text: str) -> str:
-    """Neutral markup to rich markup; everything else is escaped, so user text stays literal."""
-    out: list[str] = []
+    """Neutral markup to rich markup; everything else is escaped, so user text stays literal,
+    and broadcast mentions are neutralised last, on the text as it reads on screen."""
+    runs: list[tuple[str, str]] = []
     position = 0
     for match in _INLINE.finditer(text):
-        out.append(escape(text[position : match.start()]))
+        runs.append((text[position : match.start()], "{}"))
         position = match.end()
         if match["bold"] is not None:
-            out.append(f"[bold]{escape(match['bold'])}[/bold]")
+            runs.append((match["bold"], "[bold]{}[/bold]"))
         elif match["italic"] is not None:
-            out.append(f"[italic]{escape(match['italic'])}[/italic]")
+            runs.append((match["italic"], "[italic]{}[/italic]"))
         elif match["code"] is not None:
-            out.append(f"[cyan]{escape(match['code'])}[/cyan]")
+            runs.append((match["code"], "[cyan]{}[/cyan]"))
         elif match["label"] is not None:
-            out.append(f"[underline]{escape(match['label'])}[/underline] ({escape(match['url'])})")
+            runs.append((match["label"], "[underline]{}[/underline]"))
+            runs.append((f" ({match['url']})", "{}"))
         else:
-            out.append(f"[bold magenta]@{escape(match['mention'])}[/bold magenta]")
-    out.append(escape(text[position:]))
-    return "".join(out)
+            runs.append(("@" + match["mention"], "[bold magenta]{}[/bold magenta]"))
+    runs.append((text[position:], "{}"))
+    shown = neutralise_pieces([run for run, _ in runs])
+    return "".join(style.format(escape(run)) for run, (_, style) in zip(shown, runs, strict=True))
+
+
+def _plain(text: str) -> str:
+    """Text shown as it is (titles, labels, names), with broadcast mentions neutralised."""
+    return escape(neutralise_mentions(text))
 
 
 def label(shown: Shown, t: Translator) -> str:
@@ -56,7 +65,7 @@ def label(shown: Shown, t: Translator) -> str:
         target += " " + t("console.label.ephemeral", user=message.audience or "")
     if shown.updated:
         target += " " + t("console.label.updated")
-    return f"{ref} {escape(target)} · [bold]{escape(message.author)}[/bold]"
+    return f"{ref} {_plain(target)} · [bold]{_plain(message.author)}[/bold]"
 
 
 def render(shown: Shown, t: Translator, *, files_dir: Path) -> Text:
@@ -91,14 +100,14 @@ def render(shown: Shown, t: Translator, *, files_dir: Path) -> Text:
             path = files_dir / file.filename
             path.write_bytes(file.content)
             lines.append(
-                indent + "  " + escape(t("console.file", title=file.title, path=str(path)))
+                indent + "  " + _plain(t("console.file", title=file.title, path=str(path)))
             )
     if shown.buttons:
         lines.append(
             indent
             + "  "
             + "  ".join(
-                f"[bold yellow]\\[b{b.id}][/bold yellow] {escape(b.label)}" for b in shown.buttons
+                f"[bold yellow]\\[b{b.id}][/bold yellow] {_plain(b.label)}" for b in shown.buttons
             )
         )
     return Text.from_markup("\n".join(lines))
@@ -109,9 +118,9 @@ def _message_lines(message: Message) -> list[str]:
     for section in message.sections:
         if section.title:
             lines.append("")
-            lines.append(f"[bold]{escape(section.title)}[/bold]")
+            lines.append(f"[bold]{_plain(section.title)}[/bold]")
         lines.extend(markup(line) for line in section.body.splitlines())
         lines.extend(
-            f"[dim]{escape(name)} :[/dim] {markup(value)}" for name, value in section.fields
+            f"[dim]{_plain(name)} :[/dim] {markup(value)}" for name, value in section.fields
         )
     return lines

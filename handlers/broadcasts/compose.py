@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.broadcasts import local_time, targets
 from handlers.broadcasts.feature import registry
 from handlers.broadcasts.messages import MAX_TEXT, recipient_message
@@ -161,7 +161,7 @@ def _draft(ctx: Context, press: ButtonPress) -> Broadcast:
     number = press.value.partition(":")[0]
     broadcast = (
         store.get(ctx.session, workspace=ctx.workspace, broadcast_id=int(number))
-        if number.isdigit()
+        if is_row_id(number)
         else None
     )
     if broadcast is None or broadcast.author_id != ctx.caller.id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.broadcasts.compose import record
 from handlers.broadcasts.feature import registry
 from handlers.broadcasts.jobs import channel_key
@@ -25,7 +25,7 @@ MAX_REASON = 120
 def acknowledge(ctx: Context, press: ButtonPress) -> list[Action]:
     broadcast = (
         store.get(ctx.session, workspace=ctx.workspace, broadcast_id=int(press.value))
-        if press.value.isdigit()
+        if is_row_id(press.value)
         else None
     )
     if broadcast is None or broadcast.status != BROADCAST_SENT or not broadcast.acknowledge:
@@ -107,7 +107,7 @@ def _people(ctx: Context, keys: list[str]) -> dict[str, str]:
     found = {}
     for key in keys:
         user_id = key.rsplit(":", 1)[-1]
-        user = ctx.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = ctx.session.get(User, int(user_id)) if is_row_id(user_id) else None
         if user is not None:
             found[key] = mention(user.external_id)
     return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.checkins.dates import when
 from handlers.checkins.feature import registry
 from handlers.checkins.questions import (
@@ -52,13 +52,13 @@ def _round(ctx: Context, round_id: int) -> CheckinRound:
 
 def _ids(value: str, parts: int) -> list[str]:
     pieces = value.split(":")
-    if len(pieces) != parts or not pieces[0].isdigit():
+    if len(pieces) != parts or not is_row_id(pieces[0]):
         raise UsageError("core.error.unknown_action")
     return pieces
 
 
 def _score(raw: str) -> int:
-    if not raw.strip().isdigit() or int(raw) not in SCALE:
+    if not is_row_id(raw.strip()) or int(raw) not in SCALE:
         raise UsageError("checkins.answer.bad_score", value=raw[:10])
     return int(raw)
 
@@ -155,7 +155,7 @@ def _form(ctx: Context, round_: CheckinRound) -> Form:
 
 @registry.form("checkins.answer")
 def submit_form(ctx: Context, submission: FormSubmission) -> list[Action]:
-    if not submission.private_metadata.isdigit():
+    if not is_row_id(submission.private_metadata):
         raise UsageError("core.error.unknown_action")
     round_ = _round(ctx, int(submission.private_metadata))
     saved = 0

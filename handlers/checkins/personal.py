@@ -11,7 +11,18 @@ from store import checkins_personal
 
 DAYS_PER_MONTH = 30.44
 
-registry.personal_data("checkins", export=checkins_personal.export, erase=checkins_personal.erase)
+registry.personal_data(
+    "checkins",
+    export=checkins_personal.export,
+    erase=checkins_personal.erase,
+    stores={
+        "cohorts": ("coach_id", "created_by"),
+        "cohort_members": ("user_id",),
+        "checkin_schedules": ("created_by",),
+        "checkin_rounds": ("user_id",),
+        "checkin_absences": ("user_id",),
+    },
+)
 
 
 @registry.retention_rule

@@ -7,7 +7,7 @@ router rolls back and answers in the caller's language.
 
 from __future__ import annotations
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.codev.keys import scoped, session_id_of_root
 from handlers.codev.method import Role
 from handlers.context import Context, JobContext
@@ -114,7 +114,7 @@ def role_in(group: CodevGroup, row: CodevSession, user: User) -> Role | None:
 def parse_ids(value: str, count: int) -> list[int]:
     """A button value such as `12:3`; a malformed one is a stale or forged button."""
     parts = value.split(":")
-    if len(parts) != count or not all(part.isdigit() for part in parts):
+    if len(parts) != count or not all(is_row_id(part) for part in parts):
         raise UsageError("core.error.unknown_action")
     return [int(part) for part in parts]
 

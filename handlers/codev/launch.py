@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.codev import timer
 from handlers.codev.access import (
     GROUP_ARG,
@@ -119,7 +119,7 @@ def confirm(ctx: Context, press: ButtonPress) -> list[Action]:
 
 def _split(value: str) -> tuple[int, int, str, str]:
     parts = value.split("|", 3)
-    if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+    if len(parts) != 4 or not is_row_id(parts[0]) or not is_row_id(parts[1]):
         raise UsageError("core.error.unknown_action")
     if parts[2] not in FORMAT_ALIASES:
         raise UsageError("core.error.unknown_action")

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from handlers.args import UsageError, convert
+from handlers.args import UsageError, convert, is_row_id
 from handlers.codev.access import GROUP_ARG, find_running, parse_ids, scope, scoped_reply
 from handlers.codev.feature import registry
 from handlers.codev.formatting import LABEL_LIMIT, action_line, clean, name, quoted
@@ -222,7 +222,7 @@ def _open(ctx: Context, press: ButtonPress, form: Form) -> Action:
 @registry.form(FORM_ID)
 def submit_action(ctx: Context, submission: FormSubmission) -> list[Action]:
     ids = submission.private_metadata.split(":")
-    if not 1 <= len(ids) <= 2 or not all(part.isdigit() for part in ids):
+    if not 1 <= len(ids) <= 2 or not all(is_row_id(part) for part in ids):
         raise UsageError("core.error.unknown_action")
     row = _pressed_session(ctx, int(ids[0]))
     chosen = None

@@ -9,7 +9,7 @@ from datetime import date
 
 from babel.dates import format_date
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.context import Context
 from handlers.ideas.common import command_name, ideas_channel, public_t, registry, today
 from handlers.ideas.digest import schedule_digest
@@ -52,7 +52,7 @@ def target_campaign(ctx: Context, chosen: str | int | None) -> IdeaCampaign:
         ) or permanent_box(ctx)
     elif str(chosen).lower() in BOX_WORDS:
         campaign = permanent_box(ctx)
-    elif str(chosen).isdigit():
+    elif is_row_id(str(chosen)):
         campaign = _campaign(ctx, int(chosen))
     else:
         raise UsageError(

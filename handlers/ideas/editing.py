@@ -6,7 +6,7 @@ the author can still withdraw the idea, with a reason, possibly in favour of ano
 
 from __future__ import annotations
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.context import Context
 from handlers.ideas import card, similar
 from handlers.ideas.common import check_text, command_name, live_idea, registry
@@ -87,7 +87,7 @@ def edit_verb(ctx: Context, number: int, new_title: str, args: Args) -> list[Act
 
 @registry.form("idea.edit")
 def submit_edit(ctx: Context, submission: FormSubmission) -> list[Action]:
-    if not submission.private_metadata.isdigit():
+    if not is_row_id(submission.private_metadata):
         raise UsageError("core.error.unknown_action")
     idea = _editable(ctx, int(submission.private_metadata))
     changes = {name: submission.values.get(name, "") for name in FIELDS}

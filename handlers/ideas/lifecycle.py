@@ -6,7 +6,7 @@ From the review list's buttons (a form asks for the answer) or by command:
 
 from __future__ import annotations
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.context import Context
 from handlers.ideas.common import (
     check_text,
@@ -174,7 +174,7 @@ def press_review(ctx: Context, press: ButtonPress) -> list[Action]:
     """A decision button of the review list: the form for the public answer, or, where there
     are no forms, a direct message whose reply is the answer."""
     number, _, target = press.value.partition(":")
-    if not number.isdigit() or target not in TYPED:
+    if not is_row_id(number) or target not in TYPED:
         raise UsageError("core.error.unknown_action")
     idea = live_idea(ctx, int(number))
     if target not in allowed_after(idea.status):
@@ -217,10 +217,10 @@ def ask_in_direct_message(ctx: Context, idea: Idea, target: str) -> list[Action]
 @registry.form("idea.status", role="committee")
 def submit_status(ctx: Context, submission: FormSubmission) -> list[Action]:
     number, _, target = submission.private_metadata.partition(":")
-    if not number.isdigit() or target not in TYPED:
+    if not is_row_id(number) or target not in TYPED:
         raise UsageError("core.error.unknown_action")
     into_raw = submission.values.get("dans", "").strip().lstrip("#")
-    if into_raw and not into_raw.isdigit():
+    if into_raw and not is_row_id(into_raw):
         raise UsageError(
             "core.error.not_a_number", name=ctx.t("ideas.field.dans"), value=into_raw[:20]
         )

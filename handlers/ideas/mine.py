@@ -44,4 +44,18 @@ def my_ideas(ctx: HomeContext) -> list[Section]:
     ]
 
 
-registry.personal_data("ideas", export=personal.export, erase=personal.erase)
+registry.personal_data(
+    "ideas",
+    export=personal.export,
+    erase=personal.erase,
+    stores={
+        "idea_campaigns": ("created_by",),
+        "ideas": ("author_id", "rapporteur_id"),
+        "idea_comments": ("author_id",),
+        "idea_notes": ("author_id",),
+        "idea_reports": ("reporter_id",),
+        "idea_status_changes": ("actor_id",),
+        "idea_supports": ("user_id",),
+        "idea_followers": ("user_id",),
+    },
+)

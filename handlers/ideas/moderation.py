@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.context import Context
 from handlers.i18n import Translator
 from handlers.ideas import card
@@ -108,7 +108,7 @@ def hide(ctx: Context, idea: Idea) -> list[Action]:
 
 
 def _pending(ctx: Context, value: str) -> Idea:
-    if not value.isdigit():
+    if not is_row_id(value):
         raise UsageError("core.error.unknown_action")
     idea = find_idea(ctx, int(value))
     if idea.moderation != MODERATION_PENDING:

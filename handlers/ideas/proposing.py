@@ -7,7 +7,7 @@ published at once as the root message of its own thread.
 
 from __future__ import annotations
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.context import Context
 from handlers.ideas import card, similar
 from handlers.ideas.campaigns import target_campaign
@@ -182,7 +182,7 @@ def publish(ctx: Context, idea: Idea) -> list[Action]:
 
 
 def _own_draft(ctx: Context, value: str) -> Idea:
-    draft = records.by_id(ctx.session, int(value)) if value.isdigit() else None
+    draft = records.by_id(ctx.session, int(value)) if is_row_id(value) else None
     if (
         draft is None
         or draft.status != DRAFT
@@ -212,7 +212,7 @@ def press_support_instead(ctx: Context, press: ButtonPress) -> list[Action]:
     """Supports the similar idea and drops the draft, in one step."""
     draft_value, _, target = press.value.partition(":")
     draft = _own_draft(ctx, draft_value)
-    if not target.isdigit():
+    if not is_row_id(target):
         raise UsageError("core.error.unknown_action")
     records.delete_draft(ctx.session, draft)
     actions = support(ctx, int(target))

@@ -3,7 +3,7 @@ moderators' private channel, and enough distinct reports hide the idea at once."
 
 from __future__ import annotations
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.context import Context
 from handlers.ideas.common import (
     command_name,
@@ -71,7 +71,7 @@ def report_form(ctx: Context, idea: Idea) -> Form:
 @registry.button("idea.report")
 def press_report(ctx: Context, press: ButtonPress) -> list[Action]:
     """Asks for a reason: a form where there are forms, reason buttons elsewhere."""
-    if not press.value.isdigit():
+    if not is_row_id(press.value):
         raise UsageError("core.error.unknown_action")
     idea = _reportable(ctx, int(press.value))
     if ctx.capabilities.forms and press.trigger_id:
@@ -97,14 +97,14 @@ def press_report(ctx: Context, press: ButtonPress) -> list[Action]:
 @registry.button("idea.report.reason")
 def press_reason(ctx: Context, press: ButtonPress) -> list[Action]:
     number, _, reason = press.value.partition(":")
-    if not number.isdigit():
+    if not is_row_id(number):
         raise UsageError("core.error.unknown_action")
     return report(ctx, int(number), reason, None)
 
 
 @registry.form("idea.report")
 def submit_report(ctx: Context, submission: FormSubmission) -> list[Action]:
-    if not submission.private_metadata.isdigit():
+    if not is_row_id(submission.private_metadata):
         raise UsageError("core.error.unknown_action")
     return report(
         ctx,

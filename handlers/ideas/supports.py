@@ -6,7 +6,7 @@ realisation (not retained, merged, withdrawn, abandoned, done).
 
 from __future__ import annotations
 
-from handlers.args import UsageError
+from handlers.args import UsageError, is_row_id
 from handlers.context import Context
 from handlers.ideas import card
 from handlers.ideas.common import live_idea, registry
@@ -23,7 +23,7 @@ def _open_to_support(ctx: Context, idea: Idea) -> None:
 
 
 def _number(value: str) -> int:
-    if not value.isdigit():
+    if not is_row_id(value):
         raise UsageError("core.error.unknown_action")
     return int(value)
 

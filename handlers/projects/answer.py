@@ -6,13 +6,17 @@ contains applied (`scope.py`), and unknown words corrected against the collectio
 `Answer.read_as` is the question as it was understood whenever that changed a word, so that the
 answer can say « résultats pour « … » » instead of silently answering another question.
 
-`confident` is the one rule that decides whether the answer presents its matches or says that
-it is not sure: the best match must reach `CONFIDENT_SCORE` (the search score is 0–1 and
-already discounts the parts of a question the knowledge base knows nothing about).
+`confidence` is a calibrated probability that the first project is a right answer: a logistic
+model of the best score (0–1, which already discounts the parts of a question the knowledge
+base knows nothing about), its lead over the second and the share of the question's words the
+collection knows, fitted on the dev set and its out-of-scope questions (`bench/qa_calibrate.py`).
+`confident` — cards rather than « I am not sure » — is that probability reaching
+`CONFIDENT_PROBABILITY`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -36,7 +40,8 @@ from store.search import (
 )
 from store.search.analysis import WORD, fold
 
-CONFIDENT_SCORE = 0.4
+CALIBRATION = (-4.694, 5.785, 1.900, 3.795)
+CONFIDENT_PROBABILITY = 0.7
 DEFAULT_LIMIT = 3
 Status = Literal["answered", "empty", "no_terms"]
 
@@ -55,12 +60,30 @@ class Answer:
     matches: list[Match] = field(default_factory=list)
     truncated: bool = False
     language: Lang = "fr"
+    known: float = 1.0
     read_as: str | None = None
     applied: tuple[tuple[str, str], ...] = ()
 
     @property
+    def confidence(self) -> float:
+        """The probability that the first project answers the question (0 without matches)."""
+        if not self.matches:
+            return 0.0
+        if not self.query:
+            return 1.0
+        bias, *weights = CALIBRATION
+        value = bias + sum(w * x for w, x in zip(weights, features(self), strict=True))
+        return 1 / (1 + math.exp(-value))
+
+    @property
     def confident(self) -> bool:
-        return bool(self.matches) and self.matches[0].score >= CONFIDENT_SCORE
+        return self.confidence >= CONFIDENT_PROBABILITY
+
+
+def features(answer: Answer) -> tuple[float, float, float]:
+    """What the confidence is computed from: best score, lead over the second, known share."""
+    scores = [m.score for m in answer.matches[:2]] + [0.0, 0.0]
+    return scores[0], scores[0] - scores[1], answer.known
 
 
 def ask(
@@ -95,6 +118,7 @@ def ask(
         limit=limit,
         thesaurus=thesaurus(),
         within=store.matching(scope.filters) if scope.filters else None,
+        optional=to_french(scope.removed) if language == "en" else scope.removed,
     )
     read_as = _corrected(expanded, found.corrections)
     return Answer(
@@ -103,6 +127,7 @@ def ask(
         _matches(session, found.hits),
         truncated,
         read_as=read_as if read_as != query else None,
+        known=found.known,
         language=language,
         applied=scope.applied,
     )
@@ -155,6 +180,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
     return {
         "query": answer.query,
         "confident": answer.confident,
+        "confidence": round(answer.confidence, 3),
         "results": [
             {
                 "slug": m.project.slug,

@@ -151,9 +151,16 @@ def contacts_command(ctx: Context, args: Args) -> list[Action]:
     "profil projet",
     aliases=("profile project",),
     help="projects.help.profil_projet",
-    args=(Arg("slug", kind="word"), Arg("retirer", kind="flag", aliases=("remove",))),
+    args=(
+        Arg("slug", kind="word"),
+        Arg("retirer", kind="flag", aliases=("remove",)),
+        Arg("role", kind="text", option=True, required=False, aliases=("rôle",)),
+        Arg("organisation", kind="text", option=True, required=False, aliases=("organization",)),
+    ),
 )
 def declare_alumnus(ctx: Context, args: Args) -> list[Action]:
+    """A member lists themselves as a contact for a project, with their role and organisation
+    (`--role "cheffe de projet" --organisation "CHU de Nantes"`)."""
     slug = args["slug"].strip().lower()
     project = store.by_slug(ctx.session, slug)
     if project is None:
@@ -164,8 +171,18 @@ def declare_alumnus(ctx: Context, args: Args) -> list[Action]:
         return ctx.say(
             "projects.alumni.removed" if removed else "projects.alumni.not_listed", title=title
         )
-    added = members.declare_alumnus(ctx.session, project=project, user=ctx.caller, now=ctx.now())
-    return ctx.say("projects.alumni.added" if added else "projects.alumni.already", title=title)
+    added = members.declare_alumnus(
+        ctx.session,
+        project=project,
+        user=ctx.caller,
+        now=ctx.now(),
+        role=(args["role"] or "").strip()[:300] or None,
+        organisation=(args["organisation"] or "").strip()[:300] or None,
+    )
+    key = "projects.alumni.added" if added else "projects.alumni.already"
+    if args["role"] or args["organisation"]:
+        key = "projects.alumni.added" if added else "projects.alumni.updated"
+    return ctx.say(key, title=title)
 
 
 # ------------------------------------------------------------------ buttons

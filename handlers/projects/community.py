@@ -3,6 +3,7 @@ someone replies in the thread."""
 
 from __future__ import annotations
 
+from handlers.args import is_row_id
 from handlers.context import Context
 from handlers.i18n import DEFAULT_LOCALE, Translator
 from handlers.projects import cards
@@ -18,7 +19,7 @@ QUESTION_KEY = "projects:question:"
 def community_button(ctx: Context, press: ButtonPress) -> list[Action]:
     """Hands an unanswered question to the community channel, as a post people reply to."""
     channel = ctx.settings.community_channel
-    saved = members.question(ctx.session, int(press.value)) if press.value.isdigit() else None
+    saved = members.question(ctx.session, int(press.value)) if is_row_id(press.value) else None
     if saved is None or saved.workspace_id != ctx.workspace.id:
         return ctx.say("core.error.unknown_action")
     if saved.user_id != ctx.caller.id:
@@ -54,7 +55,7 @@ def community_button(ctx: Context, press: ButtonPress) -> list[Action]:
 def community_reply(ctx: Context, reply: ThreadReply, root_key: str) -> list[Action]:
     """Tells the asker that someone answered their question (once per reply)."""
     question_id = root_key.removeprefix(QUESTION_KEY)
-    saved = members.question(ctx.session, int(question_id)) if question_id.isdigit() else None
+    saved = members.question(ctx.session, int(question_id)) if is_row_id(question_id) else None
     if saved is None or saved.user_id == ctx.caller.id:
         return []
     t = ctx.translator_for(saved.user)

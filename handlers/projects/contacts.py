@@ -56,7 +56,10 @@ def answer_contacts(ctx: Context, topic: str) -> list[Action]:
     alumni = members.alumni(
         ctx.session, project_ids=[m.project.id for m in matches], workspace=ctx.workspace
     )
-    message = contacts_message(t, found.query, matches, alumni=alumni)
+    given = members.details(
+        ctx.session, project_ids=[m.project.id for m in matches], workspace=ctx.workspace
+    )
+    message = contacts_message(t, found.query, matches, alumni=alumni, details=given)
     notes = cards.reading_notes(t, found)
     if notes:
         message = Message(text="\n".join([*notes, message.text]), sections=message.sections)
@@ -82,7 +85,12 @@ def _reach(t: Translator, project: Project, person: dict[str, str], member: User
 
 
 def contacts_message(
-    t: Translator, topic: str, matches: Sequence[Match], *, alumni: dict[int, list[User]]
+    t: Translator,
+    topic: str,
+    matches: Sequence[Match],
+    *,
+    alumni: dict[int, list[User]],
+    details: dict[tuple[int, int], tuple[str, str]] | None = None,
 ) -> Message:
     """One section per project: its people (role, organisation, how to reach them), then the
     members who declared having worked on it."""
@@ -105,13 +113,14 @@ def contacts_message(
             )
         for user in declared:
             if user.id not in named:
-                organisation = quote_user(project.organisation, limit=200)
+                role, organisation = (details or {}).get((project.id, user.id), ("", ""))
                 lines.append(
                     "- "
                     + t(
                         "projects.contacts.alumnus",
                         user=mention(user.external_id),
-                        organisation=organisation,
+                        role=quote_user(role, limit=200) or t("projects.contacts.alumnus_role"),
+                        organisation=quote_user(organisation or project.organisation, limit=200),
                     )
                 )
         if not lines:

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+import simplemma
 import yaml
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -59,10 +60,21 @@ def _glossary() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def to_french(text: str) -> str:
-    """The question with every glossary expression replaced by its French translation (other
-    words, names included, stay as written)."""
+    """The question with every glossary expression replaced by its French translation; a word
+    the glossary lacks is looked up by its English lemma (« reducing » → reduce); other words,
+    names included, stay as written."""
     pattern, table = _glossary()
-    return pattern.sub(lambda match: table[match.group(1)], fold(text))
+    translated = pattern.sub(lambda match: "\0" + table[match.group(1)] + "\0", fold(text))
+    parts = translated.split("\0")
+    for index in range(0, len(parts), 2):
+        parts[index] = WORD.sub(_by_lemma, parts[index])
+    return "".join(parts)
+
+
+def _by_lemma(match: re.Match[str]) -> str:
+    word = match.group()
+    lemma = fold(simplemma.lemmatize(word, lang="en"))
+    return _glossary()[1].get(lemma, word)
 
 
 SMS = Path(__file__).parent / "data" / "sms.yaml"
@@ -76,7 +88,12 @@ def _sms() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![\w'’-])({keys})(?![\w'’-])", re.IGNORECASE), table
 
 
+_PHONETIC_K = re.compile(r"(?<![\w'’-])(\w{4,}i)k(?![\w'’-])", re.IGNORECASE)
+
+
 def expand_sms(text: str) -> str:
-    """SMS forms and abbreviations (« pb ds les hosto ») written out (`data/sms.yaml`)."""
+    """SMS forms and abbreviations (« pb ds les hosto ») written out (`data/sms.yaml`), and
+    the phonetic « -ik » ending written « -ique » (« electronik », « numerik »)."""
     pattern, table = _sms()
-    return pattern.sub(lambda match: table[match.group(1).casefold()], text)
+    text = pattern.sub(lambda match: table[match.group(1).casefold()], text)
+    return _PHONETIC_K.sub(r"\1que", text)

@@ -7,9 +7,10 @@
 
 Places come from the ISO 3166-2 list of French regions and departments shipped by `pycountry`
 (with each department's region), not from a hand-typed list. A department whose name is also a
-common word (« Nord », « Lot », « Cher ») counts only when written with its capital. Years are
-taken out of the searched text (a number says nothing about the subject); places and kinds stay
-in it, since they also describe the subject.
+common word (« Nord », « Lot », « Cher ») counts only when written with its capital or after
+« dans le ». What became a filter is taken out of the searched text: a project in the Haut-Rhin
+need not write « Haut-Rhin » to be the answer (the filter holds it to the place); `removed`
+keeps those words so that a project that does name them still ranks first.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ _REGION_TYPES = (
     "Metropolitan region",
     "Overseas region",
     "Metropolitan collectivity with special status",
+    "European collectivity",
 )
 _DEPARTMENT_TYPES = ("Metropolitan department", "Overseas departmental collectivity")
 SHORT_NAME = 6
@@ -55,6 +57,7 @@ class Scope:
     filters: Filters
     text: str
     applied: tuple[tuple[str, str], ...] = field(default=())
+    removed: str = ""
 
 
 def _folded_name(name: str) -> str:
@@ -64,26 +67,42 @@ def _folded_name(name: str) -> str:
 @cache
 def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str]]:
     """Every region and department, folded (« val d oise »), with the region it belongs to."""
-    subdivisions = [s for s in pycountry.subdivisions if s.country_code == "FR"]
-    regions = {s.code: s.name for s in subdivisions if s.type in _REGION_TYPES}
+    subdivisions = {s.code: s for s in pycountry.subdivisions if s.country_code == "FR"}
+
+    def region_of(code: str) -> str:
+        """Up the parents (Haut-Rhin → Alsace → Grand Est; Paris → Île-de-France)."""
+        found = subdivisions[code]
+        while found.parent_code in subdivisions:
+            found = subdivisions[found.parent_code]
+        return str(found.name)
+
     table: dict[str, Place] = {}
-    for name in regions.values():
-        table[_folded_name(name)] = Place(name, name)
-    for s in subdivisions:
-        if s.type in _DEPARTMENT_TYPES and s.parent_code in regions:
-            table.setdefault(_folded_name(s.name), Place(s.name, regions[s.parent_code]))
-        elif s.type in _DEPARTMENT_TYPES:
-            table.setdefault(_folded_name(s.name), Place(s.name, s.name))
+    for s in subdivisions.values():
+        if s.type in _REGION_TYPES and s.parent_code is None:
+            table[_folded_name(s.name)] = Place(s.name, s.name)
+    for s in subdivisions.values():
+        if s.type in (*_DEPARTMENT_TYPES, *_REGION_TYPES):
+            table.setdefault(_folded_name(s.name), Place(s.name, region_of(s.code)))
     ambiguous = frozenset(k for k in table if " " not in k and len(k) <= SHORT_NAME)
     ordered = sorted(table, key=len, reverse=True)
     pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in ordered) + r")\b")
     return pattern, table, ambiguous
 
 
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    kinds: tuple[str, ...]
+
+
 @cache
-def _kinds() -> tuple[re.Pattern[str], dict[str, str]]:
+def _kinds() -> tuple[re.Pattern[str], dict[str, Kind]]:
     data = yaml.safe_load(KINDS.read_text(encoding="utf-8")) or {}
-    table = {_folded_name(str(word)): str(kind) for kind, words in data.items() for word in words}
+    table = {
+        _folded_name(str(word)): Kind(str(name), tuple(str(k) for k in entry["kinds"]))
+        for name, entry in data.items()
+        for word in entry["words"]
+    }
     ordered = sorted(table, key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(k) for k in ordered) + r")\b"), table
 
@@ -114,14 +133,15 @@ def read(question: str, explicit: Filters | None = None) -> Scope:
     if years and filters.year_from is None and filters.year_to is None:
         filters = replace(filters, year_from=years[0], year_to=years[1])
         applied.append(("year", _years_label(years)))
-    spaced, origin = _spaced(question)
+    spaced, origin = _spaced(text)
+    cuts: list[tuple[int, int]] = []
     if not filters.region:
         pattern, table, ambiguous = _places()
         for match in pattern.finditer(spaced):
             name = match.group(1)
             if (
                 name in ambiguous
-                and not _capitalised(question, origin, match.start(1))
+                and not _capitalised(text, origin, match.start(1))
                 and not _LOCATIVE.search(spaced[: match.start(1)])
             ):
                 continue
@@ -129,14 +149,22 @@ def read(question: str, explicit: Filters | None = None) -> Scope:
             filters = replace(filters, region=place.region)
             shown = place.region if place.name == place.region else f"{place.region} ({place.name})"
             applied.append(("region", shown))
+            cuts.append((origin[match.start(1)], origin[match.end(1) - 1] + 1))
             break
-    if not filters.kind:
+    if not filters.kind and not filters.kinds:
         kind_pattern, kinds = _kinds()
         found = kind_pattern.search(spaced)
         if found:
-            filters = replace(filters, kind=kinds[found.group(1)])
-            applied.append(("kind", kinds[found.group(1)]))
-    return Scope(filters=filters, text=" ".join(text.split()), applied=tuple(applied))
+            kind = kinds[found.group(1)]
+            filters = replace(filters, kinds=kind.kinds)
+            applied.append(("kind", kind.name))
+            cuts.append((origin[found.start(1)], origin[found.end(1) - 1] + 1))
+    removed = " ".join(text[start:end] for start, end in cuts)
+    for start, end in sorted(cuts, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return Scope(
+        filters=filters, text=" ".join(text.split()), applied=tuple(applied), removed=removed
+    )
 
 
 def _explicit(filters: Filters) -> list[tuple[str, str]]:

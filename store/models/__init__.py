@@ -34,6 +34,7 @@ from store.models.ideas import (
     IdeaStatusChange,
     IdeaSupport,
 )
+from store.models.inbox import InboxEvent
 from store.models.jobs import DueJob
 from store.models.projects import Project, ProjectAlumnus, ProjectFeedback, ProjectQuestion
 from store.models.search import SearchDocument, SearchStat, SearchTerm, SearchWord
@@ -70,6 +71,7 @@ __all__ = [
     "IdeaReport",
     "IdeaStatusChange",
     "IdeaSupport",
+    "InboxEvent",
     "ProcessedEvent",
     "Project",
     "ProjectAlumnus",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.models.base import Base
@@ -42,6 +42,10 @@ class Delivery(Base):
     claimed_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(100), index=True)
     message_channel_id: Mapped[str | None] = mapped_column(String(100))
+    # The member whose event produced this message (it may quote them): erasure redacts it.
+    quotes_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

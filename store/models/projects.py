@@ -51,7 +51,8 @@ class Project(Base):
 
 
 class ProjectAlumnus(Base):
-    """A member who declared having worked on a project; shown as a mention on its card."""
+    """A member who declared having worked on a project (or whom staff listed in the alumni
+    registry), with the role and organisation they gave; shown as a contact for it."""
 
     __tablename__ = "project_alumni"
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
@@ -59,6 +60,8 @@ class ProjectAlumnus(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str | None] = mapped_column(String(300))
+    organisation: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
 
     project: Mapped[Project] = relationship(back_populates="alumni")

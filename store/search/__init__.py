@@ -73,8 +73,12 @@ class Correction:
 
 @dataclass(frozen=True)
 class Results:
+    """The hits, the corrections they relied on, and the share of the question's concepts the
+    collection knows at all (1.0: every word of the question occurs somewhere)."""
+
     hits: list[SearchHit]
     corrections: tuple[Correction, ...] = ()
+    known: float = 0.0
 
 
 def index_document(
@@ -132,12 +136,19 @@ def search(
     thesaurus: Thesaurus = EMPTY,
     within: Select[Any] | None = None,
     exclude: Sequence[int] = (),
+    optional: str = "",
 ) -> Results:
-    """`search_documents`, with the spelling corrections the best match relied on."""
+    """`search_documents`, with the spelling corrections the best match relied on. The words
+    of `optional` raise the score of the documents that contain them without lowering the
+    others' (a place the caller already filters on)."""
     if limit <= 0:
         return Results([])
-    concepts = resolve(session, doc_type=doc_type, concepts=plan(query, thesaurus))
-    if not any(c.known for c in concepts):
+    wanted = plan(query, thesaurus)
+    extra = plan(optional, thesaurus) if optional else []
+    for concept in extra:
+        concept.optional = True
+    concepts = resolve(session, doc_type=doc_type, concepts=wanted + extra)
+    if not any(c.known for c in concepts if not c.optional):
         return Results([])
     totals = vocabulary.totals(session, doc_type=doc_type)
     rows = retrieval.candidates(
@@ -149,7 +160,10 @@ def search(
         within=within,
         exclude=exclude,
     )
-    return _rank(session, totals, concepts, rows, limit)
+    found = _rank(session, totals, concepts, rows, limit)
+    required = [c for c in concepts if not c.optional]
+    known = sum(c.known for c in required) / len(required)
+    return Results(found.hits, found.corrections, round(known, 4))
 
 
 def _rank(

@@ -41,6 +41,7 @@ class Concept:
     words: tuple[str, ...]
     alternatives: list[Alternative]
     corrected: bool = False
+    optional: bool = False
 
     @property
     def known(self) -> bool:

@@ -44,13 +44,15 @@ def candidates(
     within: Select[Any] | None = None,
     exclude: Sequence[int] = (),
 ) -> list[int]:
-    """Row ids of the best candidates, those containing every selective concept first."""
+    """Row ids of the best candidates, those containing every selective required concept
+    first (optional concepts only widen the pool)."""
     chosen = selective(concepts, budget)
     if not chosen:
         return []
     found: list[int] = []
-    if len(chosen) > 1:
-        found = _query(session, doc_type, chosen, True, pool, within, exclude)
+    required = [c for c in chosen if not c.optional]
+    if len(required) > 1:
+        found = _query(session, doc_type, required, True, pool, within, exclude)
     if len(found) < pool:
         seen = set(found)
         extra = _query(session, doc_type, chosen, False, pool, within, exclude)

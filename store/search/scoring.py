@@ -5,7 +5,9 @@ matched (capped by the concept's own) times a saturated, field-weighted and leng
 frequency (title above keywords above body), divided by the IDF of every concept of the
 question; so a generic synonym (« santé » for « télémédecine ») earns little. Concepts unknown
 to the index still count, with the largest IDF, so a question half about something absent
-scores lower: that is what "matches well" means.
+scores lower: that is what "matches well" means. Optional concepts (a place the question also
+filters on) make up a tenth of the score: they order documents that name them first, and a
+document that does not loses little.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ FIELD_WEIGHTS = (3.0, 2.0, 1.0)
 FIELD_B = (0.3, 0.3, 0.75)
 SATURATION = 1.0
 UNKNOWN_WEIGHT = 1.0
+OPTIONAL_SHARE = 0.1
 SNIPPET_WIDTH = 240
 _PASSAGE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=\S))+[.!?]*")
 
@@ -83,7 +86,9 @@ class Scorer:
     def __init__(self, concepts: Sequence[Concept], totals: Totals) -> None:
         self.totals = totals
         self.weights = weights(concepts, totals.documents)
-        self.total = sum(self.weights)
+        self.optional = [c.optional for c in concepts]
+        self.total = sum(w for w, o in zip(self.weights, self.optional, strict=True) if not o)
+        self.total_optional = sum(w for w, o in zip(self.weights, self.optional, strict=True) if o)
         self.options = [
             [
                 _Option(a.terms, a.weight, min(idf(a.df, totals.documents), weight))
@@ -114,8 +119,8 @@ class Scorer:
                 found = counter.get(single)
                 if found:
                     weighted[single] = weighted.get(single, 0.0) + found * factor
-        gained = 0.0
-        for options in self.options:
+        gained = gained_optional = 0.0
+        for options, optional in zip(self.options, self.optional, strict=True):
             best = 0.0
             for option in options:
                 if len(option.terms) == 1:
@@ -130,8 +135,14 @@ class Scorer:
                 if frequency:
                     frequency *= option.weight
                     best = max(best, option.specific * frequency / (frequency + SATURATION))
-            gained += best
-        return gained / self.total
+            if optional:
+                gained_optional += best
+            else:
+                gained += best
+        if not self.total_optional:
+            return gained / self.total
+        share = OPTIONAL_SHARE * gained_optional / self.total_optional
+        return (1 - OPTIONAL_SHARE) * gained / self.total + share
 
     def snippet(self, body: str) -> str:
         """The passage of `body` that matches the most (by weight), trimmed around its first

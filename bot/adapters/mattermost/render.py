@@ -1,10 +1,11 @@
 """Neutral messages as Mattermost posts: Markdown text, message attachments, signed actions.
 
 Mattermost already speaks the Markdown our neutral markup uses, so text mostly passes through:
-user mentions `<@ID>` become `@username`, broadcast mentions are neutralised once more, and text
-longer than a post may hold is split. Sections become message attachments; buttons and choice
-lists become attachment actions whose `integration.url` is our `/mattermost/actions` and whose
-`context` is signed (see `signing`).
+user mentions `<@ID>` become `@username` (an unknown id never becomes an `@word`), links to
+anything but `http(s)`/`mailto` stay text, broadcast mentions are neutralised as the very last
+step, and text longer than a post may hold is split. Sections become message attachments;
+buttons and choice lists become attachment actions whose `integration.url` is our
+`/mattermost/actions` and whose `context` is signed (see `signing`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.adapters.mattermost.signing import Signer
-from handlers.text import neutralise_mentions
+from handlers.text import ZWSP, disarm_links, neutralise_mentions
 from handlers.types import Button, Choice, Message, Section
 
 MAX_POST_CHARS = 16_383
@@ -53,14 +54,14 @@ class RenderedPost:
 
 def markdown(text: str, *, username: Callable[[str], str | None]) -> str:
     """Neutral markup to Mattermost Markdown: the same syntax, with mentions by username and
-    channel references as `~name`."""
+    channel references as `~name`; mentions are neutralised last, after every substitution."""
 
     def named(match: re.Match[str]) -> str:
-        user_id = match.group(1)
-        return f"@{username(user_id) or user_id}"
+        known = username(match.group(1))
+        return f"@{known}" if known else f"@{ZWSP}{match.group(1)}"
 
-    text = _CHANNEL_REF.sub(lambda match: f"~{match.group(1)}", neutralise_mentions(text))
-    return _MENTION.sub(named, text)
+    text = _CHANNEL_REF.sub(lambda match: f"~{match.group(1)}", text)
+    return neutralise_mentions(disarm_links(_MENTION.sub(named, text)))
 
 
 def split_text(text: str, limit: int = MAX_POST_CHARS) -> list[str]:
@@ -102,7 +103,7 @@ def _section(
     ids: Iterator[int],
 ) -> dict[str, Any]:
     attachment: dict[str, Any] = {
-        "fallback": section.title or section.body[:200] or " ",
+        "fallback": neutralise_mentions(section.title or section.body[:200] or " "),
         "text": markdown(section.body, username=username),
     }
     if section.title:
@@ -142,7 +143,7 @@ def _actions(
             {
                 "id": f"relais{next(ids)}",
                 "type": "button",
-                "name": button.label,
+                "name": neutralise_mentions(button.label),
                 "style": _STYLES[button.style],
                 "integration": {"url": signing.url, "context": context},
             }
@@ -159,8 +160,10 @@ def _actions(
             {
                 "id": f"relais{next(ids)}",
                 "type": "select",
-                "name": choice.placeholder,
-                "options": [{"text": o.label, "value": o.value} for o in choice.options],
+                "name": neutralise_mentions(choice.placeholder),
+                "options": [
+                    {"text": neutralise_mentions(o.label), "value": o.value} for o in choice.options
+                ],
                 "integration": {"url": signing.url, "context": context},
             }
         )
@@ -170,4 +173,4 @@ def _actions(
 def _fallback(message: Message) -> str:
     labels = [button.label for button in message.buttons]
     labels += [choice.placeholder for choice in message.choices]
-    return " · ".join(labels) or " "
+    return neutralise_mentions(" · ".join(labels) or " ")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.text import neutralise_mentions
+from handlers.text import is_safe_url, neutralise_mentions
 
 _INLINE = re.compile(
     r"\*\*(?P<bold>.+?)\*\*"
@@ -21,7 +21,6 @@ _INLINE = re.compile(
     r"|<#(?P<channel>[CG][A-Z0-9]+)(?:\|(?P<channel_name>[^>]*))?>"
     r"|(?<![\w<&])#(?P<channel_id>[CG][A-Z0-9]{6,})\b"
 )
-_SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>|]+$", re.IGNORECASE)
 _BULLET = re.compile(r"^(\s*)[-*] ")
 _QUOTE = re.compile(r"^> ?")
 
@@ -32,9 +31,9 @@ def escape(text: str) -> str:
 
 
 def to_mrkdwn(text: str) -> str:
-    """The whole text, line by line: quotes and bullets at line starts, inline marks within."""
-    safe = neutralise_mentions(text)
-    return "\n".join(_line(line) for line in safe.split("\n"))
+    """The whole text, line by line: quotes and bullets at line starts, inline marks within;
+    broadcast mentions neutralised last."""
+    return neutralise_mentions("\n".join(_line(line) for line in text.split("\n")))
 
 
 def _line(line: str) -> str:
@@ -71,7 +70,7 @@ def _token(match: re.Match[str]) -> str:
         return f"`{escape(match['code'])}`"
     if match["label"] is not None:
         label = escape(match["label"].replace("|", "/"))
-        if not _SAFE_URL.match(match["url"]):
+        if not is_safe_url(match["url"]):
             return f"{label} ({escape(match['url'])})"
         return f"<{match['url']}|{label}>"
     if match["user"] is not None:

@@ -75,11 +75,13 @@ def message_blocks(message: Message) -> list[Block]:
 def section_blocks(section: Section, ids: ActionIds) -> list[Block]:
     text = to_mrkdwn(section.body)
     if section.title:
-        title = f"*{escape(neutralise_mentions(section.title))}*"
+        title = neutralise_mentions(f"*{escape(section.title)}*")
         text = f"{title}\n{text}" if text else title
     blocks: list[Block] = [_mrkdwn_section(part) for part in split_text(text)]
     fields = [
-        MarkdownTextObject(text=clip(f"*{escape(name)}*\n{to_mrkdwn(value)}", FIELD_TEXT))
+        MarkdownTextObject(
+            text=clip(neutralise_mentions(f"*{escape(name)}*\n{to_mrkdwn(value)}"), FIELD_TEXT)
+        )
         for name, value in section.fields
     ]
     blocks.extend(SectionBlock(fields=row) for row in _batched(fields, MAX_FIELDS))
@@ -179,7 +181,9 @@ def _button_rows(buttons: Sequence[Button], ids: ActionIds) -> list[Block]:
 
 def _button(button: Button, ids: ActionIds) -> ButtonElement:
     return ButtonElement(
-        text=PlainTextObject(text=clip(button.label, LABEL) or "…", emoji=True),
+        text=PlainTextObject(
+            text=clip(neutralise_mentions(button.label), LABEL) or "…", emoji=True
+        ),
         action_id=ids.unique(button.action_id),
         value=button.value or None,
         style=None if button.style == "default" else button.style,
@@ -189,7 +193,7 @@ def _button(button: Button, ids: ActionIds) -> ButtonElement:
 def _select(choice: Choice, ids: ActionIds) -> StaticSelectElement:
     return StaticSelectElement(
         action_id=ids.unique(choice.action_id),
-        placeholder=PlainTextObject(text=clip(choice.placeholder, 150)),
+        placeholder=PlainTextObject(text=clip(neutralise_mentions(choice.placeholder), 150)),
         options=options(choice.options),
     )
 
@@ -197,7 +201,10 @@ def _select(choice: Choice, ids: ActionIds) -> StaticSelectElement:
 def options(choices: Sequence[NeutralOption]) -> list[Option]:
     """Select options within Slack's limits (100 options, 75-character labels)."""
     return [
-        Option(value=o.value[:OPTION_VALUE], text=PlainTextObject(text=clip(o.label, LABEL)))
+        Option(
+            value=o.value[:OPTION_VALUE],
+            text=PlainTextObject(text=clip(neutralise_mentions(o.label), LABEL)),
+        )
         for o in choices[:MAX_OPTIONS]
     ]
 

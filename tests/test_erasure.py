@@ -1,0 +1,163 @@
+"""Erasure that reaches every copy (issue 20, finding 3).
+
+Every table and column of the *live* database is read by reflection, not from the models, so a
+table a migration adds without telling the privacy registry is caught twice: its user column
+is undeclared, and the marker the member wrote there survives `oubliez-moi`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Connection, Engine, MetaData, Text, cast, func, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import App, build
+from bot.outbox import OutboxPolicy
+from handlers.clock import FakeClock
+from handlers.privacy import declared_stores
+from handlers.projects.importer import import_file
+from handlers.projects.sample import SAMPLE
+from handlers.types import DirectMessageAction, Post, UpdatePost
+from tests.chat import Chat, texts
+from tests.checkins_support import STAFF, cohort, paris, tick_at
+from tests.codev_support import create_group
+from tests.conftest import make_settings
+from tests.fakes.recording_port import RecordingPort
+from tests.ideas_world import open_campaign, propose
+
+MARK = "zorglub"
+# A column that points to a person: a foreign key to `users`, or a name that says so.
+PERSON_COLUMN = re.compile(
+    r"(^|_)(user|author|actor|member|reporter|rapporteur|coach|client|owner|audience|"
+    r"recipient|person|contact)(_id|_external_id|s)?$|_by$"
+)
+
+
+def user_columns(connection: Connection) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    inspector = inspect(connection)
+    for table in inspector.get_table_names():
+        if table == "alembic_version":
+            continue
+        for key in inspector.get_foreign_keys(table):
+            if key["referred_table"] == "users":
+                found.setdefault(table, set()).update(key["constrained_columns"])
+        for column in inspector.get_columns(table):
+            if PERSON_COLUMN.search(column["name"]):
+                found.setdefault(table, set()).add(column["name"])
+    return found
+
+
+def copies(sessions: sessionmaker[Session], needle: str) -> dict[str, list[str]]:
+    """Every table and column of the live database holding `needle`, whatever its type."""
+    found: dict[str, list[str]] = {}
+    with sessions() as session:
+        connection = session.connection()
+        live = MetaData()
+        live.reflect(bind=connection)
+        for table in live.sorted_tables:
+            for column in table.columns:
+                text = func.lower(cast(column, Text))
+                hits = connection.scalar(
+                    select(func.count()).select_from(table).where(text.contains(needle))
+                )
+                if hits:
+                    found.setdefault(table.name, []).append(column.name)
+    return found
+
+
+def test_every_user_column_of_the_live_database_is_declared(
+    app: App, sessions: sessionmaker[Session]
+) -> None:
+    declared = declared_stores(app.runtime.router.commands)
+    with sessions() as session:
+        live = user_columns(session.connection())
+        tables = set(inspect(session.connection()).get_table_names())
+    undeclared = {
+        table: sorted(columns - declared.get(table, set()))
+        for table, columns in live.items()
+        if columns - declared.get(table, set())
+    }
+    assert undeclared == {}, "declare these in a feature's registry.personal_data(stores=…)"
+    stale = {t: sorted(c) for t, c in declared.items() if t not in tables}
+    assert stale == {}
+    assert {"project_questions", "project_feedback", "inbox_events"} <= set(declared)
+
+
+@pytest.fixture
+def community(
+    engine: Engine, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
+) -> Iterator[Chat]:
+    with sessions() as session, session.begin():
+        import_file(session, SAMPLE, now=clock.now())
+    app = build(
+        make_settings(engine, admins=["test:ada"], community_channel="C-community"),
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        ports={"test": port},
+        policy=OutboxPolicy(base_delay=0.0, max_delay=0.0, channel_interval={}),
+        upgrade=False,
+    )
+    yield Chat(app=app, port=port)
+
+
+def write_everywhere(chat: Chat, clock: FakeClock, port: RecordingPort) -> None:
+    """bea writes a marker in every feature: ideas, comments, co-development, check-ins,
+    a question to the projects base, its feedback, the community channel."""
+    app = chat.app
+    cohort(chat, "Chefs de pôle 2026", ["bea", "carl"])
+    clock.set(paris(2026, 12, 7, 10))
+    chat.command(STAFF, 'checkin planifier "Chefs de pôle 2026" "tous les lundis à 9h"')
+    tick_at(app, clock, port, paris(2026, 12, 14, 9))
+    assert "Merci" in texts(chat.command("bea", f"checkin repondre 4 {MARK}checkin | rien"))
+    group = create_group(chat, ("bea", "carl", "dina", "eric"))
+    group.launch("carl")
+    group.say("bea", f"Mon ressenti {MARK}codev en ouverture.")
+    open_campaign(chat)
+    [root, *_] = propose(chat, "carl", "Covoiturage entre agents")
+    propose(chat, "bea", f"Idée {MARK}idee de dématérialisation", problem=f"{MARK}probleme")
+    chat.press("bea", root.button("Soutenir"), on=root)
+    assert root.message_id is not None
+    chat.reply("bea", root.message_id, f"Bravo {MARK}commentaire !", channel=root.channel)
+    [answer] = chat.command("bea", "projets logement social")
+    useful = answer.button("👍 utile")
+    slug = useful.value.partition("|")[0]
+    chat.press("bea", useful.model_copy(update={"value": f"{slug}|logement {MARK}avis"}))
+    [unanswered] = chat.command("bea", f"projets recette {MARK}question de la tarte tatin")
+    posted = chat.press("bea", unanswered.button("Poser la question à la communauté"))
+    community_post = next(s for s in posted if isinstance(s.action, Post))
+    assert MARK in community_post.text
+    chat.reply("carl", community_post.message_id or "", "Essayez la cuisine centrale.")
+
+
+def test_oubliez_moi_leaves_no_copy_in_any_table_and_redacts_the_posts(
+    community: Chat, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
+) -> None:
+    chat = community
+    write_everywhere(chat, clock, port)
+    [dm] = [s for s in chat.command("bea", "mes-donnees") if s.action.kind == "direct_message"]
+    assert dm.message is not None
+    exported = dm.message.files[0].content.decode()
+    for written in ("checkin", "codev", "idee", "commentaire", "avis", "question"):
+        assert f"{MARK}{written}" in exported, written
+    before = copies(sessions, MARK)
+    assert {"project_questions", "project_feedback", "ideas", "codev_contributions"} <= set(before)
+    quoting = {
+        s.message_id
+        for s in port.sent
+        if isinstance(s.action, Post | DirectMessageAction | UpdatePost) and MARK in s.text
+    }
+    assert len(quoting) >= 3
+
+    [question] = chat.command("bea", "oubliez-moi")
+    erased = chat.press("bea", question.button("Oui, tout effacer"), on=question)
+    assert "effacées" in texts(erased)
+
+    assert copies(sessions, MARK) == {}
+    redacted = {s.message_id for s in erased if isinstance(s.action, UpdatePost)}
+    assert quoting - redacted == set(), "bot posts still quoting the member on the platform"
+    assert all("Message retiré" in s.text for s in erased if isinstance(s.action, UpdatePost))
