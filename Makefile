@@ -41,6 +41,7 @@ lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Refresh both locks to the newest versions pyproject.toml allows, then test them before you
 # commit: the dev lock is resolved first and constrains the runtime lock, so production runs

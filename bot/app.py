@@ -11,14 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.adapters.console import ConsoleClient
 from bot.adapters.console_port import ConsolePort, Shown
 from bot.config import ConfigError, Settings
+from bot.cursors import StoreCursors
 from bot.outbox import Outbox, OutboxPolicy
 from bot.ports import ChatPort
 from bot.router import Router
 from bot.runtime import Identity, Runtime
 from bot.scheduler import Ticker
+from bot.transcript import StoreTranscript
 from handlers import broadcasts, checkins, codev, help, home, ideas, privacy, profile, projects
 from handlers.clock import Clock, SystemClock
-from handlers.context import FeatureSettings
+from handlers.context import CheckinsSettings, FeatureSettings, IdeasSettings
 from handlers.projects.sample import load_if_empty as load_sample_projects
 from handlers.registry import Registries
 from store import migrate
@@ -58,6 +60,14 @@ class App:
             forms=forms,
         )
 
+    def plug(self, port: ChatPort) -> None:
+        self.outbox.ports[port.platform] = port
+
+    @property
+    def cursors(self) -> StoreCursors:
+        """Where stream adapters resume (`bot.ports.Cursors`)."""
+        return StoreCursors(sessions=self.sessions, clock=self.runtime.clock)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -84,7 +94,9 @@ def build(
     sessions = sessions or make_session_factory(engine)
     if settings.sample_data:
         load_sample_projects(sessions, now=clock.now())
-    console_port = ConsolePort(sessions=sessions, clock=clock, show=_ignore)
+    console_port = ConsolePort(
+        transcript=StoreTranscript(sessions=sessions, clock=clock), show=_ignore
+    )
     all_ports: dict[str, ChatPort] = {"console": console_port, **(ports or {})}
     outbox = Outbox(session_factory=sessions, ports=all_ports, clock=clock, policy=policy)
     registries = Registries(FEATURES)
@@ -100,14 +112,15 @@ def build(
     )
     features = FeatureSettings(
         community_channel=settings.community_channel,
-        extra={
-            "command_name": settings.command_name,
-            "default_locale": settings.default_locale,
-            "ideas_channel": settings.ideas_channel,
-            "ideas_moderation_channel": settings.ideas_moderation_channel,
-            "ideas_report_threshold": settings.ideas_report_threshold,
-            "checkin_retention_months": settings.checkin_retention_months,
-        },
+        command_name=settings.command_name,
+        default_locale=settings.default_locale,
+        ideas=IdeasSettings(
+            channel=settings.ideas_channel or IdeasSettings.channel,
+            moderation_channel=settings.ideas_moderation_channel
+            or IdeasSettings.moderation_channel,
+            report_threshold=settings.ideas_report_threshold,
+        ),
+        checkins=CheckinsSettings(retention_months=settings.checkin_retention_months),
     )
     runtime = Runtime(
         sessions=sessions,

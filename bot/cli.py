@@ -8,22 +8,23 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.adapters.console import ConsoleInputError, normalise_name
-from bot.adapters.console_render import render
 from bot.app import App, build
+from bot.cli_base import AsOption, err, open_app, out, settings
 from bot.cli_checkins import cohort_cli
 from bot.cli_ideas import ideas_cli
 from bot.cli_projects import ask, projects_cli
-from bot.config import ConfigError, Settings, load_settings
-from bot.console_chat import FILES_DIR, chat_loop
-from bot.logs import configure
-from handlers.clock import Clock, FakeClock, zone
+from bot.config import ConfigError, load_settings
+from bot.console_chat import chat_loop
+from bot.runtime import Outgoing
+from handlers.admins import make_admin
+from handlers.clock import FakeClock, zone
 from handlers.i18n import Translator
-from store import audit, identity, migrate
+from store import audit, migrate
 from store.db import make_engine
 
 cli = typer.Typer(
@@ -41,36 +42,6 @@ cli.add_typer(ideas_cli, name="idees")
 cli.add_typer(cohort_cli, name="cohorte")
 cli.add_typer(projects_cli, name="projets")
 cli.command()(ask)
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-AsOption = Annotated[str, typer.Option("--as", help="Qui parle (nom d'utilisateur de la console).")]
-
-
-def settings() -> Settings:
-    loaded = load_settings()
-    secrets = [
-        s.get_secret_value()
-        for s in (
-            loaded.slack_bot_token,
-            loaded.slack_app_token,
-            loaded.slack_signing_secret,
-            loaded.mattermost_token,
-            loaded.mattermost_slash_token,
-            loaded.action_secret,
-        )
-        if s is not None
-    ]
-    configure(fmt=loaded.log_format, level=loaded.log_level, secrets=secrets)
-    return loaded
-
-
-def open_app(*, clock: Clock | None = None) -> App:
-    app = build(settings(), clock=clock)
-    t = Translator(app.settings.default_locale)
-    app.console_port.show = lambda shown: out.print(render(shown, t, files_dir=FILES_DIR))
-    return app
 
 
 @cli.command()
@@ -201,7 +172,8 @@ def show_audit(
         t("console.audit.detail"),
         box=None,
     )
-    with app.sessions() as session:
+
+    def work(session: Session, _now: datetime) -> list[Outgoing]:
         for entry, actor in audit.recent_with_actors(session, limit=limit):
             table.add_row(
                 entry.at.strftime("%Y-%m-%d %H:%M"),
@@ -210,6 +182,9 @@ def show_audit(
                 entry.target or "",
                 (entry.detail or "")[:80],
             )
+        return []
+
+    app.runtime.script(work, origin="cli:audit")
     out.print(table)
 
 
@@ -235,22 +210,13 @@ def admin_add(
         raise typer.Exit(2)
     if platform == "console":
         user_id = normalise_name(user_id)
-    with app.sessions() as session, session.begin():
-        now = app.runtime.clock.now()
-        ws = identity.ensure_workspace(
-            session,
-            platform=platform,
-            external_id=workspace or _default_workspace(app, platform),
-            now=now,
-        )
-        user = identity.ensure_user(
-            session,
-            workspace=ws,
-            external_id=user_id,
-            now=now,
-            username=user_id if platform == "console" else None,
-        )
-        identity.grant_role(session, user=user, role="admin", now=now)
+    _admin(
+        app,
+        platform=platform,
+        workspace_id=workspace or _default_workspace(app, platform),
+        user_id=user_id,
+        username=user_id if platform == "console" else None,
+    )
     out.print(t("console.admin.added", user=user_id, platform=platform))
 
 
@@ -261,15 +227,30 @@ def _default_workspace(app: App, platform: str) -> str:
 
 
 def _grant_console_admin(app: App, user: str) -> None:
-    with app.sessions() as session, session.begin():
-        now = app.runtime.clock.now()
-        ws = identity.ensure_workspace(
-            session, platform="console", external_id=app.settings.console_workspace, now=now
+    _admin(
+        app,
+        platform="console",
+        workspace_id=app.settings.console_workspace,
+        user_id=user,
+        username=user,
+    )
+
+
+def _admin(
+    app: App, *, platform: str, workspace_id: str, user_id: str, username: str | None
+) -> None:
+    def work(session: Session, now: datetime) -> list[Outgoing]:
+        make_admin(
+            session,
+            platform=platform,
+            workspace_id=workspace_id,
+            user_id=user_id,
+            username=username,
+            now=now,
         )
-        account = identity.ensure_user(
-            session, workspace=ws, external_id=user, username=user, now=now
-        )
-        identity.grant_role(session, user=account, role="admin", now=now)
+        return []
+
+    app.runtime.script(work, origin="cli:admin")
 
 
 def _console_call(call: Callable[[], object]) -> None:

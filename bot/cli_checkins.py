@@ -10,6 +10,7 @@ get their welcome message through the outbox, like any other message.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,16 +18,13 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import cli as base
+from bot import cli_base as base
 from bot.app import App
-from bot.outbox import enqueue
-from handlers.checkins.cohorts import welcome
-from handlers.checkins.export import to_csv
-from handlers.checkins.figures import cohort_figures
-from handlers.checkins.roster import import_members
+from bot.runtime import Outgoing
+from handlers.checkins.export import export_cohort
+from handlers.checkins.roster import ImportReport, import_members, welcomes
 from handlers.i18n import Translator
 from handlers.text import mention
-from store import audit
 from store import checkins as store
 from store.models import Cohort, Workspace
 
@@ -80,30 +78,30 @@ def import_file(
     except (OSError, UnicodeDecodeError) as error:
         base.err.print(t("checkins.cli.unreadable", path=str(fichier), error=type(error).__name__))
         raise typer.Exit(2) from None
-    now = app.runtime.clock.now()
-    with app.sessions() as session, session.begin():
+    found: list[tuple[Cohort, ImportReport]] = []
+
+    def work(session: Session, now: datetime) -> list[Outgoing]:
         workspace = _workspace(app, session, t, plateforme, espace)
         cohort = _cohort(session, t, workspace, cohorte)
-        report = import_members(session, workspace=workspace, cohort=cohort, text=text, now=now)
-        command = app.settings.command_name
-        greetings = [
-            welcome(
-                Translator(user.locale or app.settings.default_locale),
-                cohort,
-                user,
-                command=command,
-            )
-            for user in report.added
-        ]
-        keys = enqueue(
+        report = import_members(
             session,
-            greetings,
-            platform=workspace.platform,
-            workspace_id=workspace.external_id,
-            origin=f"cli:cohort-import:{cohort.id}:{now:%Y%m%dT%H%M%S}",
+            workspace=workspace,
+            cohort=cohort,
+            text=text,
             now=now,
+            create_unknown=workspace.platform == "console",
         )
-    app.outbox.deliver(keys=keys)
+        found.append((cohort, report))
+        greetings = welcomes(
+            report,
+            cohort,
+            default_locale=app.settings.default_locale,
+            command=app.settings.command_name,
+        )
+        return [(workspace, greetings)]
+
+    app.runtime.script(work, origin="cli:cohort-import")
+    cohort, report = found[0]
     base.out.print(
         t(
             "checkins.cli.imported",
@@ -131,19 +129,19 @@ def export_file(
     """Exporte les check-ins d'une cohorte en CSV (agrégats, ou réponses si nominative)."""
     app = base.open_app()
     t = Translator(app.settings.default_locale)
-    with app.sessions() as session, session.begin():
+    exported: list[bytes] = []
+
+    def work(session: Session, now: datetime) -> list[Outgoing]:
         workspace = _workspace(app, session, t, plateforme, espace)
         cohort = _cohort(session, t, workspace, cohorte)
-        content = to_csv(t, cohort_figures(session, cohort=cohort), nominative=cohort.nominative)
-        audit.record(
-            session,
-            workspace=workspace,
-            actor=None,
-            action="cohort.export",
-            target=f"cohort:{cohort.id}",
-            detail="cli",
-            now=app.runtime.clock.now(),
+        content, _count = export_cohort(
+            session, t, workspace=workspace, cohort=cohort, actor=None, now=now, detail="cli"
         )
+        exported.append(content)
+        return []
+
+    app.runtime.script(work, origin="cli:cohort-export")
+    content = exported[0]
     if sortie is None:
         sys.stdout.write(content.decode("utf-8"))
         return

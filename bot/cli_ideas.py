@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import sys
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
-from bot import cli as base
+from bot import cli_base as base
 from bot.app import build
-from bot.outbox import enqueue
+from bot.runtime import Outgoing
 from handlers.i18n import Translator
-from handlers.ideas.digest import build_digest
-from handlers.ideas.export import to_csv
-from store.ideas import campaigns, figures
-from store.models import Workspace
+from handlers.ideas.digest import weekly_digests
+from handlers.ideas.export import export_ideas
 
 ideas_cli = typer.Typer(help="Idées : export et digest hebdomadaire.", no_args_is_help=True)
 
@@ -44,8 +44,15 @@ def export(
         base.err.print(t("ideas.cli.bad_format", format=format))
         raise typer.Exit(2)
     app = build(loaded)
-    with closing(app), app.sessions() as session:
-        content, count = to_csv(figures.export_rows(session), pseudonymise=pseudonymise)
+    exported: list[tuple[bytes, int]] = []
+
+    def work(session: Session, now: datetime) -> list[Outgoing]:
+        exported.append(export_ideas(session, pseudonymise=pseudonymise))
+        return []
+
+    with closing(app):
+        app.runtime.script(work, origin="cli:ideas-export")
+    content, count = exported[0]
     if output is None:
         sys.stdout.write(content.decode("utf-8"))
     else:
@@ -58,24 +65,11 @@ def digest() -> None:
     """Publie le digest de la semaine dans le canal de chaque campagne ouverte."""
     app = base.open_app()
     t = Translator(app.settings.default_locale)
-    now = app.runtime.clock.now()
-    year, week, _ = now.isocalendar()
-    keys: list[str] = []
+
+    def work(session: Session, now: datetime) -> list[Outgoing]:
+        return list(weekly_digests(session, now=now, t=t, command=app.settings.command_name))
+
     with closing(app):
-        with app.sessions() as session, session.begin():
-            workspace_ids = sorted({c.workspace_id for c in campaigns.open_ones(session)})
-            for workspace_id in workspace_ids:
-                workspace = session.get_one(Workspace, workspace_id)
-                actions = build_digest(
-                    session, workspace=workspace, now=now, t=t, command=app.settings.command_name
-                )
-                keys += enqueue(
-                    session,
-                    actions,
-                    platform=workspace.platform,
-                    workspace_id=workspace.external_id,
-                    origin=f"cli:ideas-digest:{year}-W{week:02d}:{workspace_id}",
-                    now=now,
-                )
-        app.outbox.deliver(keys=keys)
+        year, week, _ = app.runtime.clock.now().isocalendar()
+        keys = app.runtime.script(work, origin=f"cli:ideas-digest:{year}-W{week:02d}")
     base.out.print(t.plural("ideas.cli.digest_done", len(keys)))

@@ -12,15 +12,18 @@ relais projets alumni-import alumni.csv --espace slack:T0123
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy.orm import Session
 
-from bot import cli as base
+from bot import cli_base as base
 from bot.adapters.console_render import markup
 from bot.app import build
+from bot.runtime import Outgoing
 from handlers.i18n import Translator
 from handlers.projects import importer, staff
 from handlers.projects.answer import Answer, to_json
@@ -54,13 +57,17 @@ def ask(
     else:
         base.err.print(t("projects.cli.no_question"))
         raise typer.Exit(2)
-    with app.sessions() as session:
+
+    def work(session: Session, _now: datetime) -> list[Outgoing]:
         for text in questions:
             answer = answer_question(session, text, limit=limit)
             if as_json:
                 typer.echo(json.dumps(to_json(answer), ensure_ascii=False))
             else:
                 base.out.print(_render(_shown(t, answer)))
+        return []
+
+    app.runtime.script(work, origin="cli:projects-ask")
 
 
 def _shown(t: Translator, answer: Answer) -> Message:
@@ -106,10 +113,16 @@ def import_projects(
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            with app.sessions() as session, session.begin():
-                report = importer.import_file(
-                    session, path, fmt=fmt, now=app.runtime.clock.now(), progress=advance
+            reports: list[importer.ImportReport] = []
+
+            def work(session: Session, now: datetime) -> list[Outgoing]:
+                reports.append(
+                    importer.import_file(session, path, fmt=fmt, now=now, progress=advance)
                 )
+                return []
+
+            app.runtime.script(work, origin="cli:projects-import")
+            report = reports[0]
     except importer.ImportFileError as error:
         base.err.print(t(error.key, **error.params), markup=False)
         raise typer.Exit(2) from None
@@ -143,8 +156,14 @@ def export_projects(
     if chosen not in importer.FORMATS:
         base.err.print(t("projects.import.unknown_format", name=fmt), markup=False)
         raise typer.Exit(2)
-    with app.sessions() as session:
-        text = importer.export(session, chosen)
+    exported: list[str] = []
+
+    def work(session: Session, _now: datetime) -> list[Outgoing]:
+        exported.append(importer.export(session, chosen))
+        return []
+
+    app.runtime.script(work, origin="cli:projects-export")
+    text = exported[0]
     if output is None:
         typer.echo(text, nl=False)
     else:

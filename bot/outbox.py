@@ -66,11 +66,11 @@ def enqueue(
     workspace_id: str,
     origin: str,
     now: datetime,
-    not_before: datetime | None = None,
     quotes_user_id: int | None = None,
 ) -> list[str]:
-    """Records actions in the caller's transaction; returns their keys in order.
-    `quotes_user_id` is the member whose event produced them, for erasure to redact."""
+    """Records actions in the caller's transaction; returns their keys in order. An action's
+    `not_before` holds it back until then; `quotes_user_id` is the member whose event produced
+    them, for erasure to redact."""
     keys = []
     for index, action in enumerate(actions):
         key = action.key or f"{origin}:{index}"
@@ -85,7 +85,7 @@ def enqueue(
             payload=action.model_dump(mode="json"),
             origin=origin,
             now=now,
-            not_before=not_before,
+            not_before=action.not_before,
             quotes_user_id=quotes_user_id,
         )
         keys.append(key)

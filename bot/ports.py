@@ -1,16 +1,88 @@
-"""The one interface every chat platform implements for delivering actions.
+"""What the runtime and an adapter promise each other; adapters import this, never the runtime.
 
-The outbox resolves keys into platform ids before calling a port, so ports only translate an
-action into API calls. A port raises `TransientError` for what is worth retrying (network, 429,
-5xx) and `PermanentError` for what is not (channel not found, invalid arguments).
+`ChatPort` is what every chat platform implements for delivering actions: the outbox resolves
+keys into platform ids before calling a port, so ports only translate an action into API calls.
+A port raises `TransientError` for what is worth retrying (network, 429, 5xx) and
+`PermanentError` for what is not (channel not found, invalid arguments).
+
+`Runtime` is what an adapter is given to hand an event over: one call per event.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from handlers.types import Action
+from bot.config import Settings
+from handlers.clock import Clock
+from handlers.context import Capabilities
+from handlers.types import Action, Event, Section
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member as their platform describes them: the event's author, or someone it names."""
+
+    user_id: str
+    name: str | None = None
+    display_name: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Home:
+    """A member's home page, ready to render, and the language to render its chrome in."""
+
+    sections: list[Section] = field(default_factory=list)
+    locale: str = "fr"
+
+
+class Runtime(Protocol):
+    """One entry point per event; each call is one transaction."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def default_locale(self) -> str: ...
+
+    def handle(
+        self,
+        event: Event,
+        *,
+        capabilities: Capabilities | None = None,
+        people: Sequence[Person] = (),
+        deliver: bool = True,
+    ) -> list[str]:
+        """Drops a retry, resolves the caller and the `people` the platform vouches for, runs
+        the feature, queues its replies; delivers after the commit. Returns the delivery keys."""
+        ...
+
+    def deliver(self, keys: Sequence[str]) -> None:
+        """Delivers what `handle(…, deliver=False)` queued, once the adapter has answered."""
+        ...
+
+    def home(self, *, platform: str, workspace_id: str, person: Person) -> Home:
+        """A member's home page, gathered by the features through the same identity path."""
+        ...
+
+    def already_handled(self, *, platform: str, workspace_id: str, event_id: str) -> bool:
+        """Whether an event with this id was handled (`handle` drops it anyway; an adapter
+        asks to answer a replay differently)."""
+        ...
+
+    def message_of(self, key: str, *, platform: str) -> str | None:
+        """The platform's id of the message delivered under `key`, once it is sent."""
+        ...
+
+
+class Cursors(Protocol):
+    """Where a stream adapter resumes after a restart; a cursor only moves forward."""
+
+    def position(self, name: str) -> int | None: ...
+
+    def advance(self, name: str, to: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -41,4 +113,22 @@ class ChatPort(Protocol):
 
     def find_delivered(self, action: Action, *, key: str, workspace_id: str) -> Delivered | None:
         """After a crash mid-send: the message if it did arrive, None if it did not."""
+        ...
+
+
+class Assembly(Protocol):
+    """What a platform's `connect` is handed by the wiring (`bot.app.App`): the settings, the
+    runtime, where streams resume, and a way to plug the platform's port into the outbox."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def runtime(self) -> Runtime: ...
+
+    @property
+    def cursors(self) -> Cursors: ...
+
+    def plug(self, port: ChatPort) -> None:
+        """The outbox delivers this platform's actions through `port` from now on."""
         ...

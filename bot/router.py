@@ -15,7 +15,8 @@ import time
 from typing import Any
 
 from handlers.args import FieldErrors, UsageError, convert, parse, tokenize
-from handlers.context import Context
+from handlers.context import Context, MemberContext
+from handlers.home import home_sections
 from handlers.registry import Arg, CommandSpec, Registries
 from handlers.types import (
     Action,
@@ -26,13 +27,13 @@ from handlers.types import (
     FormSubmission,
     Mention,
     OpenForm,
+    Section,
     SlashCommand,
     ThreadReply,
 )
 from store import outbox as deliveries
 
 log = logging.getLogger(__name__)
-_LEADING_MENTIONS = re.compile(r"^\s*((<@[^>]+>|@relais\b)[\s,:]*)+", re.IGNORECASE)
 
 
 class Refused(Exception):
@@ -48,6 +49,11 @@ class Router:
         self.commands = commands
         self.default_text = default_text
         self.command_name = command_name
+        # Neutral mentions (`<@id>`, what adapters translate platform mentions into) and the
+        # bot called by its command name (`@relais`, as typed on the console).
+        self._leading_mentions = re.compile(
+            rf"^\s*((<@[^>]+>|@{re.escape(command_name)}\b)[\s,:]*)+", re.IGNORECASE
+        )
 
     def dispatch(self, event: Event, ctx: Context) -> list[Action]:
         started = time.perf_counter()
@@ -73,6 +79,10 @@ class Router:
                     "ms": round((time.perf_counter() - started) * 1000, 1),
                 },
             )
+
+    def home(self, ctx: MemberContext) -> list[Section]:
+        """The member's home page from every feature's provider (one failing is left out)."""
+        return home_sections(ctx, self.commands)
 
     def _route(self, event: Event, ctx: Context) -> list[Action]:
         if isinstance(event, SlashCommand):
@@ -181,12 +191,12 @@ class Router:
         spec = self.commands.thread(root.key) if root is not None else None
         if spec is not None and root is not None:
             return spec.func(ctx, event, root.key)
-        if _LEADING_MENTIONS.match(event.text):
+        if self._leading_mentions.match(event.text):
             return self._free_text(event.text, ctx)
         return []
 
     def _free_text(self, text: str, ctx: Context) -> list[Action]:
-        stripped = _LEADING_MENTIONS.sub("", text).strip()
+        stripped = self._leading_mentions.sub("", text).strip()
         if stripped.lower().startswith(f"/{self.command_name}"):
             return self._command(stripped, ctx)
         first = stripped.split(maxsplit=1)[0].lower() if stripped else ""

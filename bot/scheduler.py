@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
@@ -55,7 +55,9 @@ class Ticker:
         self._locale = default_locale
         self._features = features
         self._lease = lease
-        self._last_tick = time.monotonic()
+        self._started = time.monotonic()
+        self._last_tick: float | None = None
+        self._failed = False
         self._purged_at: datetime | None = None
 
     def tick(self) -> TickReport:
@@ -69,8 +71,15 @@ class Ticker:
         return report
 
     def ticking(self, *, within: float = 60.0) -> bool:
-        """For /healthz: a tick finished recently (a stuck tick shows here)."""
+        """For /healthz: a tick finished recently. Before the first one, a scheduler just
+        started is given `within` seconds, unless a tick already failed."""
+        if self._last_tick is None:
+            return not self._failed and time.monotonic() - self._started < within
         return time.monotonic() - self._last_tick < within
+
+    def failed(self) -> None:
+        """A tick raised (the scheduler logs it and goes on)."""
+        self._failed = True
 
     def _forget_old_event_ids(self) -> None:
         """Hourly: event ids past the platforms' retry window, then each feature's retention
@@ -141,7 +150,14 @@ def start_background(
         job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         timezone="UTC",
     )
-    scheduler.add_job(_tick, "interval", args=[ticker], seconds=every.total_seconds(), id="tick")
+    scheduler.add_job(
+        _tick,
+        "interval",
+        args=[ticker],
+        seconds=every.total_seconds(),
+        id="tick",
+        next_run_time=datetime.now(UTC),
+    )
     scheduler.start()
     return scheduler
 
@@ -150,4 +166,5 @@ def _tick(ticker: Ticker) -> None:
     try:
         ticker.tick()
     except Exception:
+        ticker.failed()
         log.exception("tick failed")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from handlers.clock import Clock, zone
 from handlers.i18n import Translator
-from handlers.registry import Registries
 from handlers.roles import satisfies
 from handlers.types import (
     Action,
@@ -27,6 +27,52 @@ from handlers.types import (
 from store.models import User, Workspace
 
 
+class CommandEntry(Protocol):
+    """A registered command as `/relais aide` lists it (`handlers.registry.CommandSpec`)."""
+
+    @property
+    def path(self) -> tuple[str, ...]: ...
+    @property
+    def aliases(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def help_key(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def hidden(self) -> bool: ...
+    @property
+    def name(self) -> str: ...
+
+
+class PersonalPart(Protocol):
+    """One feature's part of a member's data (`handlers.registry.PersonalData`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def export(self) -> Callable[[Session, User], dict[str, Any]]: ...
+    @property
+    def erase(self) -> Callable[[Session, User], None]: ...
+
+
+class Features(Protocol):
+    """What a handler may ask about every registered feature (`handlers.registry.Registries`);
+    a protocol, so that this module does not import the registry, which imports it."""
+
+    def commands(self) -> Iterator[CommandEntry]: ...
+    def personal_data(self) -> Iterator[PersonalPart]: ...
+
+
+class NoFeatures:
+    """For contexts built without a router (tests, scripts)."""
+
+    def commands(self) -> Iterator[CommandEntry]:
+        return iter(())
+
+    def personal_data(self) -> Iterator[PersonalPart]:
+        return iter(())
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What the surface the caller uses can show; `relais say` has no forms, for instance."""
@@ -37,12 +83,32 @@ class Capabilities:
 
 
 @dataclass(frozen=True)
+class IdeasSettings:
+    """Where the idea box and its moderation post, and when a reported idea is hidden."""
+
+    channel: str = "idees"
+    moderation_channel: str = "moderation-idees"
+    report_threshold: int = 3
+
+
+@dataclass(frozen=True)
+class CheckinsSettings:
+    """How long check-in answers are kept (0: kept for good)."""
+
+    retention_months: int = 0
+
+
+@dataclass(frozen=True)
 class FeatureSettings:
-    """The few settings features read; the runtime fills them from the configuration."""
+    """The settings features read, typed per feature; the wiring fills them from the
+    configuration."""
 
     community_channel: str | None = None
     bot_user_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    command_name: str = "relais"
+    default_locale: str = "fr"
+    ideas: IdeasSettings = field(default_factory=IdeasSettings)
+    checkins: CheckinsSettings = field(default_factory=CheckinsSettings)
 
 
 @dataclass
@@ -79,7 +145,7 @@ class MemberContext:
 @dataclass
 class Context(MemberContext):
     event: Event = field(kw_only=True)
-    commands: Registries = field(default_factory=lambda: Registries(()), kw_only=True)
+    commands: Features = field(default_factory=NoFeatures, kw_only=True)
     capabilities: Capabilities = field(default_factory=Capabilities, kw_only=True)
 
     @property

@@ -40,7 +40,7 @@ def home_sections(ctx: HomeContext, registries: Registries) -> list[Section]:
 
 @registry.home(order=0)
 def welcome(ctx: HomeContext) -> list[Section]:
-    command = ctx.settings.extra.get("command_name", "relais")
+    command = ctx.settings.command_name
     other = next(code for code in LOCALES if code != ctx.locale)
     buttons = (
         Button(action_id="home.help", label=ctx.t("home.button.help"), style="primary"),

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from handlers.context import Context
+from handlers.context import Context, PersonalPart
 from handlers.registry import Args, PersonalData, Registries, Registry
 from handlers.types import (
     Action,
@@ -113,7 +113,7 @@ def declared_stores(commands: Registries) -> dict[str, set[str]]:
     return declared
 
 
-def _features(ctx: Context) -> list[PersonalData]:
+def _features(ctx: Context) -> list[PersonalPart]:
     return list(ctx.commands.personal_data())
 
 

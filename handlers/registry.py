@@ -16,15 +16,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from handlers.types import Action, ButtonPress, Form, FormSubmission, Section, ThreadReply
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from handlers.context import Context, JobContext
-    from handlers.home import HomeContext
+    from handlers.context import Context, JobContext, MemberContext
     from store.models import User
 
 ArgKind = Literal[
@@ -41,9 +40,7 @@ JobHandler = Callable[["JobContext", dict[str, Any]], list[Action]]
 PersonalExport = Callable[["Session", "User"], dict[str, Any]]
 PersonalErase = Callable[["Session", "User"], None]
 RetentionRule = Callable[["JobContext"], int]
-HomeProvider = Callable[["HomeContext"], list[Section]]
-F = TypeVar("F", bound=Callable[..., list[Action]])
-H = TypeVar("H", bound=Callable[..., list[Section]])
+HomeProvider = Callable[["MemberContext"], list[Section]]
 
 
 @dataclass(frozen=True)
@@ -167,39 +164,41 @@ class Registry:
 
         return register
 
-    def button(self, action_id: str, *, role: str = "member") -> Callable[[F], F]:
+    def button(
+        self, action_id: str, *, role: str = "member"
+    ) -> Callable[[ButtonHandler], ButtonHandler]:
         """Declares what a press of `action_id` does (the button's value says on what)."""
 
-        def register(func: F) -> F:
+        def register(func: ButtonHandler) -> ButtonHandler:
             self.buttons[action_id] = ButtonSpec(action_id, role, func)
             return func
 
         return register
 
-    def form(self, form_id: str, *, role: str = "member") -> Callable[[F], F]:
+    def form(self, form_id: str, *, role: str = "member") -> Callable[[FormHandler], FormHandler]:
         """Declares what a submission of the form `form_id` does."""
 
-        def register(func: F) -> F:
+        def register(func: FormHandler) -> FormHandler:
             self.forms[form_id] = FormSpec(form_id, role, func)
             return func
 
         return register
 
-    def thread(self, key_prefix: str) -> Callable[[F], F]:
+    def thread(self, key_prefix: str) -> Callable[[ThreadHandler], ThreadHandler]:
         """Declares who hears replies in threads whose root delivery key starts with
         `key_prefix` (e.g. `idea:` for an idea's discussion)."""
 
-        def register(func: F) -> F:
+        def register(func: ThreadHandler) -> ThreadHandler:
             self.threads.append(ThreadSpec(key_prefix, func))
             return func
 
         return register
 
-    def text(self, name: str) -> Callable[[F], F]:
+    def text(self, name: str) -> Callable[[TextHandler], TextHandler]:
         """Declares a handler for free text sent to the bot (mention or DM without a
         command); the settings choose which named handler is the default."""
 
-        def register(func: F) -> F:
+        def register(func: TextHandler) -> TextHandler:
             self.text_handlers[name] = func
             return func
 
@@ -225,25 +224,25 @@ class Registry:
         self.retention.append(func)
         return func
 
-    def job(self, kind: str) -> Callable[[F], F]:
+    def job(self, kind: str) -> Callable[[JobHandler], JobHandler]:
         """Declares what a due job of `kind` does (see `store.due.schedule`); it receives the
         job's payload and returns actions, delivered through the outbox exactly once."""
 
-        def register(func: F) -> F:
+        def register(func: JobHandler) -> JobHandler:
             self.jobs[kind] = func
             return func
 
         return register
 
-    def home(self, *, order: int = 50) -> Callable[[H], H]:
+    def home(self, *, order: int = 50) -> Callable[[HomeProvider], HomeProvider]:
         """Declares a provider of App Home sections: what this member has going on in the
         feature (their cohorts, sessions, ideas), lowest `order` first.
 
             @registry.home(order=30)
-            def my_ideas(ctx: HomeContext) -> list[Section]: ...
+            def my_ideas(ctx: MemberContext) -> list[Section]: ...
         """
 
-        def register(func: H) -> H:
+        def register(func: HomeProvider) -> HomeProvider:
             self.homes.append(HomeSpec(order, func))
             return func
 

@@ -12,6 +12,7 @@ mentions written `<@USER_ID>` (the platform's own user id). Text a user wrote mu
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -201,6 +202,10 @@ class _ActionBase(_Frozen):
     key: str | None = Field(
         default=None,
         description="Idempotency key; the outbox derives one from the event when it is None.",
+    )
+    not_before: datetime | None = Field(
+        default=None,
+        description="Delivered no earlier than this instant (a check-in at the member's time).",
     )
 
 

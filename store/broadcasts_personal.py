@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from store.models import User
-from store.models.broadcasts import BROADCAST_SENT, Broadcast, BroadcastRecipient
+from store.models import Broadcast, BroadcastRecipient, User
+from store.models.broadcasts import BROADCAST_SENT
 
 
 def export(session: Session, user: User) -> dict[str, Any]:

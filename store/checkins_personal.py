@@ -12,9 +12,16 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from store.models import User
-from store.models.broadcasts import Broadcast, BroadcastRecipient
-from store.models.checkins import Absence, CheckinAnswer, CheckinRound, Cohort, CohortMember
+from store.models import (
+    Absence,
+    Broadcast,
+    BroadcastRecipient,
+    CheckinAnswer,
+    CheckinRound,
+    Cohort,
+    CohortMember,
+    User,
+)
 
 
 def export(session: Session, user: User) -> dict[str, Any]:

@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from store.models import User
-from store.models.codev import (
+from store.models import (
     CodevAction,
     CodevContribution,
     CodevGroup,
@@ -16,6 +15,7 @@ from store.models.codev import (
     CodevRating,
     CodevReady,
     CodevSession,
+    User,
 )
 
 

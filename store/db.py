@@ -19,10 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """SQL parameters are hidden from error messages: they may carry what members wrote."""
     kwargs.setdefault("hide_parameters", True)

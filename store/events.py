@@ -23,6 +23,10 @@ def first_time_seen(session: Session, *, key: str, now: datetime) -> bool:
     return True
 
 
+def seen(session: Session, *, key: str) -> bool:
+    return session.scalar(select(ProcessedEvent.key).where(ProcessedEvent.key == key)) is not None
+
+
 RETENTION = timedelta(days=7)
 
 

@@ -11,8 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from handlers.clock import FakeClock
 from handlers.i18n import Translator
-from store.models.checkins import CheckinAnswer
-from store.models.ideas import IdeaComment, IdeaSupport
+from store.models import CheckinAnswer, IdeaComment, IdeaSupport
 from tests.mattermost_world import World, find_action, running_world, text_of, wait_for
 
 INTERNAL_ERROR = Translator("fr")("core.error.internal")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.app import build
+from bot.app import App, build
 from bot.http import HttpServer
 from bot.serve import serve
 from store.db import make_engine
@@ -19,9 +22,19 @@ from tests.conftest import make_settings
 
 
 @pytest.fixture
-def running(tmp_path: Path) -> Iterator[str]:
+def app(tmp_path: Path) -> App:
     engine = make_engine(f"sqlite:///{tmp_path / 'relais.db'}")
-    app = build(make_settings(engine, http_port=0, http_host="127.0.0.1"), engine=engine)
+    return build(make_settings(engine, http_port=0, http_host="127.0.0.1"), engine=engine)
+
+
+@pytest.fixture
+def running(app: App) -> Iterator[str]:
+    with running_app(app) as url:
+        yield url
+
+
+@contextmanager
+def running_app(app: App) -> Iterator[str]:
     stop, ready = threading.Event(), threading.Event()
     server: list[HttpServer] = []
 
@@ -31,11 +44,13 @@ def running(tmp_path: Path) -> Iterator[str]:
 
     thread = threading.Thread(target=serve, kwargs={"app": app, "stop": stop, "on_ready": started})
     thread.start()
-    assert ready.wait(10)
-    yield f"http://127.0.0.1:{server[0].port}"
-    stop.set()
-    thread.join(10)
-    app.close()
+    try:
+        assert ready.wait(10)
+        yield f"http://127.0.0.1:{server[0].port}"
+    finally:
+        stop.set()
+        thread.join(10)
+        app.close()
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -46,10 +61,34 @@ def get(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def health_within(url: str, seconds: float = 10.0, *, status: int = 200) -> tuple[int, Any]:
+    """/healthz once it answers `status`, or its last answer after `seconds` (the scheduler's
+    first tick runs in the background right after start)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer, body = get(url + "/healthz")
+        if answer == status or time.monotonic() > deadline:
+            return answer, json.loads(body)
+        time.sleep(0.05)
+
+
 def test_healthz_reports_each_check(running: str) -> None:
-    status, body = get(running + "/healthz")
+    status, body = health_within(running)
     assert status == 200
-    assert json.loads(body) == {"ok": True, "checks": {"database": True, "scheduler": True}}
+    assert body == {"ok": True, "checks": {"database": True, "scheduler": True}}
+
+
+def test_healthz_goes_503_when_the_scheduler_does_not_tick(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stuck() -> None:
+        raise RuntimeError("tick failed")
+
+    monkeypatch.setattr(app.ticker, "tick", stuck)
+    with running_app(app) as url:
+        status, body = health_within(url, status=503)
+    assert status == 503
+    assert body["checks"] == {"database": True, "scheduler": False}
 
 
 def test_metrics_are_prometheus_text(running: str) -> None:
@@ -84,13 +123,13 @@ def test_healthz_goes_503_when_the_database_is_down_and_back(postgres_url: str) 
     thread.start()
     try:
         assert ready.wait(10)
-        health = f"http://127.0.0.1:{server[0].port}/healthz"
-        assert get(health)[0] == 200
+        base = f"http://127.0.0.1:{server[0].port}"
+        assert health_within(base)[0] == 200
         proxy.cut()
-        status, body = get(health)
+        status, body = get(base + "/healthz")
         assert status == 503 and json.loads(body)["checks"]["database"] is False
         proxy.restore()
-        assert get(health)[0] == 200
+        assert health_within(base)[0] == 200
     finally:
         stop.set()
         thread.join(10)

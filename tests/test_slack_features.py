@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import FEATURES
 from handlers.clock import FakeClock
 from handlers.registry import Registries
-from store.models import Delivery
-from store.models.checkins import CheckinAnswer
-from store.models.ideas import Idea, IdeaComment, IdeaSupport
+from store.models import CheckinAnswer, Delivery, Idea, IdeaComment, IdeaSupport
 from tests.slack_harness import (
     SlackHarness,
     SlackServers,

@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from bot.adapters.console_port import ConsolePort, Shown, dm_channel, is_private_channel
-from bot.runtime import Runtime
+from bot.ports import Runtime
 from handlers.context import Capabilities
 from handlers.i18n import Translator
 from handlers.types import (
@@ -26,7 +24,6 @@ from handlers.types import (
     SlashCommand,
     ThreadReply,
 )
-from store.models import ConsoleButton, ConsoleMessage
 
 _REF = re.compile(r"^[btf]?(\d+)$", re.IGNORECASE)
 
@@ -79,33 +76,31 @@ class ConsoleClient:
 
     def press(self, user: str, ref: str) -> list[str]:
         user = normalise_name(user)
-        with self.runtime.sessions() as session:
-            button = session.get(ConsoleButton, self._number(ref, "b"))
-            if button is None:
-                raise ConsoleInputError(self._t("console.error.unknown_button", ref=ref))
-            message = session.get_one(ConsoleMessage, button.message_id)
-            event = ButtonPress(
-                platform="console",
-                workspace_id=self.workspace,
-                channel_id=message.channel,
-                user_id=user,
-                user_name=user,
-                thread_id=str(message.thread_id) if message.thread_id else None,
-                action_id=button.action_id,
-                value=button.value,
-                message_id=str(message.id),
-                channel_is_private=is_private_channel(message.channel),
-            )
+        button = self.port.transcript.button(self._number(ref, "b"))
+        message = self.port.transcript.line(button.message_id) if button is not None else None
+        if button is None or message is None:
+            raise ConsoleInputError(self._t("console.error.unknown_button", ref=ref))
+        event = ButtonPress(
+            platform="console",
+            workspace_id=self.workspace,
+            channel_id=message.channel,
+            user_id=user,
+            user_name=user,
+            thread_id=str(message.thread_id) if message.thread_id else None,
+            action_id=button.action_id,
+            value=button.value,
+            message_id=str(message.id),
+            channel_is_private=is_private_channel(message.channel),
+        )
         return self._handle(event)
 
     def submit(self, user: str, ref: str, values: dict[str, str]) -> list[str]:
         user = normalise_name(user)
-        with self.runtime.sessions() as session:
-            message = session.get(ConsoleMessage, self._number(ref, "f"))
-            if message is None or "form" not in message.body:
-                raise ConsoleInputError(self._t("console.error.unknown_form", ref=ref))
-            form = Form.model_validate(message.body["form"])
-            channel = message.channel
+        message = self.port.transcript.line(self._number(ref, "f"))
+        if message is None or "form" not in message.body:
+            raise ConsoleInputError(self._t("console.error.unknown_form", ref=ref))
+        form = Form.model_validate(message.body["form"])
+        channel = message.channel
         known = {f.name for f in form.fields}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -140,9 +135,7 @@ class ConsoleClient:
 
     def _thread(self, ref: str) -> int:
         number = self._number(ref, "t")
-        with self.runtime.sessions() as session:
-            found = session.scalar(select(ConsoleMessage.id).where(ConsoleMessage.id == number))
-        if found is None:
+        if self.port.transcript.line(number) is None:
             raise ConsoleInputError(self._t("console.error.unknown_thread", ref=ref))
         return number
 
@@ -153,7 +146,7 @@ class ConsoleClient:
         return int(match.group(1))
 
     def _t(self, key: str, **params: str) -> str:
-        return Translator(self.runtime.identity.default_locale)(key, **params)
+        return Translator(self.runtime.default_locale)(key, **params)
 
 
 def normalise_name(name: str) -> str:

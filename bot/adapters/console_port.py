@@ -1,21 +1,17 @@
-"""The console's side of the ChatPort: messages are rows in the store, then lines on a terminal.
-
-Keeping them in the store lets a second process (`relais press b12`, `relais say --thread t7`)
-find the buttons and threads the first one printed.
+"""The console's side of the ChatPort: messages are lines of a transcript, then text on a
+terminal. The transcript (given by the wiring) outlives the process, so that a second process
+(`relais press b12`, `relais say --thread t7`) finds the buttons and threads the first one
+printed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.ports import Delivered, PermanentError
-from handlers.clock import Clock
+from bot.transcript import Line, LineButton, NewLine, Transcript
 from handlers.types import (
     Action,
     DirectMessageAction,
@@ -25,17 +21,16 @@ from handlers.types import (
     Post,
     UpdatePost,
 )
-from store.models import ConsoleButton, ConsoleMessage
 
 BOT_NAME = "relais"
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What the console printer receives: the stored message and how to label it."""
+    """What the console printer receives: the recorded line and how to label it."""
 
-    message: ConsoleMessage
-    buttons: list[ConsoleButton]
+    message: Line
+    buttons: list[LineButton]
     kind: str
     updated: bool = False
 
@@ -51,48 +46,31 @@ def is_private_channel(name: str) -> bool:
 class ConsolePort:
     platform = "console"
 
-    def __init__(
-        self, *, sessions: sessionmaker[Session], clock: Clock, show: Callable[[Shown], None]
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
+    def __init__(self, *, transcript: Transcript, show: Callable[[Shown], None]) -> None:
+        self.transcript = transcript
         self.show = show
 
     def deliver(self, action: Action, *, key: str, workspace_id: str) -> Delivered:
-        with self._sessions() as session, session.begin():
-            if isinstance(action, UpdatePost):
-                shown = self._update(session, action)
-            else:
-                shown = self._store(session, action, key)
-            result = Delivered(message_id=str(shown.message.id), channel_id=shown.message.channel)
+        shown = self._update(action) if isinstance(action, UpdatePost) else self._add(action, key)
         self.show(shown)
-        return result
+        return Delivered(message_id=str(shown.message.id), channel_id=shown.message.channel)
 
     def find_delivered(self, action: Action, *, key: str, workspace_id: str) -> Delivered | None:
-        with self._sessions() as session:
-            found = session.scalar(select(ConsoleMessage).where(ConsoleMessage.delivery_key == key))
-            if found is None:
-                return None
-            return Delivered(message_id=str(found.id), channel_id=found.channel)
+        found = self.transcript.delivered(key)
+        if found is None:
+            return None
+        return Delivered(message_id=str(found.id), channel_id=found.channel)
 
     def record_user_message(
         self, *, author: str, channel: str, text: str, thread: int | None
-    ) -> ConsoleMessage:
-        """A human's line, stored so it has a `t` reference like the bot's."""
-        with self._sessions() as session, session.begin():
-            message = ConsoleMessage(
-                channel=channel,
-                thread_id=thread,
-                author=author,
-                audience=None,
-                text=text,
-                body={"kind": "user"},
-                created_at=self._clock.now(),
-            )
-            session.add(message)
-        return message
+    ) -> Line:
+        """A human's line, recorded so it has a `t` reference like the bot's."""
+        line = NewLine(
+            channel=channel, thread_id=thread, author=author, text=text, body={"kind": "user"}
+        )
+        return self.transcript.add(line, [])[0]
 
-    def _store(self, session: Session, action: Action, key: str) -> Shown:
+    def _add(self, action: Action, key: str) -> Shown:
         thread: int | None = None
         audience: str | None = None
         if isinstance(action, Post):
@@ -114,7 +92,7 @@ class ConsolePort:
             body["message"] = message_body.model_dump(mode="json")
         if isinstance(action, OpenForm):
             body["form"] = action.form.model_dump(mode="json")
-        message = ConsoleMessage(
+        line = NewLine(
             channel=channel,
             thread_id=thread,
             author=BOT_NAME,
@@ -122,59 +100,36 @@ class ConsolePort:
             delivery_key=key,
             text=message_body.text if message_body else action.form.title,  # type: ignore[union-attr]
             body=body,
-            created_at=self._now(),
         )
-        session.add(message)
-        session.flush()
-        buttons = _store_buttons(session, message, message_body) if message_body else []
-        return Shown(message=message, buttons=buttons, kind=kind)
+        added, buttons = self.transcript.add(line, _buttons(message_body) if message_body else [])
+        return Shown(message=added, buttons=buttons, kind=kind)
 
-    def _update(self, session: Session, action: UpdatePost) -> Shown:
+    def _update(self, action: UpdatePost) -> Shown:
         number = _thread_number(action.message_id)
-        message = session.get(ConsoleMessage, number) if number else None
-        if message is None:
+        replaced = (
+            self.transcript.replace(
+                number,
+                text=action.message.text,
+                message=action.message.model_dump(mode="json"),
+                buttons=_buttons(action.message),
+            )
+            if number
+            else None
+        )
+        if replaced is None:
             raise PermanentError(f"no console message {action.message_id}")
-        message.text = action.message.text
-        message.body = {**message.body, "message": action.message.model_dump(mode="json")}
-        session.flush()
-        buttons = _store_buttons(session, message, action.message)
-        kind = str(message.body.get("kind", "post"))
-        return Shown(message=message, buttons=buttons, kind=kind, updated=True)
-
-    def _now(self) -> datetime:
-        return self._clock.now()
+        line, buttons = replaced
+        kind = str(line.body.get("kind", "post"))
+        return Shown(message=line, buttons=buttons, kind=kind, updated=True)
 
 
-def _store_buttons(session: Session, message: ConsoleMessage, body: Message) -> list[ConsoleButton]:
-    """The message's buttons as numbered rows. On an edit, a button that does the same thing
-    (same action and value) keeps its number, so `b12` typed from an earlier print still works."""
+def _buttons(body: Message) -> list[tuple[str, str, str]]:
     found = [(b.action_id, b.value, b.label) for b in body.buttons]
     for section in body.sections:
         found.extend((b.action_id, b.value, b.label) for b in section.buttons)
     for choice in body.choices:
         found.extend((choice.action_id, option.value, option.label) for option in choice.options)
-    earlier = {
-        (row.action_id, row.value): row
-        for row in session.scalars(
-            select(ConsoleButton)
-            .where(ConsoleButton.message_id == message.id)
-            .order_by(ConsoleButton.id)
-        )
-    }
-    buttons = []
-    for action_id, value, label in found:
-        row = earlier.pop((action_id, value), None)
-        if row is None:
-            row = ConsoleButton(
-                message_id=message.id, action_id=action_id, value=value, label=label
-            )
-            session.add(row)
-        row.label = label
-        buttons.append(row)
-    for gone in earlier.values():
-        session.delete(gone)
-    session.flush()
-    return sorted(buttons, key=lambda row: row.id)
+    return found
 
 
 def _thread_number(value: str | None) -> int | None:

@@ -203,7 +203,7 @@ def confirm(ctx: Context, press: ButtonPress) -> list[Action]:
         key,
         number=broadcast.id,
         when=when(ctx.t, broadcast.send_at, ctx.zone),
-        command=ctx.settings.extra.get("command_name", "relais"),
+        command=ctx.settings.command_name,
     )
 
 

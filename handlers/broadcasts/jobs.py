@@ -115,8 +115,7 @@ def send_batch(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
     ]
     wall = payload.get(local_time.MARK)
     if wall:
-        local_time.stage_all(ctx, broadcast, messages, wall)
-        return []
+        return [local_time.at_their_time(user, action, wall) for user, action in messages]
     return [action for _, action in messages]
 
 

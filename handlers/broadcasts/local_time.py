@@ -1,20 +1,19 @@
 """Broadcasts "at 9:00 in each recipient's time zone": the sender's wall-clock time, applied in
 every recipient's own zone (Paris, La Réunion, Nouméa…).
 
-The fan-out runs when that time first comes somewhere on Earth (UTC+14); each message is then
-put in the outbox to leave at the recipient's own 9:00, like check-ins. The choice travels in
-the preview's confirm button and the jobs' payloads, so a broadcast row needs no new column.
+The fan-out runs when that time first comes somewhere on Earth (UTC+14); each message then
+carries `not_before`, so the outbox holds it until the recipient's own 9:00, like check-ins.
+The choice travels in the preview's confirm button and the jobs' payloads, so a broadcast row
+needs no new column.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.checkins.staging import stage
 from handlers.clock import zone
-from handlers.context import JobContext
 from handlers.types import DirectMessageAction
-from store.models import Broadcast, User
+from store.models import User
 
 MARK = "local"
 EARLIEST_OFFSET = timedelta(hours=14)
@@ -35,24 +34,7 @@ def last_on_earth(wall: str) -> datetime:
     return datetime.fromisoformat(wall).replace(tzinfo=UTC) + LATEST_OFFSET
 
 
-def for_recipient(wall: str, user: User) -> datetime:
-    return datetime.fromisoformat(wall).replace(tzinfo=zone(user.timezone))
-
-
-def stage_all(
-    ctx: JobContext,
-    broadcast: Broadcast,
-    messages: list[tuple[User, DirectMessageAction]],
-    wall: str,
-) -> None:
-    """Each message waits in the outbox until its recipient's own wall-clock time."""
-    now = ctx.now()
-    for user, action in messages:
-        stage(
-            ctx.session,
-            action=action,
-            workspace=ctx.workspace,
-            origin=f"job:broadcast:{broadcast.id}:local",
-            not_before=max(now, for_recipient(wall, user)),
-            now=now,
-        )
+def at_their_time(user: User, action: DirectMessageAction, wall: str) -> DirectMessageAction:
+    """The message, held by the outbox until its recipient's own wall-clock time."""
+    moment = datetime.fromisoformat(wall).replace(tzinfo=zone(user.timezone))
+    return action.model_copy(update={"not_before": moment})

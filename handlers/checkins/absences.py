@@ -34,7 +34,7 @@ def declare(ctx: Context, args: Args) -> list[Action]:
     today = ctx.now().astimezone(ctx.zone).date()
     if not args["periode"]:
         return _list(ctx, today)
-    command = str(ctx.settings.extra.get("command_name", "relais"))
+    command = ctx.settings.command_name
     starts, ends = parse_period(args["periode"], today=today, command=command)
     if ends < starts:
         raise UsageError("checkins.absence.reversed")

@@ -275,4 +275,4 @@ def answer_inline(ctx: Context, args: Args) -> list[Action]:
 
 
 def _command_name(ctx: Context) -> str:
-    return str(ctx.settings.extra.get("command_name", "relais"))
+    return ctx.settings.command_name

@@ -237,4 +237,4 @@ def archive(ctx: Context, args: Args) -> list[Action]:
 
 
 def _command(ctx: Context) -> str:
-    return str(ctx.settings.extra.get("command_name", "relais"))
+    return ctx.settings.command_name

@@ -5,11 +5,42 @@ Written by the one CSV writer (`handlers.csvfile`): `;`, UTF-8 with BOM, formula
 
 from __future__ import annotations
 
-from handlers.checkins.figures import OccurrenceFigures
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.checkins.figures import OccurrenceFigures, cohort_figures
 from handlers.checkins.questions import Question, label
 from handlers.csvfile import csv_bytes
 from handlers.i18n import Translator
-from store.models import CheckinAnswer
+from store import audit
+from store.models import CheckinAnswer, Cohort, User, Workspace
+
+
+def export_cohort(
+    session: Session,
+    t: Translator,
+    *,
+    workspace: Workspace,
+    cohort: Cohort,
+    actor: User | None,
+    now: datetime,
+    detail: str | None = None,
+) -> tuple[bytes, int]:
+    """The cohort's CSV and how many occurrences it covers; the export is audited (it may
+    carry answers)."""
+    figures = cohort_figures(session, cohort=cohort)
+    content = to_csv(t, figures, nominative=cohort.nominative)
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=actor,
+        action="cohort.export",
+        target=f"cohort:{cohort.id}",
+        detail=detail,
+        now=now,
+    )
+    return content, len(figures)
 
 
 def to_csv(t: Translator, figures: list[OccurrenceFigures], *, nominative: bool) -> bytes:

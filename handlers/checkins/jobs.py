@@ -14,7 +14,6 @@ from handlers.checkins.closing import summary_if_last
 from handlers.checkins.dates import when
 from handlers.checkins.feature import registry
 from handlers.checkins.questions import checkin_message
-from handlers.checkins.staging import stage
 from handlers.clock import zone
 from handlers.context import JobContext
 from handlers.text import mention, quote_user
@@ -59,7 +58,10 @@ def _still_wanted(ctx: JobContext, round_: CheckinRound) -> bool:
 
 @registry.job("checkins.send")
 def send(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
-    """Stages one member's check-in for their local time, or records why it is not sent."""
+    """One member's check-in, or why it is not sent. The job runs a little before the member's
+    local time (`planning.LEAD`) and the message carries `not_before` = that time, so the outbox
+    worker, which sleeps until its next due row, delivers at the minute even when thousands of
+    members share it; the key makes a re-run record nothing new."""
     round_ = ctx.session.get(CheckinRound, int(payload["round"]))
     if round_ is None or round_.status != ROUND_PLANNED:
         return []
@@ -84,21 +86,18 @@ def send(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
         round_.status = ROUND_ABSENT
         return []
     round_.status, round_.opened_at = ROUND_OPEN, max(due_at, now)
+    staged: list[Action] = []
     if round_.answered_at is None:
-        stage(
-            ctx.session,
-            action=DirectMessageAction(
+        staged.append(
+            DirectMessageAction(
                 key=f"checkin:{occurrence.id}:{user.id}",
                 user_id=user.external_id,
                 message=_message(ctx, round_),
-            ),
-            workspace=ctx.workspace,
-            origin=f"job:{planning.send_key(occurrence.id, user.id)}",
-            not_before=round_.opened_at,
-            now=now,
+                not_before=round_.opened_at,
+            )
         )
     _schedule_follow_ups(ctx, round_)
-    return []
+    return staged
 
 
 def _schedule_follow_ups(ctx: JobContext, round_: CheckinRound) -> None:
@@ -137,7 +136,7 @@ def _message(ctx: JobContext, round_: CheckinRound, *, reminder: bool = False) -
         questions=occurrence.questions,
         round_id=round_.id,
         deadline=when(t, round_.closes_at, zone(user.timezone)),
-        command=str(ctx.settings.extra.get("command_name", "relais")),
+        command=ctx.settings.command_name,
         reminder=reminder,
     )
 

@@ -27,7 +27,7 @@ registry.personal_data(
 
 @registry.retention_rule
 def forget_old_answers(ctx: JobContext) -> int:
-    months = int(ctx.settings.extra.get("checkin_retention_months") or 0)
+    months = ctx.settings.checkins.retention_months
     if months <= 0:
         return 0
     cutoff = ctx.now() - timedelta(days=months * DAYS_PER_MONTH)

@@ -7,7 +7,7 @@ from handlers.args import UsageError
 from handlers.checkins.chart import draw
 from handlers.checkins.cohorts import cohort_named
 from handlers.checkins.dates import wall_clock
-from handlers.checkins.export import to_csv
+from handlers.checkins.export import export_cohort
 from handlers.checkins.feature import registry
 from handlers.checkins.figures import K_ANONYMITY, OccurrenceFigures, cohort_figures, trend
 from handlers.checkins.questions import MOOD, label, text_questions
@@ -151,13 +151,13 @@ def _audit(ctx: Context, action: str, cohort: Cohort) -> None:
 )
 def export(ctx: Context, args: Args) -> list[Action]:
     cohort = _allowed_cohort(ctx, args["nom"])
-    figures = cohort_figures(ctx.session, cohort=cohort)
-    content = to_csv(ctx.t, figures, nominative=cohort.nominative)
-    _audit(ctx, "cohort.export", cohort)
+    content, count = export_cohort(
+        ctx.session, ctx.t, workspace=ctx.workspace, cohort=cohort, actor=ctx.caller, now=ctx.now()
+    )
     csv_file = csv_attachment(
         f"cohorte-{cohort.id}.csv",
         ctx.t("checkins.export.title", name=quote_user(cohort.name)),
         content,
     )
-    text = ctx.t("checkins.export.done", name=quote_user(cohort.name), count=len(figures))
+    text = ctx.t("checkins.export.done", name=quote_user(cohort.name), count=count)
     return send_to_caller(ctx, text, csv_file)

@@ -2,9 +2,9 @@
 
 One identifier per line (first column, or the column named username / identifiant / email);
 `,`, `;` and tabs are all accepted, and a header line is recognised. People are matched by
-username (or display name); an e-mail address by its local part when that is a username. On the
-console, unknown names are created, since a console user *is* their name. Whoever cannot be
-matched is listed, never guessed.
+username (or display name); an e-mail address by its local part when that is a username. Where
+a member *is* their name (the console), the caller asks for unknown names to be created
+(`create_unknown`). Whoever cannot be matched is listed, never guessed.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.checkins import planning
+from handlers.checkins.cohorts import welcome
+from handlers.i18n import Translator
+from handlers.types import Action
 from store import audit, identity
 from store import checkins as store
 from store.models import Cohort, User, Workspace
@@ -57,7 +60,7 @@ def identifiers(text: str) -> list[str]:
 
 
 def resolve(
-    session: Session, *, workspace: Workspace, value: str, now: datetime
+    session: Session, *, workspace: Workspace, value: str, now: datetime, create_unknown: bool
 ) -> tuple[User | None, bool]:
     """The user an identifier names, and whether an e-mail was matched through its local part."""
     user = identity.find_user_by_name(session, workspace=workspace, name=value)
@@ -68,7 +71,7 @@ def resolve(
         user = identity.find_user_by_name(session, workspace=workspace, name=local)
         if user is not None:
             return user, True
-    if workspace.platform == "console":
+    if create_unknown:
         name = (local if at else value).lower()
         return identity.ensure_user(
             session, workspace=workspace, external_id=name, username=name, now=now
@@ -77,11 +80,19 @@ def resolve(
 
 
 def import_members(
-    session: Session, *, workspace: Workspace, cohort: Cohort, text: str, now: datetime
+    session: Session,
+    *,
+    workspace: Workspace,
+    cohort: Cohort,
+    text: str,
+    now: datetime,
+    create_unknown: bool = False,
 ) -> ImportReport:
     report = ImportReport()
     for value in identifiers(text):
-        user, through_email = resolve(session, workspace=workspace, value=value, now=now)
+        user, through_email = resolve(
+            session, workspace=workspace, value=value, now=now, create_unknown=create_unknown
+        )
         if user is None:
             report.unknown.append(value)
             continue
@@ -103,3 +114,13 @@ def import_members(
             now=now,
         )
     return report
+
+
+def welcomes(
+    report: ImportReport, cohort: Cohort, *, default_locale: str, command: str
+) -> list[Action]:
+    """The welcome message of each member the import added, in their language."""
+    return [
+        welcome(Translator(user.locale or default_locale), cohort, user, command=command)
+        for user in report.added
+    ]

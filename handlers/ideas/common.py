@@ -7,7 +7,6 @@ default language whoever triggered them; replies and direct messages speak their
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from handlers.args import UsageError
 from handlers.context import Context, FeatureSettings
@@ -19,36 +18,27 @@ from store.models.ideas import DRAFT
 
 registry = Registry()
 
-DEFAULT_CHANNEL = "idees"
-DEFAULT_MODERATION_CHANNEL = "moderation-idees"
-DEFAULT_REPORT_THRESHOLD = 3
-
-
-def _extra(settings: FeatureSettings, name: str, default: Any) -> Any:
-    value = settings.extra.get(name)
-    return default if value in (None, "") else value
-
 
 def ideas_channel(settings: FeatureSettings) -> str:
     """Where the permanent idea box posts."""
-    return str(_extra(settings, "ideas_channel", DEFAULT_CHANNEL))
+    return settings.ideas.channel
 
 
 def moderation_channel(settings: FeatureSettings) -> str:
-    return str(_extra(settings, "ideas_moderation_channel", DEFAULT_MODERATION_CHANNEL))
+    return settings.ideas.moderation_channel
 
 
 def report_threshold(settings: FeatureSettings) -> int:
-    return int(_extra(settings, "ideas_report_threshold", DEFAULT_REPORT_THRESHOLD))
+    return settings.ideas.report_threshold
 
 
 def command_name(settings: FeatureSettings) -> str:
-    return str(_extra(settings, "command_name", "relais"))
+    return settings.command_name
 
 
 def public_t(settings: FeatureSettings) -> Translator:
     """The translator for messages everyone in a channel reads."""
-    return Translator(str(_extra(settings, "default_locale", "fr")))
+    return Translator(settings.default_locale)
 
 
 def today(ctx: Context) -> date:

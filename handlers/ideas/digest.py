@@ -66,6 +66,19 @@ def build_digest(
     return actions
 
 
+def weekly_digests(
+    session: Session, *, now: datetime, t: Translator, command: str
+) -> list[tuple[Workspace, list[Action]]]:
+    """`relais idees digest`: every workspace with an open campaign, and its digest posts."""
+    found = []
+    for workspace_id in sorted({c.workspace_id for c in campaigns.open_ones(session)}):
+        workspace = session.get_one(Workspace, workspace_id)
+        found.append(
+            (workspace, build_digest(session, workspace=workspace, now=now, t=t, command=command))
+        )
+    return found
+
+
 def _digest(
     session: Session, campaign: IdeaCampaign, *, since: datetime, t: Translator, command: str
 ) -> Message | None:

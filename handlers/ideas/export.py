@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from sqlalchemy.orm import Session
+
 from handlers.context import Context
 from handlers.csvfile import csv_bytes
 from handlers.exports import csv_attachment, send_to_caller
@@ -88,6 +90,11 @@ def to_csv(rows: Iterable[ExportRow], *, pseudonymise: bool) -> tuple[bytes, int
             )
         )
     return csv_bytes(COLUMNS, table), len(table)
+
+
+def export_ideas(session: Session, *, pseudonymise: bool) -> tuple[bytes, int]:
+    """`relais idees export`: every public idea, as CSV, and how many there are."""
+    return to_csv(figures.export_rows(session), pseudonymise=pseudonymise)
 
 
 @registry.command(

@@ -22,9 +22,6 @@ from concurrent.futures import Executor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.adapters.mattermost.directory import Directory
 from bot.adapters.mattermost.events import (
     PLATFORM,
@@ -37,12 +34,10 @@ from bot.adapters.mattermost.events import (
 from bot.adapters.mattermost.inline import InlineReplies, InlineReply, command_answer
 from bot.adapters.mattermost.signing import Expired, SignatureError, Signer, VerifiedAction
 from bot.http import Request, Response, Route
-from bot.runtime import Runtime
+from bot.ports import Runtime
 from handlers.args import FieldErrors
 from handlers.context import Capabilities
 from handlers.i18n import Translator, normalise_locale
-from store import outbox as deliveries
-from store.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
 COMMAND_BUDGET_SECONDS = 2.5
@@ -75,17 +70,13 @@ class MattermostRoutes:
         self._slash_token = slash_token.encode()
         self._workspace_id = workspace_id
         self._pool = pool
-        self._default_locale = runtime.identity.default_locale
+        self._default_locale = runtime.default_locale
         self._t = Translator(self._default_locale)
 
     def register(self, http: RouteTable) -> None:
         http.route("POST", "/mattermost/command", self.command)
         http.route("POST", "/mattermost/actions", self.action)
         http.route("POST", "/mattermost/dialogs", self.dialog)
-
-    @property
-    def _sessions(self) -> sessionmaker[Session]:
-        return self._runtime.sessions
 
     # ------------------------------------------------------------ slash command
 
@@ -176,9 +167,7 @@ class MattermostRoutes:
             return bool(post_id) and hmac.compare_digest(target, post_id)
         if kind != "k" or not post_id:
             return False
-        with self._sessions() as session:
-            row = deliveries.by_key(session, target)
-            return row is not None and row.platform == PLATFORM and row.message_id == post_id
+        return self._runtime.message_of(target, platform=PLATFORM) == post_id
 
     # ------------------------------------------------------------ dialogs
 
@@ -231,10 +220,9 @@ class MattermostRoutes:
 
     def _seen(self, event_id: str) -> bool:
         """Whether the runtime already handled this event (it also refuses it by itself)."""
-        key = f"{PLATFORM}:{self._workspace_id}:{event_id}"
-        with self._sessions() as session:
-            found = session.scalar(select(ProcessedEvent.key).where(ProcessedEvent.key == key))
-        return found is not None
+        return self._runtime.already_handled(
+            platform=PLATFORM, workspace_id=self._workspace_id, event_id=event_id
+        )
 
     def _refuse(
         self,

@@ -25,10 +25,8 @@ from bot.adapters.mattermost.events import (
     parse_posted,
     post_event,
 )
-from bot.ports import PermanentError, TransientError
-from bot.runtime import Runtime
+from bot.ports import Cursors, PermanentError, Runtime, TransientError
 from handlers.context import Capabilities
-from store import cursors
 
 log = logging.getLogger(__name__)
 CATCH_UP_MARGIN_MS = 2_000
@@ -42,6 +40,7 @@ class Inbound:
         self,
         *,
         runtime: Runtime,
+        cursors: Cursors,
         api: MattermostApi,
         directory: Directory,
         bot: Bot,
@@ -50,6 +49,7 @@ class Inbound:
         pool: Executor,
     ) -> None:
         self._runtime = runtime
+        self._cursors = cursors
         self._api = api
         self._directory = directory
         self._bot = bot
@@ -126,14 +126,10 @@ class Inbound:
         return keys
 
     def _stored_cursor(self) -> int | None:
-        with self._runtime.sessions() as session:
-            return cursors.position(session, self._cursor_name)
+        return self._cursors.position(self._cursor_name)
 
     def _store_cursor(self, create_at: int) -> None:
-        with self._runtime.sessions() as session, session.begin():
-            cursors.advance(
-                session, name=self._cursor_name, to=create_at, now=self._runtime.clock.now()
-            )
+        self._cursors.advance(self._cursor_name, create_at)
 
     def _catch_up_guarded(self, since: int | None) -> None:
         for attempt in range(1, CATCH_UP_ATTEMPTS + 1):

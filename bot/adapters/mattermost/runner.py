@@ -21,11 +21,10 @@ from bot.adapters.mattermost.inline import InlineReplies
 from bot.adapters.mattermost.port import MattermostPort
 from bot.adapters.mattermost.signing import Signer
 from bot.adapters.mattermost.stream import Stream
-from bot.app import App
 from bot.config import ConfigError, check_mattermost
 from bot.http import HttpServer
 from bot.leader import LeaderLock, Leadership
-from bot.ports import PermanentError, TransientError
+from bot.ports import Assembly, PermanentError, TransientError
 
 log = logging.getLogger(__name__)
 WORKERS = 8
@@ -58,7 +57,7 @@ class MattermostAdapter:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
+def connect(app: Assembly, *, api: MattermostApi | None = None) -> MattermostAdapter:
     """Builds the adapter for `app` and plugs its port into the outbox."""
     settings = app.settings
     check_mattermost(settings)
@@ -82,9 +81,10 @@ def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
         inline=inline,
         ephemeral_allowed=may_post_ephemeral(api, roles),
     )
-    app.outbox.ports[port.platform] = port
+    app.plug(port)
     inbound = Inbound(
         runtime=app.runtime,
+        cursors=app.cursors,
         api=api,
         directory=directory,
         bot=bot,
@@ -110,7 +110,7 @@ def connect(app: App, *, api: MattermostApi | None = None) -> MattermostAdapter:
     return MattermostAdapter(api, bot, directory, port, inbound, routes, stream, pool)
 
 
-def start(app: App, http: HttpServer) -> MattermostAdapter:
+def start(app: Assembly, http: HttpServer) -> MattermostAdapter:
     """Every replica serves the HTTP routes; one leader holds the websocket, and another
     takes it over (from the stored cursor) when the leader dies."""
     adapter = connect(app)

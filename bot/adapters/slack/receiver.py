@@ -2,9 +2,10 @@
 
 Slack wants an answer within 3 seconds and retries otherwise. Each listener calls `ack()`,
 translates the payload (pure and fast), queues the event and returns: Bolt answers Slack while
-a worker looks the author up, runs `Runtime.handle` (dedupe, dispatch, store, outbox) and
-delivers. The same listeners serve HTTP (through `handle_http` on the shared server, where
-Bolt verifies signatures and timestamps) and Socket Mode.
+a worker looks the author and the members the text names up, and makes the one
+`runtime.handle` call (dedupe, identity, dispatch, store, outbox) that delivers. The same
+listeners serve HTTP (through `handle_http` on the shared server, where Bolt verifies
+signatures and timestamps) and Socket Mode.
 
 A modal's submission is the exception: it is handled before the acknowledgement, because only
 the acknowledgement can keep the modal open with an error under a field
@@ -31,12 +32,12 @@ from bot.adapters.slack.events import (
     from_view_submission,
 )
 from bot.adapters.slack.home import HomePublisher
-from bot.adapters.slack.mentions import introduce_mentioned
+from bot.adapters.slack.mentions import people_named
 from bot.adapters.slack.privacy import ConversationPrivacy
 from bot.adapters.slack.response_urls import ResponseUrls
 from bot.adapters.slack.users import UserDirectory
 from bot.http import Request, Response
-from bot.runtime import Runtime
+from bot.ports import Runtime
 from handlers.args import FieldErrors
 from handlers.context import Capabilities
 from handlers.types import ButtonPress, Event, SlashCommand
@@ -180,7 +181,7 @@ class SlackReceiver:
             keys = []
         ack()
         if keys:
-            self.pool.submit(lambda: self._runtime.outbox.deliver(keys=keys), kind=event.kind)
+            self.pool.submit(lambda: self._runtime.deliver(keys), kind=event.kind)
 
     # ------------------------------------------------------------ after the ack
 
@@ -192,9 +193,11 @@ class SlackReceiver:
     def _handle(
         self, event: Event, capabilities: Capabilities, *, deliver: bool = True
     ) -> list[str]:
-        introduce_mentioned(self._runtime, self._users, event)
+        people = people_named(self._users, event)
         event = self._privacy.complete(self._users.enrich(event))
-        return self._runtime.handle(event, capabilities=capabilities, deliver=deliver)
+        return self._runtime.handle(
+            event, capabilities=capabilities, people=people, deliver=deliver
+        )
 
 
 def _read(translate: Callable[..., T], *args: Any) -> T | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from slack_bolt import App as BoltApp
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -29,10 +28,8 @@ from bot.adapters.slack.scopes import check_granted
 from bot.adapters.slack.users import UserDirectory
 from bot.config import ConfigError
 from bot.http import HttpServer
+from bot.ports import Assembly
 from handlers.i18n import Translator
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 ROUTE = "/slack/events"
@@ -67,7 +64,7 @@ class SlackAdapter:
         self.receiver.close()
 
 
-def connect(app: App, *, workers: int = WORKERS) -> SlackAdapter:
+def connect(app: Assembly, *, workers: int = WORKERS) -> SlackAdapter:
     """Builds the adapter for `app` and plugs its port into the outbox."""
     credentials = SlackCredentials.from_settings(app.settings)
     client = make_client(token=credentials.bot_token, base_url=credentials.api_url)
@@ -80,7 +77,7 @@ def connect(app: App, *, workers: int = WORKERS) -> SlackAdapter:
         response_urls=urls,
         translator=Translator(app.settings.default_locale),
     )
-    app.outbox.ports[port.platform] = port
+    app.plug(port)
     home = HomePublisher(
         runtime=app.runtime, client=client, users=users, command_name=app.settings.command_name
     )
@@ -96,7 +93,7 @@ def connect(app: App, *, workers: int = WORKERS) -> SlackAdapter:
     return SlackAdapter(credentials, client, port, receiver)
 
 
-def start(app: App, http: HttpServer) -> SlackAdapter:
+def start(app: Assembly, http: HttpServer) -> SlackAdapter:
     adapter = connect(app)
     adapter.listen(http)
     mode = "socket" if adapter.socket is not None else "http"
