@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot.logs import NOISY, JsonFormatter, SecretFilter, configure
-from handlers.text import quote_user
+from handlers.text import disarm_links, quote_user
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,10 @@ def test_plotting_libraries_stay_quiet_at_info(capsys: pytest.CaptureFixture[str
     written = capsys.readouterr().err
     assert "fontManager" not in written and "IHDR" not in written
     assert "kept" in written and "a real problem" in written
+
+
+def test_a_link_hidden_in_another_links_destination_is_disarmed() -> None:
+    written = disarm_links(")](![i]( »")
+    assert "](" not in written.replace("]\\(", "")
+    assert disarm_links("[site](https://ok.fr)") == "[site](https://ok.fr)"
+    assert disarm_links("[x](javascript:alert(1))") == "[x]\\(javascript:alert(1))"
