@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -230,3 +231,18 @@ def test_dialog_submitted_from_another_view_is_accepted(world: World) -> None:
 
     assert (answer.status, body(answer)) == (200, {})
     assert any("Depuis le mobile" in text_of(p) for p in world.bot_posts())
+
+
+def test_a_private_button_expires_after_a_week_with_a_message(
+    world: World, clock: FakeClock
+) -> None:
+    world.slash("bea", "langue")
+    menu = world.last_ephemeral("bea")
+    clock.advance(timedelta(days=8))
+
+    late = world.press("bea", menu, "English")
+
+    assert late.status == 200
+    assert "Ce bouton a expiré" in body(late)["ephemeral_text"]
+    assert "Ce bouton a expiré" in world.last_ephemeral("bea")["message"]
+    assert locale_of(world, "bea") is None

@@ -142,6 +142,17 @@ def test_doc_types_do_not_mix_and_filters_apply(session: Session) -> None:
     assert ids(session, "télétravail", limit=1) == [1]
 
 
+def test_a_filter_finds_a_match_ranked_far_below_the_others(session: Session) -> None:
+    documents = [
+        Document(doc_id=i, title=f"Télétravail numéro {i}", body="télétravail " * 3)
+        for i in range(1, 501)
+    ]
+    documents.append(Document(doc_id=999, title="Accueil", body="Un mot sur le télétravail."))
+    index_documents(session, doc_type="t", documents=documents)
+    within = select(SearchDocument.doc_id).where(SearchDocument.doc_id == 999)
+    assert ids(session, "télétravail", within=within) == [999]
+
+
 def test_bulk_indexing_keeps_the_last_version(session: Session) -> None:
     index_documents(
         session,

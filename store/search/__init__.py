@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 POOL = 40
+FILTERED_POOLS, FILTERED_ENOUGH = (400, 4000), 10
 BUDGET, BUDGET_SHARE = 2000, 0.02
 
 
@@ -151,19 +152,54 @@ def search(
     if not any(c.known for c in concepts if not c.optional):
         return Results([])
     totals = vocabulary.totals(session, doc_type=doc_type)
-    rows = retrieval.candidates(
-        session,
-        doc_type=doc_type,
-        concepts=concepts,
-        pool=max(POOL, limit),
-        budget=max(BUDGET, int(totals.documents * BUDGET_SHARE)),
-        within=within,
-        exclude=exclude,
-    )
+    budget = max(BUDGET, int(totals.documents * BUDGET_SHARE))
+    pool = max(POOL, limit)
+    if within is None:
+        rows = retrieval.candidates(
+            session, doc_type=doc_type, concepts=concepts, pool=pool, budget=budget, exclude=exclude
+        )
+    else:
+        rows = _filtered(session, doc_type, concepts, pool, budget, within, exclude)
     found = _rank(session, totals, concepts, rows, limit)
     required = [c for c in concepts if not c.optional]
     known = sum(c.known for c in required) / len(required)
     return Results(found.hits, found.corrections, round(known, 4))
+
+
+def _filtered(
+    session: Session,
+    doc_type: str,
+    concepts: list[Concept],
+    pool: int,
+    budget: int,
+    within: Select[Any],
+    exclude: Sequence[int],
+) -> list[int]:
+    """Candidates passing `within`, by filtering a wider pool of unfiltered candidates: asking
+    the engine for matches inside a filter made SQLite evaluate the full-text query once per
+    allowed row (seconds at 100,000 documents). The pool widens while too few pass."""
+    kept: list[int] = []
+    for wider in FILTERED_POOLS:
+        rows = retrieval.candidates(
+            session,
+            doc_type=doc_type,
+            concepts=concepts,
+            pool=max(wider, pool),
+            budget=budget,
+            exclude=exclude,
+        )
+        doc_ids = {
+            row_id: doc_id
+            for row_id, doc_id in session.execute(
+                select(SearchDocument.id, SearchDocument.doc_id).where(SearchDocument.id.in_(rows))
+            )
+        }
+        column = within.selected_columns[0]
+        allowed = set(session.scalars(within.where(column.in_(set(doc_ids.values())))))
+        kept = [row for row in rows if doc_ids.get(row) in allowed][:pool]
+        if len(kept) >= min(pool, FILTERED_ENOUGH) or len(rows) < max(wider, pool):
+            break
+    return kept
 
 
 def _rank(

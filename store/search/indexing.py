@@ -52,10 +52,14 @@ class _Analysed:
 
 
 def _words(title: str, keywords: str, body: str) -> frozenset[tuple[str, str]]:
-    """The vocabulary spelling is corrected against: every word of four letters or more, and
-    the shorter capitalised ones of titles and keywords (acronyms, names), with their terms."""
+    """The vocabulary spelling is corrected against, with their terms: every word of four
+    letters or more of the title, keywords and the body's first line (a project's summary),
+    and the shorter capitalised ones of titles and keywords (acronyms, names). The rest of the
+    body is left out: it would multiply the vocabulary kept up to date by every import for
+    words that the summary and keywords already name."""
     found = set()
-    for text, short_names in ((title + "\n" + keywords, True), (body, False)):
+    lead = body.split("\n", 1)[0]
+    for text, short_names in ((title + "\n" + keywords, True), (lead, False)):
         for word in WORD.findall(text):
             size = len(word)
             if size < NAME_WORD_MIN or (

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     cast,
     column,
     func,
@@ -41,7 +40,6 @@ def candidates(
     concepts: Sequence[Concept],
     pool: int,
     budget: int,
-    within: Select[Any] | None = None,
     exclude: Sequence[int] = (),
 ) -> list[int]:
     """Row ids of the best candidates, those containing every selective required concept
@@ -52,10 +50,10 @@ def candidates(
     found: list[int] = []
     required = [c for c in chosen if not c.optional]
     if len(required) > 1:
-        found = _query(session, doc_type, required, True, pool, within, exclude)
+        found = _query(session, doc_type, required, True, pool, exclude)
     if len(found) < pool:
         seen = set(found)
-        extra = _query(session, doc_type, chosen, False, pool, within, exclude)
+        extra = _query(session, doc_type, chosen, False, pool, exclude)
         found += [row for row in extra if row not in seen]
     return found
 
@@ -90,7 +88,6 @@ def _query(
     concepts: Sequence[Concept],
     every: bool,
     pool: int,
-    within: Select[Any] | None,
     exclude: Sequence[int],
 ) -> list[int]:
     """PostgreSQL ranks at most `POSTGRES_RANKED` matches: ranking reads each match's tsvector
@@ -99,10 +96,8 @@ def _query(
     the planner does not count the cost of reading every tsvector and prefers them on small
     collections, where the GIN index is many times faster."""
     if session.get_bind().dialect.name != "postgresql":
-        return _sqlite_query(session, doc_type, concepts, every, pool, within, exclude)
+        return _sqlite_query(session, doc_type, concepts, every, pool, exclude)
     conditions: list[ColumnElement[bool]] = []
-    if within is not None:
-        conditions.append(SearchDocument.doc_id.in_(within))
     if exclude:
         conditions.append(SearchDocument.doc_id.not_in(list(exclude)))
     tsquery = func.to_tsquery(_CONFIG, postgres_expression(concepts, every))
@@ -133,11 +128,10 @@ def _sqlite_query(
     concepts: Sequence[Concept],
     every: bool,
     pool: int,
-    within: Select[Any] | None,
     exclude: Sequence[int],
 ) -> list[int]:
-    """Pure FTS5 (the type is a column of the index); `within` and `exclude` become sets of
-    row ids computed once, so no content row is read for each match."""
+    """Pure FTS5 (the type is a column of the index); `exclude` becomes a set of row ids
+    computed once, so no content row is read for each match."""
     kind = '"' + doc_type.replace('"', '""') + '"'
     match = f"({sqlite_expression(concepts, every)}) AND doc_type : {kind}"
     statement = (
@@ -146,8 +140,6 @@ def _sqlite_query(
         .order_by(func.bm25(literal_column("search_fts"), 0.0, 3.0, 2.0, 1.0), _FTS.c.rowid)
     )
     rows = select(SearchDocument.id).where(SearchDocument.doc_type == doc_type)
-    if within is not None:
-        statement = statement.where(_FTS.c.rowid.in_(rows.where(SearchDocument.doc_id.in_(within))))
     if exclude:
         excluded = rows.where(SearchDocument.doc_id.in_(list(exclude)))
         statement = statement.where(_FTS.c.rowid.not_in(excluded))

@@ -9,8 +9,10 @@ reaches a person, each traced to Mattermost's source (github.com/mattermost/matt
   `SessionHasPermissionTo(..., PermissionCreatePostEphemeral)`); by default only `system_admin`
   holds it (`server/public/model/role.go`, `MakeDefaultRoles`), and a bot account is created as
   `system_user` unless an admin picks "System Admin".
-- `POST /posts` in a channel the bot is not a member of answers 403 (`createPost` checks
-  `PermissionCreatePost` on the channel, which membership grants through `channel_user`).
+- `POST /posts` in a channel the bot is not a member of answers 403 (`createPost` in
+  `server/channels/api4/post.go` checks `PermissionCreatePost` on the channel, which membership
+  grants, and for an open channel falls back to `PermissionCreatePostPublic`, held by
+  `system_post_all_public` and `system_admin`).
 - What the bot answers to a slash command, a button or a dialog is applied the way the server
   applies it (`answer_command`, `answer_action`, `answer_dialog` below): a command's ephemeral
   response and a button's `ephemeral_text` become ephemeral posts the server itself sends to the
@@ -49,7 +51,8 @@ _MENTION = re.compile(r"@([a-z0-9][a-z0-9._-]*)")
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "system_user": ("create_direct_channel", "create_group_channel", "create_team"),
     "system_post_all": ("create_post",),
-    "system_admin": ("create_post_ephemeral", "manage_system", "create_post"),
+    "system_post_all_public": ("create_post_public",),
+    "system_admin": ("create_post_ephemeral", "manage_system", "create_post", "create_post_public"),
 }
 _DEFAULT_429_HEADERS = {
     "X-Ratelimit-Limit": "10",
@@ -897,8 +900,10 @@ class FakeMattermost(ServedFake):
         body = request.get(_BODY) or {}
         with self._lock:
             members = self._store.members.get(str(body.get("channel_id", "")), set())
-            known = body.get("channel_id") in self._store.channels
-            if self.strict and known and self.bot["id"] not in members:
+            channel = self._store.channels.get(str(body.get("channel_id", "")))
+            public = channel is not None and channel["type"] == "O"
+            allowed = self.bot["id"] in members or (public and self.bot_may("create_post_public"))
+            if channel is not None and not allowed and self.strict:
                 raise self._forbidden("create_post")
             post = self._store.create_post(self.bot["id"], body)
             data = self._store.posted_data(post)

@@ -124,7 +124,9 @@ class MattermostRoutes:
         try:
             verified = self._signer.verify_action(body.get("context"), now=now)
         except Expired:
-            return Response.json({"ephemeral_text": self._t("mattermost.action.expired")})
+            return self._refuse(
+                "action", "expired", "mattermost.action.expired", user_id=_user(body)
+            )
         except SignatureError as error:
             return self._refuse(
                 "action", str(error), "mattermost.action.invalid", user_id=_user(body)
