@@ -49,7 +49,10 @@ def test_secrets_are_masked_in_json_logs() -> None:
 def test_plotting_libraries_stay_quiet_at_info(capsys: pytest.CaptureFixture[str]) -> None:
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
+    disabled = {name: logging.getLogger(name).disabled for name in NOISY}
     try:
+        for name in NOISY:  # an earlier logging.config call may have disabled them
+            logging.getLogger(name).disabled = False
         configure(fmt="text", level="INFO")
         logging.getLogger("matplotlib.font_manager").info("generated new fontManager")
         logging.getLogger("PIL.PngImagePlugin").info("STREAM b'IHDR'")
@@ -60,6 +63,7 @@ def test_plotting_libraries_stay_quiet_at_info(capsys: pytest.CaptureFixture[str
         root.setLevel(level)
         for name in NOISY:
             logging.getLogger(name).setLevel(logging.NOTSET)
+            logging.getLogger(name).disabled = disabled[name]
     written = capsys.readouterr().err
     assert "fontManager" not in written and "IHDR" not in written
     assert "kept" in written and "a real problem" in written
