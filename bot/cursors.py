@@ -1,4 +1,5 @@
-"""Stream cursors kept in the store, for adapters that resume a stream (`bot.ports.Cursors`)."""
+"""Stream cursors kept in the store, read by adapters that resume a stream
+(`bot.ports.Cursors`); `Runtime.handle` moves them with each event."""
 
 from __future__ import annotations
 
@@ -16,7 +17,3 @@ class StoreCursors:
     def position(self, name: str) -> int | None:
         with self._sessions() as session:
             return cursors.position(session, name)
-
-    def advance(self, name: str, to: int) -> None:
-        with self._sessions() as session, session.begin():
-            cursors.advance(session, name=name, to=to, now=self._clock.now())

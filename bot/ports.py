@@ -31,6 +31,15 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Cursor:
+    """Where a stream adapter is once this event is handled (Mattermost: the post's
+    `create_at`); it only moves forward."""
+
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
 class Home:
     """A member's home page, ready to render, and the language to render its chrome in."""
 
@@ -53,10 +62,12 @@ class Runtime(Protocol):
         *,
         capabilities: Capabilities | None = None,
         people: Sequence[Person] = (),
+        cursor: Cursor | None = None,
         deliver: bool = True,
     ) -> list[str]:
         """Drops a retry, resolves the caller and the `people` the platform vouches for, runs
-        the feature, queues its replies; delivers after the commit. Returns the delivery keys."""
+        the feature, queues its replies, moves the stream's `cursor`, all in one transaction;
+        delivers after the commit. Returns the delivery keys."""
         ...
 
     def deliver(self, keys: Sequence[str]) -> None:
@@ -78,11 +89,9 @@ class Runtime(Protocol):
 
 
 class Cursors(Protocol):
-    """Where a stream adapter resumes after a restart; a cursor only moves forward."""
+    """Where a stream adapter resumes after a restart (`Runtime.handle` moves it)."""
 
     def position(self, name: str) -> int | None: ...
-
-    def advance(self, name: str, to: int) -> None: ...
 
 
 @dataclass(frozen=True)
