@@ -188,11 +188,17 @@ def export_alumni(
     app = build(base.settings())
     t = Translator(app.settings.default_locale)
     platform, external_id = _workspace(t, espace)
-    with app.sessions() as session, session.begin():
+    found: list[list[tuple[str, ...]]] = []
+
+    def work(session: Session, now: datetime) -> list[Outgoing]:
         workspace = identity.ensure_workspace(
-            session, platform=platform, external_id=external_id, now=app.runtime.clock.now()
+            session, platform=platform, external_id=external_id, now=now
         )
-        rows = staff.rows_of(session, workspace)
+        found.append(staff.rows_of(session, workspace))
+        return []
+
+    app.runtime.script(work, origin="cli:alumni-export")
+    rows = found[0]
     output.write_bytes(staff.registry_csv(rows))
     base.out.print(t("projects.registry.written", count=len(rows), path=str(output)), markup=False)
 
@@ -213,11 +219,17 @@ def import_alumni(
     except OSError:
         base.err.print(t("projects.import.unreadable", name=path.name), markup=False)
         raise typer.Exit(2) from None
-    with app.sessions() as session, session.begin():
+    reports: list[staff.RegistryImport] = []
+
+    def work(session: Session, now: datetime) -> list[Outgoing]:
         workspace = identity.ensure_workspace(
-            session, platform=platform, external_id=external_id, now=app.runtime.clock.now()
+            session, platform=platform, external_id=external_id, now=now
         )
-        report = staff.import_registry(session, workspace, content, now=app.runtime.clock.now())
+        reports.append(staff.import_registry(session, workspace, content, now=now))
+        return []
+
+    app.runtime.script(work, origin="cli:alumni-import")
+    report = reports[0]
     for line, value in report.skipped:
         base.err.print(t("projects.registry.skipped", line=line, value=value[:80]), markup=False)
     base.out.print(

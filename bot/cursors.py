@@ -1,4 +1,5 @@
-"""Stream cursors kept in the store, for adapters that resume a stream (`bot.ports.Cursors`)."""
+"""Stream cursors kept in the store, read by adapters that resume a stream
+(`bot.ports.Cursors`); `Runtime.handle` moves them with each event."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ class StoreCursors:
         with self._sessions() as session:
             return cursors.position(session, name)
 
-    def advance(self, name: str, to: int) -> None:
+    def token(self, name: str) -> str | None:
+        with self._sessions() as session:
+            return cursors.token(session, name)
+
+    def save_token(self, name: str, token: str) -> None:
         with self._sessions() as session, session.begin():
-            cursors.advance(session, name=name, to=to, now=self._clock.now())
+            cursors.save_token(session, name=name, token=token, now=self._clock.now())

@@ -31,6 +31,15 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Cursor:
+    """Where a stream adapter is once this event is handled (Mattermost: the post's
+    `create_at`); it only moves forward."""
+
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
 class Home:
     """A member's home page, ready to render, and the language to render its chrome in."""
 
@@ -53,10 +62,12 @@ class Runtime(Protocol):
         *,
         capabilities: Capabilities | None = None,
         people: Sequence[Person] = (),
+        cursor: Cursor | None = None,
         deliver: bool = True,
     ) -> list[str]:
         """Drops a retry, resolves the caller and the `people` the platform vouches for, runs
-        the feature, queues its replies; delivers after the commit. Returns the delivery keys."""
+        the feature, queues its replies, moves the stream's `cursor`, all in one transaction;
+        delivers after the commit. Returns the delivery keys."""
         ...
 
     def deliver(self, keys: Sequence[str]) -> None:
@@ -76,13 +87,26 @@ class Runtime(Protocol):
         """The platform's id of the message delivered under `key`, once it is sent."""
         ...
 
+    def send(
+        self, actions: Sequence[Action], *, platform: str, workspace_id: str, origin: str
+    ) -> None:
+        """Queues and delivers what the adapter must say on its own, answering no feature
+        (Matrix: a form's next question, why an encrypted room gets no answer); `origin`
+        keys it, so saying it twice sends it once."""
+        ...
+
 
 class Cursors(Protocol):
-    """Where a stream adapter resumes after a restart; a cursor only moves forward."""
+    """Where a stream adapter resumes after a restart (`Runtime.handle` moves it)."""
 
     def position(self, name: str) -> int | None: ...
 
-    def advance(self, name: str, to: int) -> None: ...
+    def token(self, name: str) -> str | None:
+        """For streams whose server hands out opaque positions (Matrix's `next_batch`), saved
+        after each batch rather than with each event."""
+        ...
+
+    def save_token(self, name: str, token: str) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,8 @@ class Router:
                 return self._route(event, ctx)
         except UsageError as error:
             message = ctx.t(error.key, **error.params)
-            if error.form_field and ctx.capabilities.field_errors:
-                raise FieldErrors({error.form_field: message}) from None
+            if _on_a_shown_field(error, event, ctx):
+                raise FieldErrors({str(error.form_field): message}) from None
             return [ctx.reply(message)]
         except Refused as refused:
             role = ctx.t(f"core.role.{refused.role}")
@@ -199,13 +199,25 @@ class Router:
         stripped = self._leading_mentions.sub("", text).strip()
         if stripped.lower().startswith(f"/{self.command_name}"):
             return self._command(stripped, ctx)
-        first = stripped.split(maxsplit=1)[0].lower() if stripped else ""
-        if first and self.commands.find_command([first]) is not None:
+        words = stripped.split()
+        if words and self.commands.find_command(words) is not None:
             return self._command(stripped, ctx)
         handler = self.commands.text_handler(self.default_text) if self.default_text else None
         if not stripped or handler is None:
             return ctx.say("core.hint")
         return handler(ctx, stripped)
+
+
+def _on_a_shown_field(error: UsageError, event: Event, ctx: Context) -> bool:
+    """Whether the error can be shown on a field of the submitted form: the platform shows
+    field errors, and the field is one the form had (platforms submit every field, empty ones
+    too; Slack refuses an error naming a block the modal does not have)."""
+    return (
+        ctx.capabilities.field_errors
+        and isinstance(event, FormSubmission)
+        and error.form_field is not None
+        and error.form_field in event.values
+    )
 
 
 def _field_value(ctx: Context, arg: Arg, raw: str) -> Any:

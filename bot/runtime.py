@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
-from bot.ports import Home, Person
+from bot.ports import Cursor, Home, Person
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
 from handlers.i18n import normalise_locale
 from handlers.types import Action, Event
-from store import events, identity
+from store import cursors, events, identity
 from store import outbox as deliveries
 from store.models import User, Workspace
 
@@ -70,6 +70,7 @@ class Runtime:
         *,
         capabilities: Capabilities | None = None,
         people: Sequence[Person] = (),
+        cursor: Cursor | None = None,
         deliver: bool = True,
     ) -> list[str]:
         """Runs the event once; returns the keys of the deliveries it queued. `people` are the
@@ -82,6 +83,10 @@ class Runtime:
                 self.sessions() as session,
                 session.begin(),
             ):
+                if cursor is not None:
+                    cursors.advance(
+                        session, name=cursor.name, to=cursor.position, now=self.clock.now()
+                    )
                 keys = self._handle_in(
                     session, event, origin, capabilities or Capabilities(), people
                 )
@@ -97,6 +102,20 @@ class Runtime:
     def deliver(self, keys: Sequence[str]) -> None:
         self.outbox.deliver(keys=keys)
         self.outbox.wakeup.set()
+
+    def send(
+        self, actions: Sequence[Action], *, platform: str, workspace_id: str, origin: str
+    ) -> None:
+        with self.sessions() as session, session.begin():
+            keys = enqueue(
+                session,
+                actions,
+                platform=platform,
+                workspace_id=workspace_id,
+                origin=origin,
+                now=self.clock.now(),
+            )
+        self.deliver(keys)
 
     def home(self, *, platform: str, workspace_id: str, person: Person) -> Home:
         """A member's home page, in one transaction of its own (nothing to deliver: the

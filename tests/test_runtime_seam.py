@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from bot.app import App
+from bot.ports import Cursor
 from handlers.clock import FakeClock
+from handlers.types import DirectMessage
 from store.models import Delivery, User
 from tests.slack_harness import (
     SlackHarness,
@@ -92,3 +95,30 @@ def test_the_home_tab_goes_through_the_runtime(
 
     assert [(v["workspace_id"], v["person"].user_id) for v in visits] == [("T0RELAIS", "U0BEA")]
     assert len(slack.fake.calls_to("views.publish")) == 1
+
+
+def test_a_stream_post_moves_its_cursor_in_its_own_transaction(app: App) -> None:
+    opened: list[SessionTransaction] = []
+
+    def on_create(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:
+            opened.append(transaction)
+
+    post = DirectMessage(
+        platform="test",
+        workspace_id="T1",
+        channel_id="D1",
+        user_id="bea",
+        event_id="post-1",
+        text="aide",
+        message_id="post-1",
+    )
+    event.listen(app.runtime.sessions, "after_transaction_create", on_create)
+    try:
+        app.runtime.handle(post, cursor=Cursor("test:T1:posts", 1765094400123), deliver=False)
+        app.runtime.handle(post, cursor=Cursor("test:T1:posts", 1765094400999), deliver=False)
+    finally:
+        event.remove(app.runtime.sessions, "after_transaction_create", on_create)
+
+    assert len(opened) == 2, "one transaction per post, the retry included"
+    assert app.cursors.position("test:T1:posts") == 1765094400999

@@ -1,11 +1,11 @@
 """Posts in, exactly once: live from the websocket, or fetched after a reconnect.
 
-Every post seen moves a cursor (its `create_at`, the server's clock), kept in the store once the
-post is handled, so a restarted process or a replica that takes over the stream resumes there.
-When the websocket comes back, the posts created since the cursor in every channel of the bot
-are fetched and processed like live ones. The same post may arrive both ways: the runtime
-records each post id as the event id in the store, so the second copy is dropped there, even
-across threads and processes.
+Every post seen moves a cursor (its `create_at`, the server's clock), moved by the runtime in
+the post's own transaction, so a restarted process or a replica that takes over the stream
+resumes there. When the websocket comes back, the posts created since the cursor in every
+channel of the bot are fetched and processed like live ones. The same post may arrive both
+ways: the runtime records each post id as the event id in the store, so the second copy is
+dropped there, even across threads and processes.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bot.adapters.mattermost.events import (
     parse_posted,
     post_event,
 )
-from bot.ports import Cursors, PermanentError, Runtime, TransientError
+from bot.ports import Cursor, Cursors, PermanentError, Runtime, TransientError
 from handlers.context import Capabilities
 
 log = logging.getLogger(__name__)
@@ -121,15 +121,11 @@ class Inbound:
             text=text,
             author=self._directory.author(user_id),
         )
-        keys = self._runtime.handle(event, capabilities=STREAM_CAPABILITIES)
-        self._store_cursor(incoming.create_at)
-        return keys
+        where = Cursor(self._cursor_name, incoming.create_at)
+        return self._runtime.handle(event, capabilities=STREAM_CAPABILITIES, cursor=where)
 
     def _stored_cursor(self) -> int | None:
         return self._cursors.position(self._cursor_name)
-
-    def _store_cursor(self, create_at: int) -> None:
-        self._cursors.advance(self._cursor_name, create_at)
 
     def _catch_up_guarded(self, since: int | None) -> None:
         for attempt in range(1, CATCH_UP_ATTEMPTS + 1):
