@@ -32,6 +32,10 @@ _ENV = {
     "mattermost_token": "MATTERMOST_TOKEN",
     "mattermost_team": "MATTERMOST_TEAM",
     "mattermost_slash_token": "MATTERMOST_SLASH_TOKEN",
+    "matrix_homeserver": "MATRIX_HOMESERVER",
+    "matrix_user_id": "MATRIX_USER_ID",
+    "matrix_access_token": "MATRIX_ACCESS_TOKEN",
+    "matrix_allowed_servers": "MATRIX_ALLOWED_SERVERS",
 }
 
 
@@ -72,6 +76,10 @@ class Settings(BaseSettings):
     mattermost_token: SecretStr | None = _platform("mattermost_token")
     mattermost_team: str | None = _platform("mattermost_team")
     mattermost_slash_token: SecretStr | None = _platform("mattermost_slash_token")
+    matrix_homeserver: str | None = _platform("matrix_homeserver")
+    matrix_user_id: str | None = _platform("matrix_user_id")
+    matrix_access_token: SecretStr | None = _platform("matrix_access_token")
+    matrix_allowed_servers: Annotated[str | None, NoDecode] = _platform("matrix_allowed_servers")
 
     @field_validator("database_url")
     @classmethod
@@ -91,7 +99,7 @@ class Settings(BaseSettings):
             value = [item.strip() for item in value.split(",") if item.strip()]
         for item in value:
             platform, _, user = str(item).partition(":")
-            if platform not in ("slack", "mattermost", "console", "test") or not user:
+            if platform not in ("slack", "mattermost", "matrix", "console", "test") or not user:
                 raise ValueError(f"bad admin {item!r}")
         return value
 
@@ -99,6 +107,12 @@ class Settings(BaseSettings):
     def _mattermost_complete(self) -> Settings:
         if self.mattermost_url or self.mattermost_token:
             check_mattermost(self)
+        return self
+
+    @model_validator(mode="after")
+    def _matrix_complete(self) -> Settings:
+        if self.matrix_homeserver or self.matrix_user_id or self.matrix_access_token:
+            check_matrix(self)
         return self
 
     @model_validator(mode="after")
@@ -120,6 +134,8 @@ class Settings(BaseSettings):
             found.append("slack")
         if self.mattermost_url or self.mattermost_token:
             found.append("mattermost")
+        if self.matrix_homeserver or self.matrix_user_id or self.matrix_access_token:
+            found.append("matrix")
         return found or ["console"]
 
 
@@ -174,6 +190,51 @@ def _mattermost_value_ok(field: str, raw: str) -> bool:
     if field == "action_secret":
         return len(raw) >= 32
     return True
+
+
+_MATRIX_USER = re.compile(r"@[a-z0-9._=/+-]+:(?P<server>[A-Za-z0-9.-]+(?::\d{1,5})?)")
+_MATRIX_SERVER = re.compile(r"[A-Za-z0-9.-]+(?::\d{1,5})?")
+
+
+def check_matrix(settings: Settings) -> None:
+    """Matrix needs the homeserver, the bot's user id and its access token; name the first
+    variable missing or malformed (allowed servers are optional)."""
+    homeserver = urlsplit(settings.matrix_homeserver or "")
+    user = settings.matrix_user_id or ""
+    problem = None
+    if not settings.matrix_homeserver:
+        problem = (
+            "manquante : MATRIX_HOMESERVER — attendu : l'adresse du serveur, "
+            "ex. https://matrix.agent.tchap.gouv.fr"
+        )
+    elif homeserver.scheme not in ("http", "https") or not homeserver.hostname:
+        problem = "invalide : MATRIX_HOMESERVER — attendu : une URL http(s)://…"
+    elif not user:
+        problem = (
+            "manquante : MATRIX_USER_ID — attendu : l'identifiant du bot, "
+            "ex. @relais:agent.tchap.gouv.fr"
+        )
+    elif _MATRIX_USER.fullmatch(user) is None:
+        problem = "invalide : MATRIX_USER_ID — attendu : un identifiant @nom:serveur"
+    elif not _secret(settings.matrix_access_token):
+        problem = "manquante : MATRIX_ACCESS_TOKEN — attendu : le jeton d'accès du compte bot"
+    elif any(_MATRIX_SERVER.fullmatch(s) is None for s in matrix_allowed_servers(settings)):
+        problem = (
+            "invalide : MATRIX_ALLOWED_SERVERS — attendu : des noms de serveurs séparés par des "
+            "virgules, ex. agent.tchap.gouv.fr,matrix.org"
+        )
+    if problem:
+        raise ConfigError(f"Configuration {problem}.")
+
+
+def matrix_allowed_servers(settings: Settings) -> list[str]:
+    """The servers whose users may use the bot; by default only the bot's own server."""
+    raw = settings.matrix_allowed_servers or ""
+    listed = [item.strip() for item in raw.split(",") if item.strip()]
+    if listed:
+        return listed
+    own = _MATRIX_USER.fullmatch(settings.matrix_user_id or "")
+    return [own["server"]] if own else []
 
 
 def check_slack(settings: Settings) -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from bot.adapters.console import ConsoleClient, ConsoleInputError, normalise_name
 from bot.adapters.console_port import Shown
 from bot.adapters.console_render import render
+from bot.adapters.dialogue import FieldByField
 from bot.app import App
 from handlers.i18n import Translator
 from handlers.types import Form
@@ -111,18 +112,15 @@ def _fill_forms(client: ConsoleClient, state: ChatState, console: Console, t: Tr
 
 def _ask(form: Form, console: Console, t: Translator) -> dict[str, str] | None:
     console.print(f"[bold]{form.title}[/bold] — {t('console.form_intro')}")
-    values: dict[str, str] = {}
-    for field_ in form.fields:
-        hint = f" ({', '.join(o.value for o in field_.options)})" if field_.options else ""
-        mark = "" if field_.required else t("console.optional")
+    filling = FieldByField(form)
+    while filling.current is not None:
         try:
-            answer = input(f"  {field_.label}{hint}{mark} : ").strip()
+            answer = input(f"  {filling.question(t)} : ")
         except (EOFError, KeyboardInterrupt):
             return None
-        if answer == ".":
+        if not filling.answer(answer):
             return None
-        values[field_.name] = answer
-    return values
+    return filling.values
 
 
 def _enable_history() -> None:

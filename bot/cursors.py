@@ -17,3 +17,11 @@ class StoreCursors:
     def position(self, name: str) -> int | None:
         with self._sessions() as session:
             return cursors.position(session, name)
+
+    def token(self, name: str) -> str | None:
+        with self._sessions() as session:
+            return cursors.token(session, name)
+
+    def save_token(self, name: str, token: str) -> None:
+        with self._sessions() as session, session.begin():
+            cursors.save_token(session, name=name, token=token, now=self._clock.now())

@@ -87,11 +87,26 @@ class Runtime(Protocol):
         """The platform's id of the message delivered under `key`, once it is sent."""
         ...
 
+    def send(
+        self, actions: Sequence[Action], *, platform: str, workspace_id: str, origin: str
+    ) -> None:
+        """Queues and delivers what the adapter must say on its own, answering no feature
+        (Matrix: a form's next question, why an encrypted room gets no answer); `origin`
+        keys it, so saying it twice sends it once."""
+        ...
+
 
 class Cursors(Protocol):
     """Where a stream adapter resumes after a restart (`Runtime.handle` moves it)."""
 
     def position(self, name: str) -> int | None: ...
+
+    def token(self, name: str) -> str | None:
+        """For streams whose server hands out opaque positions (Matrix's `next_batch`), saved
+        after each batch rather than with each event."""
+        ...
+
+    def save_token(self, name: str, token: str) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -199,8 +199,8 @@ class Router:
         stripped = self._leading_mentions.sub("", text).strip()
         if stripped.lower().startswith(f"/{self.command_name}"):
             return self._command(stripped, ctx)
-        first = stripped.split(maxsplit=1)[0].lower() if stripped else ""
-        if first and self.commands.find_command([first]) is not None:
+        words = stripped.split()
+        if words and self.commands.find_command(words) is not None:
             return self._command(stripped, ctx)
         handler = self.commands.text_handler(self.default_text) if self.default_text else None
         if not stripped or handler is None:

@@ -103,6 +103,20 @@ class Runtime:
         self.outbox.deliver(keys=keys)
         self.outbox.wakeup.set()
 
+    def send(
+        self, actions: Sequence[Action], *, platform: str, workspace_id: str, origin: str
+    ) -> None:
+        with self.sessions() as session, session.begin():
+            keys = enqueue(
+                session,
+                actions,
+                platform=platform,
+                workspace_id=workspace_id,
+                origin=origin,
+                now=self.clock.now(),
+            )
+        self.deliver(keys)
+
     def home(self, *, platform: str, workspace_id: str, person: Person) -> Home:
         """A member's home page, in one transaction of its own (nothing to deliver: the
         adapter shows it at once, and showing it twice is harmless)."""

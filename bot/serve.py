@@ -11,6 +11,7 @@ from typing import Protocol
 
 from sqlalchemy import text
 
+from bot.adapters.matrix.runner import start as start_matrix
 from bot.adapters.mattermost.runner import start as start_mattermost
 from bot.adapters.slack.runner import start as start_slack
 from bot.app import App
@@ -35,6 +36,7 @@ class PlatformRunner(Protocol):
 Starter = Callable[[App, HttpServer], PlatformRunner]
 STARTERS: dict[str, Starter] = {}
 STARTERS["mattermost"] = start_mattermost
+STARTERS["matrix"] = start_matrix
 STARTERS["slack"] = start_slack
 
 

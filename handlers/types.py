@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Platform = Literal["console", "slack", "mattermost", "test"]
+Platform = Literal["console", "slack", "mattermost", "matrix", "test"]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -8,9 +8,10 @@ they fail instead of hiding.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Connection, Engine, inspect, text
@@ -26,6 +27,10 @@ from store.db import make_engine
 from store.models import Base
 from tests.chat import Chat
 from tests.fakes.recording_port import RecordingPort
+from tests.synapse_server import Synapse, start_synapse, synapse_missing
+
+if TYPE_CHECKING:
+    from tests.matrix_world import BotProcess, Person
 
 PG_URL = os.environ.get("RELAIS_TEST_DATABASE_URL", "")
 PG_REQUIRED = os.environ.get("RELAIS_REQUIRE_POSTGRES") == "1"
@@ -174,3 +179,41 @@ def app(
 def chat(app: App, port: RecordingPort) -> Chat:
     """`ada` is an admin (RELAIS_ADMINS=test:ada); everyone else starts as a member."""
     return Chat(app=app, port=port)
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
+    """One real homeserver for the whole session (Matrix tests), data in a temporary dir."""
+    missing = synapse_missing()
+    if missing:
+        pytest.skip(missing)
+    yield from start_synapse(tmp_path_factory.mktemp("synapse"))
+
+
+@pytest.fixture
+def people(synapse: Synapse) -> Iterator[Callable[[str], Person]]:
+    """`people("alice")` registers a new account (alice1, alice2, …) and logs a client in."""
+    from tests.matrix_world import Person, fresh_name
+
+    made: list[Person] = []
+
+    def make(prefix: str) -> Person:
+        person = Person(synapse, synapse.register(fresh_name(prefix)))
+        made.append(person)
+        return person
+
+    yield make
+    for person in made:
+        person.close()
+
+
+@pytest.fixture
+def relais_bot(synapse: Synapse, tmp_path: Path) -> Iterator[BotProcess]:
+    """A new bot account (rate limit lifted, as operators do) and Relais, not yet started."""
+    from tests.matrix_world import BotProcess, fresh_name
+
+    account = synapse.register(fresh_name("relais"))
+    synapse.unlimit(account.user_id)
+    process = BotProcess(synapse=synapse, account=account, database=tmp_path / "relais.db")
+    yield process
+    process.stop()

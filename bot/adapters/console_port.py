@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.dialogue import picks
 from bot.ports import Delivered, PermanentError
 from bot.transcript import Line, LineButton, NewLine, Transcript
 from handlers.types import (
@@ -124,12 +125,7 @@ class ConsolePort:
 
 
 def _buttons(body: Message) -> list[tuple[str, str, str]]:
-    found = [(b.action_id, b.value, b.label) for b in body.buttons]
-    for section in body.sections:
-        found.extend((b.action_id, b.value, b.label) for b in section.buttons)
-    for choice in body.choices:
-        found.extend((choice.action_id, option.value, option.label) for option in choice.options)
-    return found
+    return [(pick.action_id, pick.value, pick.label) for pick in picks(body)]
 
 
 def _thread_number(value: str | None) -> int | None:

@@ -15,7 +15,7 @@ from handlers.ideas.notify import announce
 from handlers.ideas.proposing import FIELDS, proposal_form
 from handlers.ideas.statuses import label
 from handlers.registry import Args
-from handlers.types import Action, FormSubmission, OpenForm, SlashCommand
+from handlers.types import Action, FormSubmission, OpenForm, TextEvent
 from store import audit
 from store.ideas import participation, records
 from store.models import Idea
@@ -64,7 +64,7 @@ def edit_verb(ctx: Context, number: int, new_title: str, args: Args) -> list[Act
         changes["titre"] = new_title
     if changes:
         return _apply(ctx, idea, changes)
-    if isinstance(ctx.event, SlashCommand) and ctx.capabilities.forms:
+    if ctx.capabilities.forms and isinstance(ctx.event, TextEvent):
         current = {name: getattr(idea, column) for name, column in _COLUMNS.items()}
         form = proposal_form(ctx, current).model_copy(
             update={
@@ -79,7 +79,7 @@ def edit_verb(ctx: Context, number: int, new_title: str, args: Args) -> list[Act
                 user_id=ctx.event.user_id,
                 channel_id=ctx.event.channel_id,
                 form=form,
-                trigger_id=ctx.event.trigger_id,
+                trigger_id=getattr(ctx.event, "trigger_id", None),
             )
         ]
     raise UsageError("ideas.edit.nothing", number=idea.id, command=command_name(ctx.settings))

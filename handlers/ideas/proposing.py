@@ -25,7 +25,7 @@ from handlers.types import (
     OpenForm,
     Option,
     Section,
-    SlashCommand,
+    TextEvent,
 )
 from store.ideas import campaigns, records
 from store.models import Idea
@@ -87,14 +87,14 @@ def propose(ctx: Context, args: Args) -> list[Action]:
     """Checks every field, then keeps a draft and shows similar ideas, or publishes."""
     given = {name: str(args.get(name) or "").strip() for name in FIELDS}
     missing = [name for name, value in given.items() if not value]
-    if missing and isinstance(ctx.event, SlashCommand) and ctx.capabilities.forms:
+    if missing and ctx.capabilities.forms and isinstance(ctx.event, TextEvent):
         form = proposal_form(ctx, given)
         return [
             OpenForm(
                 user_id=ctx.event.user_id,
                 channel_id=ctx.event.channel_id,
                 form=form,
-                trigger_id=ctx.event.trigger_id,
+                trigger_id=getattr(ctx.event, "trigger_id", None),
             )
         ]
     if missing:
