@@ -152,6 +152,7 @@ def _redact_posts(ctx: Context, user: User) -> list[Action]:
                     channel_id=channel,
                     message_id=message_id,
                     message=notice,
+                    erase=True,
                 )
             )
     keys = [row.key for row in rows]

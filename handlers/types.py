@@ -247,6 +247,11 @@ class UpdatePost(_ActionBase):
     message: Message
     target_key: str | None = None
     message_id: str | None = None
+    erase: bool = Field(
+        default=False,
+        description="The earlier content must not survive, not even in an edit history "
+        "(erasure): a platform that keeps edits (Matrix) redacts the post instead.",
+    )
 
 
 class OpenForm(_ActionBase):

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from bot.adapters.matrix.runner import connect
+from bot.app import build
 from bot.config import ConfigError, load_settings, matrix_allowed_servers
+from tests.matrix_world import BotProcess, fresh_name
+from tests.synapse_server import Synapse
 
 COMPLETE = {
     "MATRIX_HOMESERVER": "https://matrix.agent.tchap.gouv.fr",
@@ -64,3 +70,18 @@ def test_a_bad_value_stops_start_up_with_one_line_naming_it(
     message = str(raised.value)
     assert expected in message and "\n" not in message
     assert "syt_secret" not in message
+
+
+def test_a_token_the_homeserver_refuses_stops_start_up_in_one_line(
+    synapse: Synapse, tmp_path: Path
+) -> None:
+    account = synapse.register(fresh_name("relais"))
+    bot = BotProcess(synapse=synapse, account=account, database=tmp_path / "relais.db")
+    settings = bot.settings().model_copy(update={"matrix_access_token": SecretStr("syt_faux")})
+    app = build(settings)
+    try:
+        with pytest.raises(ConfigError) as raised:
+            connect(app)
+    finally:
+        app.close()
+    assert str(raised.value).startswith("Configuration refusée : MATRIX_ACCESS_TOKEN")

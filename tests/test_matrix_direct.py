@@ -4,6 +4,7 @@ field, a check-in received and answered by number; an encrypted room explained i
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from store import checkin_rounds
 from store.models import CheckinRound, Idea
 from tests.checkins_support import paris
 from tests.matrix_world import BotProcess, Person, Seen
+from tests.synapse_server import Synapse
 
 
 def direct_room(person: Person, bot: BotProcess) -> str:
@@ -131,3 +133,25 @@ def test_an_encrypted_room_is_explained_in_the_direct_room(
     notice = alice.wait_for(lambda s: s.room_id == dm and s.sender == relais_bot.user_id)
     assert "salons chiffrés" in notice.body and "Équipe chiffrée" in notice.body
     assert relais_bot.user_id not in alice.members(room)
+
+
+def test_erasure_redacts_the_answers_that_quoted_the_member(
+    relais_bot: BotProcess, people: Callable[[str], Person], synapse: Synapse
+) -> None:
+    relais_bot.start()
+    alice = people("alice")
+    room = alice.create_room(relais_bot.user_id, name="Managers santé")
+    alice.wait_member(room, relais_bot.user_id)
+    asked = alice.say(room, "!relais lean à l'hôpital de Lille")
+    answer = alice.wait_for(lambda s: s.sender == relais_bot.user_id and s.thread_root == asked)
+    assert "Lille" in answer.body
+    dm = direct_room(alice, relais_bot)
+    question = ask(alice, relais_bot, dm, "oubliez-moi")
+    ask(alice, relais_bot, dm, number_of("Oui, tout effacer", question))
+    path = f"/rooms/{room}/event/{answer.event_id}"
+    deadline = time.monotonic() + 10
+    while synapse.api(alice.account, "GET", path).get("content") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    event = synapse.api(alice.account, "GET", path)
+    assert event["content"] == {}
+    assert "redacted_because" in event["unsigned"]

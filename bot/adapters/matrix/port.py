@@ -17,7 +17,7 @@ from nio import RoomResolveAliasResponse, RoomSendResponse, UploadResponse
 
 from bot.adapters.matrix.connection import Connection, checked
 from bot.adapters.matrix.conversations import Conversations, Offer
-from bot.adapters.matrix.render import content, edit, in_thread, message_content
+from bot.adapters.matrix.render import content, edit, in_thread, message_content, plain
 from bot.adapters.matrix.rooms import DirectRooms
 from bot.ports import Delivered, PermanentError
 from handlers.i18n import Translator
@@ -94,12 +94,25 @@ class MatrixPort:
         if not action.message_id:
             raise PermanentError("no message to update")
         room = await self._room_of(action.channel_id)
+        if action.erase:
+            return await self._redact(room, action, key)
         body, picked = message_content(
             action.message, t=self._t, command=self._command, in_room=True
         )
         await self._send(room, edit(body, action.message_id), key, 0, thread=None)
         if picked:
             self._conversations.offer(room, None, Offer(action.message_id, picked))
+        return Delivered(message_id=action.message_id, channel_id=room)
+
+    async def _redact(self, room: str, action: UpdatePost, key: str) -> Delivered:
+        """An edit keeps the earlier text in the post's history; a redaction removes it."""
+        assert action.message_id
+        reason = plain(action.message.text).replace("_", "")
+        checked(
+            await self._client.room_redact(
+                room, action.message_id, reason=reason, tx_id=transaction_id(key, 0)
+            )
+        )
         return Delivered(message_id=action.message_id, channel_id=room)
 
     async def _open_form(self, action: OpenForm, key: str) -> Delivered:
