@@ -91,7 +91,9 @@ def say(
     app = open_app()
     user = normalise_name(as_ or app.settings.console_user)
     _console_call(
-        lambda: app.console().say(user, text, channel="@" if dm else channel, thread=thread)
+        lambda: app.console(forms=True).say(
+            user, text, channel="@" if dm else channel, thread=thread
+        )
     )
 
 
@@ -103,7 +105,7 @@ def press(
     """Appuie sur un bouton affiché plus tôt (même depuis un autre processus)."""
     app = open_app()
     user = normalise_name(as_ or app.settings.console_user)
-    _console_call(lambda: app.console().press(user, ref))
+    _console_call(lambda: app.console(forms=True).press(user, ref))
 
 
 @cli.command()

@@ -78,6 +78,21 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         return None
 
 
+# Libraries whose INFO lines mean nothing to a user (matplotlib announces its font cache in the
+# middle of a console conversation): only their warnings are shown.
+NOISY = (
+    "slack_bolt",
+    "slack_sdk",
+    "urllib3",
+    "websockets",
+    "apscheduler",
+    "alembic",
+    "matplotlib",
+    "PIL",
+    "fontTools",
+)
+
+
 def configure(*, fmt: str, level: str, secrets: Iterable[str] = ()) -> None:
     handler = StderrHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
@@ -85,5 +100,5 @@ def configure(*, fmt: str, level: str, secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("slack_bolt", "slack_sdk", "urllib3", "websockets", "apscheduler", "alembic"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from handlers.registry import Arg, Args
+from handlers.when import WhenError, parse_day, parse_moment
 from store import identity
 from store.models import User
 
@@ -23,7 +23,7 @@ _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"
 _MENTION = re.compile(r"^<@([^>|]+)(?:\|[^>]*)?>$")
 ROW_ID = re.compile(r"[0-9]{1,9}")
 _CHANNEL = re.compile(r"^<#([^>|]+)(?:\|([^>]*))?>$")
-_TIME = re.compile(r"\d{1,2}[:h]\d{2}")
+_DATE_WORDS = 6
 
 
 class UsageError(Exception):
@@ -99,12 +99,8 @@ def parse(ctx: Context, specs: tuple[Arg, ...], tokens: list[str]) -> Args:
                     raise UsageError("core.error.option_needs_value", option=name)
                 inline = tokens[cursor.position]
                 cursor.position += 1
-            followed_by_time = cursor.position < len(tokens) and _TIME.fullmatch(
-                tokens[cursor.position]
-            )
-            if arg.kind == "datetime" and followed_by_time:
-                inline = f"{inline} {tokens[cursor.position]}"
-                cursor.position += 1
+            if arg.kind in ("date", "datetime"):
+                inline = _longest_date(ctx, arg, inline, cursor)
             values[arg.name] = convert(ctx, arg, inline)
         else:
             loose.append(token)
@@ -115,6 +111,25 @@ def parse(ctx: Context, specs: tuple[Arg, ...], tokens: list[str]) -> Args:
                 raise UsageError("core.error.missing_argument", name=arg.name)
             values[arg.name] = False if arg.kind == "flag" else arg.default
     return values
+
+
+def _longest_date(ctx: Context, arg: Arg, first: str, cursor: _Cursor) -> str:
+    """`--le lundi 9h` or `--le 7 décembre à 14h30`: a date option takes the longest run of
+    following words (up to the next option) that still reads as one date."""
+    following: list[str] = []
+    for token in cursor.tokens[cursor.position :]:
+        if token.startswith("--") or len(following) >= _DATE_WORDS:
+            break
+        following.append(token)
+    for extra in range(len(following), 0, -1):
+        candidate = " ".join([first, *following[:extra]])
+        try:
+            convert(ctx, arg, candidate)
+        except UsageError:
+            continue
+        cursor.position += extra
+        return candidate
+    return first
 
 
 def _fill_positional(ctx: Context, positional: list[Arg], loose: list[str], values: Args) -> None:
@@ -151,11 +166,14 @@ def convert(ctx: Context, arg: Arg, raw: str) -> Any:
         return int(value.lstrip("#"))
     if arg.kind == "date":
         try:
-            return date.fromisoformat(value)
-        except ValueError as error:
-            raise UsageError("core.error.not_a_date", name=arg.name, value=value) from error
+            return parse_day(value, today=ctx.now().astimezone(ctx.zone).date())
+        except WhenError as error:
+            raise UsageError("when.error.day", value=value[:60]) from error
     if arg.kind == "datetime":
-        return _parse_datetime(ctx, arg, value)
+        try:
+            return parse_moment(value, now=ctx.now(), zone=ctx.zone)
+        except WhenError as error:
+            raise UsageError("when.error.moment", value=value[:60]) from error
     if arg.kind == "channel":
         return _parse_channel(value)
     if arg.kind == "choice":
@@ -168,17 +186,6 @@ def convert(ctx: Context, arg: Arg, raw: str) -> Any:
     raise UsageError("core.error.missing_argument", name=arg.name)
 
 
-def _parse_datetime(ctx: Context, arg: Arg, value: str) -> datetime:
-    """`2026-12-01 09:00` or ISO; naive times are in the caller's timezone."""
-    try:
-        moment = datetime.fromisoformat(re.sub(r"(\d)h(\d)", r"\1:\2", value))
-    except ValueError as error:
-        raise UsageError("core.error.not_a_datetime", name=arg.name, value=value) from error
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ctx.zone)
-    return moment
-
-
 def _parse_channel(value: str) -> str:
     match = _CHANNEL.match(value)
     if match:
@@ -188,15 +195,22 @@ def _parse_channel(value: str) -> str:
     raise UsageError("core.error.not_a_channel", value=value)
 
 
-def resolve_user(ctx: Context, value: str) -> User:
+def resolve_user(ctx: Context, value: str, *, placeholder: bool = False) -> User:
+    """`<@ID>` (a platform mention) is always someone real: known now even if they never wrote.
+    `@name` must be known, unless `placeholder`: then it waits for that name's first message."""
     match = _MENTION.match(value)
-    user: User | None
     if match:
-        user = identity.find_user(ctx.session, workspace=ctx.workspace, external_id=match.group(1))
-    elif value.startswith("@") and len(value) > 1:
-        user = identity.find_user_by_name(ctx.session, workspace=ctx.workspace, name=value[1:])
-    else:
+        return identity.ensure_user(
+            ctx.session, workspace=ctx.workspace, external_id=match.group(1), now=ctx.now()
+        )
+    if not value.startswith("@") or len(value) < 2:
         raise UsageError("core.error.not_a_user", value=value)
+    name = value[1:]
+    user = identity.find_user_by_name(ctx.session, workspace=ctx.workspace, name=name)
+    if user is None and placeholder:
+        user = identity.placeholder_user(
+            ctx.session, workspace=ctx.workspace, name=name, now=ctx.now()
+        )
     if user is None:
         raise UsageError("core.error.unknown_user", value=value)
     return user

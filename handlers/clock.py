@@ -43,11 +43,3 @@ def zone(name: str | None, default: str = "Europe/Paris") -> ZoneInfo:
         return ZoneInfo(name or default)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(default)
-
-
-def is_valid_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from handlers.clock import is_valid_zone
+from zoneinfo import ZoneInfo
+
+from handlers.args import resolve_user
 from handlers.context import Context
 from handlers.i18n import LOCALES, Translator
 from handlers.registry import Arg, Args, Registry
-from handlers.roles import ROLES
-from handlers.text import mention
+from handlers.roles import ROLES, role_named
+from handlers.text import mention, quote_user
 from handlers.types import Action, Button, ButtonPress, Message
+from handlers.when import describe_moment, find_zone, place_of
 from store import audit, identity
 
 registry = Registry()
@@ -48,15 +51,23 @@ def _choose_language(ctx: Context, code: str) -> list[Action]:
     "fuseau",
     aliases=("timezone",),
     help="core.help.fuseau",
-    args=(Arg("zone", kind="word"),),
+    args=(Arg("zone", kind="rest"),),
 )
 def set_timezone(ctx: Context, args: Args) -> list[Action]:
-    if not is_valid_zone(args["zone"]):
+    """`La Réunion`, `Guyane`, `métropole` or an IANA name; the answer shows the local time."""
+    name = find_zone(args["zone"])
+    if name is None:
         return ctx.say("core.timezone.invalid", zone=args["zone"][:60])
-    ctx.caller.timezone = args["zone"]
+    ctx.caller.timezone = name
     ctx.caller.timezone_chosen = True
     ctx.session.flush()
-    return ctx.say("core.timezone.set", zone=args["zone"])
+    chosen = ZoneInfo(name)
+    return ctx.say(
+        "core.timezone.set",
+        zone=name,
+        place=place_of(ctx.t, chosen),
+        now=describe_moment(ctx.t, ctx.now(), chosen),
+    )
 
 
 @registry.command(
@@ -64,13 +75,19 @@ def set_timezone(ctx: Context, args: Args) -> list[Action]:
     help="core.help.role",
     role="admin",
     args=(
-        Arg("personne", kind="user"),
-        Arg("role", kind="choice", choices=ROLES),
+        Arg("personne", kind="word"),
+        Arg("role", kind="rest"),
         Arg("retirer", kind="flag", aliases=("remove",)),
     ),
 )
 def change_role(ctx: Context, args: Args) -> list[Action]:
-    user, role = args["personne"], args["role"]
+    """`role @bea comité`, `role @bea équipe programme --retirer`: French or English names,
+    for anyone mentioned, even someone who has never written to the bot yet."""
+    role = role_named(args["role"])
+    if role is None:
+        names = ", ".join(ctx.t(f"core.role.{r}") for r in ROLES)
+        return ctx.say("core.role.unknown", value=quote_user(args["role"], limit=60), roles=names)
+    user = resolve_user(ctx, args["personne"], placeholder=not args["retirer"])
     role_name = ctx.t(f"core.role.{role}")
     if args["retirer"]:
         if user.id == ctx.caller.id and role == "admin":
@@ -92,7 +109,12 @@ def change_role(ctx: Context, args: Args) -> list[Action]:
             detail=role,
             now=ctx.now(),
         )
-    return ctx.say(key, user=mention(user.external_id), role=role_name)
+    pending = identity.is_placeholder(user)
+    who = quote_user(f"@{user.username}") if pending else mention(user.external_id)
+    text = ctx.t(key, user=who, role=role_name)
+    if pending and changed:
+        text = "\n".join([text, ctx.t("core.role.pending", user=who)])
+    return [ctx.reply(text)]
 
 
 @registry.command("moi", aliases=("me", "whoami"), help="core.help.moi")

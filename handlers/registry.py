@@ -13,6 +13,7 @@ plain function that unit tests can call.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -259,13 +260,15 @@ class Registries:
             yield from part.commands
 
     def find_command(self, words: list[str]) -> tuple[CommandSpec, int] | None:
-        """Longest command path (or alias) that prefixes `words`, with its length."""
-        lowered = [word.lower() for word in words]
+        """Longest command path (or alias) that prefixes `words`, with its length; accents and
+        case do not matter (`idées cherche` is `idees cherche`)."""
+        lowered = [_fold(word) for word in words]
         best: tuple[CommandSpec, int] | None = None
         for spec in self.commands():
             for path in (spec.path, *spec.aliases):
                 size = len(path)
-                if tuple(lowered[:size]) == path and (best is None or size > best[1]):
+                folded = tuple(_fold(word) for word in path)
+                if tuple(lowered[:size]) == folded and (best is None or size > best[1]):
                     best = (spec, size)
         return best
 
@@ -305,3 +308,8 @@ class Registries:
 
     def text_handler(self, name: str) -> TextHandler | None:
         return next((p.text_handlers[name] for p in self.parts if name in p.text_handlers), None)
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

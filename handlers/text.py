@@ -20,8 +20,9 @@ _BROADCAST = re.compile(r"(?i)@(?=(?:" + "|".join(BROADCAST_WORDS) + r")(?![a-z0
 _SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone|subteam\^[^>|]*)(\|[^>]*)?>", re.IGNORECASE)
 _SAFE_URL = re.compile(r"^(?:https?://|mailto:)[^\s<>|\"'`\\]+$", re.IGNORECASE)
 # Markdown's three ways to a link: inline `](dest)`, an autolink `<scheme:…>`, a reference
-# definition `[label]: dest` at a line start.
-_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+# definition `[label]: dest` at a line start. The inline destination is read by a lookahead, so
+# a `](` inside another link's destination (`)](![i]( »`) is examined too.
+_INLINE_LINK = re.compile(r"\]\((?=\s*<?([^)\s>]*))")
 _AUTOLINK = re.compile(r"<(?=[A-Za-z][A-Za-z0-9+.\-]{1,31}:)([^<>\s]*)")
 _REFERENCE = re.compile(r"(?m)^( {0,3}\[(?:[^\]\\\n]|\\.)*\]):")
 
@@ -55,7 +56,7 @@ def disarm_links(markdown: str) -> str:
     escaping the character that would open it."""
 
     def inline(match: re.Match[str]) -> str:
-        return match.group(0) if is_safe_url(match.group(1)) else "]\\(" + match.group(0)[2:]
+        return match.group(0) if is_safe_url(match.group(1)) else "]\\("
 
     def autolink(match: re.Match[str]) -> str:
         return match.group(0) if is_safe_url(match.group(1)) else "\\" + match.group(0)

@@ -40,16 +40,29 @@ def add_message(
 def replace_buttons(
     session: Session, message: ConsoleMessage, found: list[tuple[str, str, str]]
 ) -> list[ConsoleButton]:
-    """The message's buttons become `found` (action id, value, label), in order."""
-    for button in session.scalars(
-        select(ConsoleButton).where(ConsoleButton.message_id == message.id)
-    ):
-        session.delete(button)
-    buttons = [
-        ConsoleButton(message_id=message.id, action_id=action_id, value=value, label=label)
-        for action_id, value, label in found
-    ]
-    session.add_all(buttons)
+    """The message's buttons become `found` (action id, value, label), in order. A button that
+    does the same thing as before (same action and value) keeps its number, so `b12` printed
+    before an edit still presses it; only new buttons get new numbers."""
+    earlier = {
+        (row.action_id, row.value): row
+        for row in session.scalars(
+            select(ConsoleButton)
+            .where(ConsoleButton.message_id == message.id)
+            .order_by(ConsoleButton.id)
+        )
+    }
+    buttons = []
+    for action_id, value, label in found:
+        row = earlier.pop((action_id, value), None)
+        if row is None:
+            row = ConsoleButton(
+                message_id=message.id, action_id=action_id, value=value, label=label
+            )
+            session.add(row)
+        row.label = label
+        buttons.append(row)
+    for gone in earlier.values():
+        session.delete(gone)
     session.flush()
     return buttons
 

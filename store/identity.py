@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from store.models import RoleGrant, User, Workspace
 
+PLACEHOLDER = "@"
+
 
 def ensure_workspace(
     session: Session, *, platform: str, external_id: str, now: datetime, name: str | None = None
@@ -36,8 +38,13 @@ def ensure_user(
     locale: str | None = None,
     timezone: str | None = None,
 ) -> User:
-    """Finds or creates a user; platform facts refresh unless the user chose otherwise."""
+    """Finds or creates a user; platform facts refresh unless the user chose otherwise. A
+    placeholder made for their name (a role given before they ever wrote) becomes them."""
     user = find_user(session, workspace=workspace, external_id=external_id)
+    if user is None and username:
+        user = find_user(session, workspace=workspace, external_id=PLACEHOLDER + username.lower())
+        if user is not None:
+            user.external_id = external_id
     if user is None:
         user = User(workspace_id=workspace.id, external_id=external_id, created_at=now)
         session.add(user)
@@ -51,6 +58,23 @@ def ensure_user(
         user.timezone = timezone
     session.flush()
     return user
+
+
+def placeholder_user(session: Session, *, workspace: Workspace, name: str, now: datetime) -> User:
+    """Someone known only by `@name` so far; `ensure_user` gives them their platform id."""
+    external_id = PLACEHOLDER + name.lower()
+    user = find_user(session, workspace=workspace, external_id=external_id)
+    if user is None:
+        user = User(
+            workspace_id=workspace.id, external_id=external_id, username=name, created_at=now
+        )
+        session.add(user)
+        session.flush()
+    return user
+
+
+def is_placeholder(user: User) -> bool:
+    return user.external_id.startswith(PLACEHOLDER)
 
 
 def find_user(session: Session, *, workspace: Workspace, external_id: str) -> User | None:

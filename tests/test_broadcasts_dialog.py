@@ -101,7 +101,12 @@ def test_read_receipts_and_one_reminder_to_the_others(
     assert sorted(s.to_user or "" for s in reminders) == ["carl", "dan"]
     assert all("🔔 Rappel" in s.text for s in reminders)
     assert tick_at(app, clock, port, paris(2026, 12, 10, 9)) == []
-    assert "Lu ✅ : 1" in texts(chat.command(STAFF, f"diffusion rapport {number}"))
+    report = texts(chat.command(STAFF, f"diffusion rapport {number}"))
+    assert "Lu ✅ : 1" in report
+    assert "Pas encore lu (2) : <@carl>, <@dan>" in report
+    chat.press("carl", sent["carl"].button("Lu ✅"), on=sent["carl"])
+    chat.press("dan", sent["dan"].button("Lu ✅"), on=sent["dan"])
+    assert "Tout le monde a lu." in texts(chat.command(STAFF, f"diffusion rapport {number}"))
 
 
 def test_channel_and_role_targets(
@@ -122,7 +127,7 @@ def test_channel_and_role_targets(
         (f'diffuser "{NAME}" "   "', "Il manque « message »"),
         ('diffuser "Inconnue" "Bonjour"', "Je ne sais pas à qui envoyer « Inconnue »"),
         (f'diffuser "{NAME}" "Bonjour" --le 2026-12-01 09:00', "est déjà passé"),
-        (f'diffuser "{NAME}" "Bonjour" --le demain', "n'est pas une date et heure"),
+        (f'diffuser "{NAME}" "Bonjour" --le bientot', "Je ne comprends pas la date"),
         ("diffusion annuler 999999", "Je ne trouve pas de diffusion n°999999"),
     ],
 )
@@ -155,3 +160,30 @@ def test_everything_is_in_the_audit_log(
         "broadcast.confirm",
         "broadcast.cancel",
     ]
+
+
+def test_a_broadcast_at_nine_in_each_recipients_time_zone(
+    app: App, chat: Chat, clock: FakeClock, port: RecordingPort
+) -> None:
+    cohort(chat, NAME, MEMBERS)
+    chat.command("carl", "fuseau La Réunion")
+    chat.command("dan", "fuseau Guyane")
+    shown, number = preview(chat, f'diffuser "{NAME}" "Bonne semaine" --le lundi 9h --heure-locale')
+    assert "lundi 14 décembre 2026 à 9 h 00, à l'heure locale de chaque destinataire" in shown.text
+    chat.press(STAFF, shown.button("Envoyer"), on=shown)
+    got: dict[str, str] = {}
+    for hour in range(0, 24):
+        for sent in tick_at(app, clock, port, paris(2026, 12, 14, hour)):
+            if sent.key.startswith(f"broadcast:{number}:to:"):
+                got[sent.to_user or ""] = f"{hour}h Paris"
+    for sent in tick_at(app, clock, port, paris(2026, 12, 15, 0)):
+        if sent.key.startswith(f"broadcast:{number}:to:"):
+            got[sent.to_user or ""] = "0h Paris, Tuesday"
+    # 9:00 in La Réunion is 6:00 in Paris; 9:00 in Cayenne is 13:00 in Paris.
+    assert got == {"carl": "6h Paris", "bea": "9h Paris", "dan": "13h Paris"}
+
+
+def test_local_time_needs_a_time(chat: Chat) -> None:
+    cohort(chat, NAME, MEMBERS)
+    shown = texts(chat.command(STAFF, f'diffuser "{NAME}" "Bonne semaine" --heure-locale'))
+    assert "Avec --heure-locale, dites à quelle heure" in shown

@@ -11,10 +11,11 @@ from handlers.checkins.figures import OccurrenceFigures, trend
 from handlers.clock import FakeClock
 from tests.chat import Chat, texts
 from tests.checkins_support import STAFF, checkins_to, cohort, paris, tick_at
-from tests.fakes.recording_port import RecordingPort
+from tests.fakes.recording_port import RecordingPort, Sent
 
 NAME = "Chefs de pôle 2026"
 MEMBERS = ["bea", "carl", "dan", "eve", "fay", "gus"]
+CLOSED = paris(2026, 12, 16, 9)  # the Monday check-in's 48-hour window is over
 
 
 def answered_by(
@@ -32,6 +33,12 @@ def answered_by(
         chat.reply(name, dm.message_id, f"texte de {name}")
 
 
+def file_in_dm(sent: list[Sent]) -> Sent:
+    """The export as it reaches the staff member: a direct message carrying the file."""
+    [found] = [s for s in sent if s.to_user == STAFF and s.message and s.message.files]
+    return found
+
+
 def test_averages_hidden_under_five_answers(
     app: App, chat: Chat, clock: FakeClock, port: RecordingPort
 ) -> None:
@@ -41,14 +48,16 @@ def test_averages_hidden_under_five_answers(
     assert "Moyennes masquées : moins de 5 réponses." in reply.text
     assert "Humeur moyenne" not in reply.text
     assert "texte de" not in reply.text and "<@bea>" not in reply.text
-    exported = texts(chat.command(STAFF, f'cohorte export "{NAME}"'))
-    assert "fichier CSV joint" in exported
+    exported = chat.command(STAFF, f'cohorte export "{NAME}"')
+    assert "fichier CSV joint" in file_in_dm(exported).text
+    assert "Je vous envoie « cohorte-" in texts(exported)
 
 
 def test_averages_shown_from_five_answers_without_names(
     app: App, chat: Chat, clock: FakeClock, port: RecordingPort
 ) -> None:
     answered_by(app, chat, clock, port, 5)
+    tick_at(app, clock, port, CLOSED)
     [reply] = chat.command(STAFF, f'cohorte bilan "{NAME}"')
     assert "Réponses : 5/6 (83 %)" in reply.text
     assert "Humeur moyenne : 3,0/5" in reply.text
@@ -56,8 +65,7 @@ def test_averages_shown_from_five_answers_without_names(
     assert reply.message is not None
     [chart] = reply.message.files
     assert chart.mime_type == "image/png" and chart.content.startswith(b"\x89PNG")
-    [export] = chat.command(STAFF, f'cohorte export "{NAME}"')
-    assert export.message is not None
+    export = file_in_dm(chat.command(STAFF, f'cohorte export "{NAME}"'))
     rows = list(
         csv.reader(io.StringIO(export.message.files[0].content.decode("utf-8-sig")), delimiter=";")
     )
@@ -71,10 +79,10 @@ def test_nominative_cohort_shows_who_said_what(
 ) -> None:
     answered_by(app, chat, clock, port, 2, "--nominative")
     [reply] = chat.command(STAFF, f'cohorte bilan "{NAME}"')
+    assert "En cours" in reply.text
     assert "Humeur moyenne : 1,5/5" in reply.text
     assert "<@bea> · 1/5 · Ce qui vous aide en ce moment : « texte de bea »" in reply.text
-    [export] = chat.command(STAFF, f'cohorte export "{NAME}"')
-    assert export.message is not None
+    export = file_in_dm(chat.command(STAFF, f'cohorte export "{NAME}"'))
     content = export.message.files[0].content.decode("utf-8-sig")
     assert "2026-12-14T09:00;carl;2;texte de carl;" in content
 

@@ -59,7 +59,10 @@ def test_pause_resume_and_extension_refuse_what_makes_no_sense(chat: Chat) -> No
     assert "déjà en pause" in texts(group.coach("codev pause"))
     assert "il restera 15 min à la reprise" in texts(group.coach("codev prolonger 5"))
     assert "de 1 à 60 minutes (reçu : 0)" in texts(group.coach("codev prolonger 0"))
-    assert "n'est pas un nombre" in texts(group.coach("codev prolonger beaucoup"))
+    assert "Je ne comprends pas la durée « beaucoup »" in texts(
+        group.coach("codev prolonger beaucoup")
+    )
+    assert "il restera 25 min à la reprise" in texts(group.coach("codev prolonger 10 min"))
 
 
 def test_reminders_can_be_turned_off_and_speak_the_members_language(chat: Chat) -> None:

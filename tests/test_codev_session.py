@@ -171,10 +171,14 @@ def test_a_full_short_session_with_five_members(chat: Chat, clock: FakeClock) ->
     sent = group.next()
     summary = one(sent, key_end=":summary")
     assert isinstance(summary.action, DirectMessageAction) and summary.action.user_id == "bea"
-    assert "Votre demande (contrat)" in summary.text and REQUEST in summary.text
+    problem = summary.text.split("tel que le client l'a exposé")[1].split("La question")[0]
+    assert "Mon équipe refuse le nouveau planning" in problem and "Pardon" not in problem
+    assert "La question (contrat)" in summary.text and REQUEST in summary.text
     carl_part = summary.text.split("proposées par carl")[1].split("proposées par dina")[0]
+    assert "Hypothèses et suggestions" in summary.text
     assert "co-construire" in carl_part and "essai de quatre semaines" in carl_part
-    assert "Votre plan d'action" in summary.text and summary.text.count("échéance : ") == 3
+    assert "Le plan d'action" in summary.text and summary.text.count("échéance : ") == 3
+    assert "responsable : bea ; échéance : 20/12/2026" in summary.text
     for person in (COACH, *MEMBERS):
         [learnings] = [s for s in to(sent, person) if ":learnings:" in s.key]
         assert "J'apprends à poser des questions" in learnings.text
@@ -185,6 +189,15 @@ def test_a_full_short_session_with_five_members(chat: Chat, clock: FakeClock) ->
     assert "5/5" in texts(chat.command("bea", "codev noter 5"))
     assert "Seuls les membres" in texts(group.coach("codev noter 3"))
     assert "note moyenne 4,5/5 (2 notes)" in texts(group.coach("codev groupe"))
+    asked = group.coach("codev synthese")
+    assert "Je vous envoie « synthese-codev-" in texts(asked)
+    [record] = [s for s in to(asked, COACH) if s.message and s.message.files]
+    assert record.message is not None
+    written = record.message.files[0].content.decode("utf-8")
+    assert written.startswith("# Votre séance de codéveloppement n°1")
+    assert "## Le problème, tel que le client l'a exposé" in written and REQUEST in written
+    assert "Note moyenne 4,5/5 (2 note(s))" in written
+    assert "Seuls le coach" in texts(chat.command("carl", "codev synthese", channel=CHANNEL))
 
     # Nothing left the group: posts in its channel, direct messages to its people only.
     for delivered in chat.port.sent[everything_from:]:

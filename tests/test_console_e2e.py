@@ -68,3 +68,37 @@ def test_admin_add_then_role_change(relais) -> None:  # type: ignore[no-untyped-
     assert "@carl a maintenant le rôle équipe du programme." in granted
     log = relais("audit")
     assert "role.grant" in log and "carl" in log and "staff" in log
+
+
+def test_say_opens_a_form_that_submit_fills(relais) -> None:  # type: ignore[no-untyped-def]
+    shown = relais("say", "--as", "bea", "/relais idee")
+    match = re.search(r"Formulaire \[(f\d+)\] : Proposer une idée", shown)
+    assert match, shown
+    assert f"relais submit --as bea {match.group(1)} titre=…" in shown
+    published = relais(
+        "submit",
+        "--as",
+        "bea",
+        match.group(1),
+        "titre=Covoiturage entre agents",
+        "probleme=Trop de voitures",
+        "proposition=Une plateforme de covoiturage",
+        "gain=Moins de frais",
+        "perimetre=DRH",
+    )
+    assert "Votre idée n°1 « Covoiturage entre agents » est publiée" in published
+
+
+@pytest.mark.slow
+def test_a_reply_in_a_dm_thread_reaches_its_conversation(relais) -> None:  # type: ignore[no-untyped-def]
+    relais("admin", "add", "console", "ada")
+    relais("say", "--as", "bea", "/relais moi")
+    relais("say", "--as", "ada", '/relais cohorte creer "Pilotes"')
+    relais("say", "--as", "ada", '/relais cohorte ajouter "Pilotes" @bea')
+    relais("say", "--as", "ada", '/relais checkin planifier "Pilotes" "tous les lundis à 9h"')
+    sent = relais("tick", "--now", "2026-12-14T09:00:00+01:00")
+    match = re.search(r"\[(t\d+)\] MP → bea · relais\n\s+Check-in « Pilotes »", sent)
+    assert match, sent
+    answered = relais("say", "--as", "bea", "--dm", "--thread", match.group(1), "1 : mon équipe")
+    assert "réponse notée pour « Ce qui vous aide en ce moment »" in answered
+    assert "projets" not in answered.lower()

@@ -79,7 +79,9 @@ def test_cohort_export_neutralises_a_members_formula(
     chat.press("bea", dm.button(dm.buttons[0].label), on=dm)
     assert dm.message_id is not None
     chat.reply("bea", dm.message_id, HYPERLINK)
-    [export] = chat.command(STAFF, 'cohorte export "Pilotes"')
+    [export] = [
+        s for s in chat.command(STAFF, 'cohorte export "Pilotes"') if s.message and s.message.files
+    ]
     assert export.message is not None
     table = read_csv(export.message.files[0].content)
     assert len({len(row) for row in table}) == 1

@@ -47,9 +47,9 @@ def test_admin_grants_and_removes_a_role(chat: Chat) -> None:
 def test_bad_arguments_get_a_usage_line(chat: Chat) -> None:
     chat.command("carl", "moi")
     reply = texts(chat.command("ada", "role @carl pilote"))
-    assert "« pilote » n'est pas possible pour role" in reply
-    assert "Utilisation : `/relais role @personne" in reply
-    assert "Je ne connais pas @nobody" in texts(chat.command("ada", "role @nobody coach"))
+    assert "Je ne connais pas le rôle « pilote »" in reply
+    assert "membre, coach, équipe du programme, comité, administrateur" in reply
+    assert "Je ne connais pas @nobody" in texts(chat.command("ada", "role @nobody coach --retirer"))
     assert "Il manque « role »" in texts(chat.command("ada", "role @carl"))
     assert "guillemet" in texts(chat.command("ada", 'role "@carl coach'))
 

@@ -76,11 +76,11 @@ def test_only_the_committee_changes_a_status_and_never_silently(chat: Chat) -> N
     assert "réservée au rôle comité" in texts(
         chat.command("dan", f'idee {n} statut instruction "Oui"')
     )
-    assert "ne peut pas passer à « retenue »" in texts(
-        chat.command("carl", f'idee {n} statut retenue "Oui"')
+    assert "ne peut pas passer à « en expérimentation »" in texts(
+        chat.command("carl", f'idee {n} statut experimentation "Oui"')
     )
-    assert "`instruction`, `fusionnee`" in texts(
-        chat.command("carl", f'idee {n} statut retenue "Oui"')
+    assert "`retenue`, `non-retenue`, `instruction`, `fusionnee`" in texts(
+        chat.command("carl", f'idee {n} statut experimentation "Oui"')
     )
     assert "« Réponse publique » est vide" in texts(
         chat.command("carl", f"idee {n} statut instruction")

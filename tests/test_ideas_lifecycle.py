@@ -65,7 +65,7 @@ def test_an_idea_from_proposal_to_realisation(
     [listing] = chat.command("carl", "idees revue")
     assert "1 idée attend une décision" in listing.text
     assert f"n°{n} · Dématérialiser les notes de frais" in listing.text
-    assert "publiée · déposée il y a 3 jours · rapporteur : —" in listing.text
+    assert "publiée · déposée il y a 3 jours · rapporteur : non renseigné" in listing.text
     assert field(listing, "Soutiens") == "2" and field(listing, "Commentaires") == "1"
 
     [form] = chat.press("carl", listing.button(f"Mettre en instruction (n°{n})"), on=listing)

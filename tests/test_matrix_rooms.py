@@ -7,8 +7,10 @@ import re
 import time
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 
+from bot.adapters.matrix import inbound
 from handlers.types import Message
 from store.models import ConsoleMessage
 from tests.matrix_world import BotProcess, Person, Seen
@@ -172,3 +174,18 @@ def test_a_numbered_button_in_a_room_answers_privately_in_the_direct_room(
     assert "Merci" in thanks.body, thanks.body
     assert alice.members(direct) == {alice.user_id, relais_bot.user_id}
     assert answers_in_thread(alice, relais_bot, asked) == [answer]
+
+
+def test_more_messages_while_down_than_a_sync_shows_are_all_answered(
+    relais_bot: BotProcess, people: Callable[[str], Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inbound, "SYNC_FILTER", {"room": {"timeline": {"limit": 2}}})
+    relais_bot.start()
+    alice = people("alice")
+    room = room_with_bot(alice, relais_bot)
+    relais_bot.stop()
+    asked = [alice.say(room, f"!relais {q}") for q in ("aide", "lean", "télémédecine", "moi")]
+    relais_bot.start()
+    for event_id in asked:
+        answer_to(alice, relais_bot, event_id)
+    assert all(len(answers_in_thread(alice, relais_bot, e)) == 1 for e in asked)

@@ -82,7 +82,7 @@ def test_explicit_filters_still_work_and_are_said(chat: Chat) -> None:
 
 def test_who_to_contact_gives_role_organisation_and_a_way_to_reach(chat: Chat) -> None:
     [reply] = chat.dm("bea", "qui contacter pour la télémédecine ?")
-    assert "Les personnes qui ont mené des projets sur" in reply.text
+    assert "Les personnes qui ont mené des projets sur « télémédecine » :" in reply.text
     assert "**Étienne Minvielle** — professeur" in reply.text
     for line in reply.text.splitlines():
         if line.startswith("- **"):

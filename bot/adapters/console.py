@@ -64,10 +64,10 @@ class ConsoleClient:
         event: Event
         if stripped.lower().startswith(f"/{self.command_name}"):
             event = SlashCommand(**base, text=stripped[len(self.command_name) + 1 :])
-        elif dm:
-            event = DirectMessage(**base, text=stripped, message_id=str(stored.id))
         elif thread_number:
             event = ThreadReply(**base, text=stripped, message_id=str(stored.id))
+        elif dm:
+            event = DirectMessage(**base, text=stripped, message_id=str(stored.id))
         elif re.search(rf"@{self.command_name}\b", stripped, re.IGNORECASE):
             event = Mention(**base, text=stripped, message_id=str(stored.id))
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.args import UsageError, is_row_id
-from handlers.broadcasts import targets
+from handlers.broadcasts import local_time, targets
 from handlers.broadcasts.feature import registry
 from handlers.broadcasts.messages import MAX_TEXT, recipient_message
 from handlers.checkins.dates import when
@@ -18,6 +18,7 @@ from handlers.context import Context
 from handlers.registry import Arg, Args
 from handlers.text import quote_user
 from handlers.types import Action, Button, ButtonPress, Message, Section
+from handlers.when import describe_day, describe_moment, describe_time
 from store import audit, due
 from store import broadcasts as store
 from store.models import Broadcast
@@ -57,6 +58,7 @@ def record(ctx: Context, action: str, broadcast: Broadcast, detail: str | None =
         Arg("message", kind="text"),
         Arg("le", kind="datetime", option=True, required=False, aliases=("at", "on")),
         Arg("accuse", kind="flag", aliases=("ack", "accusé")),
+        Arg("heure-locale", kind="flag", aliases=("local", "local-time", "heure-de-chacun")),
     ),
 )
 def compose(ctx: Context, args: Args) -> list[Action]:
@@ -64,6 +66,9 @@ def compose(ctx: Context, args: Args) -> list[Action]:
     if len(text) > MAX_TEXT:
         raise UsageError("broadcasts.compose.too_long", limit=MAX_TEXT)
     now = ctx.now()
+    local = bool(args["heure-locale"])
+    if local and args["le"] is None:
+        raise UsageError("broadcasts.local.needs_time")
     send_at = args["le"] or now
     if send_at < now:
         raise UsageError("broadcasts.compose.past", when=when(ctx.t, send_at, ctx.zone))
@@ -95,10 +100,13 @@ def compose(ctx: Context, args: Args) -> list[Action]:
     ctx.session.add(broadcast)
     ctx.session.flush()
     record(ctx, "broadcast.draft", broadcast, detail=target.label)
-    return [ctx.reply(_preview(ctx, broadcast, count, immediate=args["le"] is None))]
+    shown = _preview(ctx, broadcast, count, immediate=args["le"] is None, local=local)
+    return [ctx.reply(shown)]
 
 
-def _preview(ctx: Context, broadcast: Broadcast, count: int | None, *, immediate: bool) -> Message:
+def _preview(
+    ctx: Context, broadcast: Broadcast, count: int | None, *, immediate: bool, local: bool
+) -> Message:
     audience = (
         ctx.t("broadcasts.preview.channel", channel=quote_user(broadcast.target_label))
         if count is None
@@ -109,8 +117,16 @@ def _preview(ctx: Context, broadcast: Broadcast, count: int | None, *, immediate
     moment = (
         ctx.t("broadcasts.preview.now")
         if immediate
-        else ctx.t("broadcasts.preview.at", when=when(ctx.t, broadcast.send_at, ctx.zone))
+        else ctx.t(
+            "broadcasts.preview.at", when=describe_moment(ctx.t, broadcast.send_at, ctx.zone)
+        )
     )
+    if local:
+        moment = ctx.t(
+            "broadcasts.preview.local",
+            day=describe_day(ctx.t, broadcast.send_at.astimezone(ctx.zone).date()),
+            time=describe_time(ctx.t, broadcast.send_at, ctx.zone),
+        )
     fields = [
         (ctx.t("broadcasts.preview.to"), audience),
         (ctx.t("broadcasts.preview.when"), moment),
@@ -124,7 +140,7 @@ def _preview(ctx: Context, broadcast: Broadcast, count: int | None, *, immediate
         Button(
             action_id="broadcasts.confirm",
             label=ctx.t("broadcasts.preview.send"),
-            value=str(broadcast.id),
+            value=f"{broadcast.id}:{local_time.MARK}" if local else str(broadcast.id),
             style="primary",
         ),
         Button(
@@ -142,9 +158,10 @@ def _preview(ctx: Context, broadcast: Broadcast, count: int | None, *, immediate
 
 
 def _draft(ctx: Context, press: ButtonPress) -> Broadcast:
+    number = press.value.partition(":")[0]
     broadcast = (
-        store.get(ctx.session, workspace=ctx.workspace, broadcast_id=int(press.value))
-        if is_row_id(press.value)
+        store.get(ctx.session, workspace=ctx.workspace, broadcast_id=int(number))
+        if is_row_id(number)
         else None
     )
     if broadcast is None or broadcast.author_id != ctx.caller.id:
@@ -165,14 +182,20 @@ def confirm(ctx: Context, press: ButtonPress) -> list[Action]:
             "broadcasts.confirm.too_late", when=when(ctx.t, broadcast.send_at, ctx.zone)
         )
     broadcast.status, broadcast.confirmed_at = BROADCAST_SCHEDULED, ctx.now()
+    payload: dict[str, object] = {"broadcast": broadcast.id}
+    due_at = broadcast.send_at
+    if press.value.endswith(f":{local_time.MARK}"):
+        wall = local_time.wall_clock(broadcast.send_at, sender_zone=ctx.caller.timezone)
+        payload[local_time.MARK] = wall
+        due_at = max(ctx.now(), local_time.first_on_earth(wall))
     due.schedule(
         ctx.session,
         key=fanout_key(broadcast.id),
         kind="broadcasts.fanout",
         workspace=ctx.workspace,
-        due_at=broadcast.send_at,
+        due_at=due_at,
         now=ctx.now(),
-        payload={"broadcast": broadcast.id},
+        payload=payload,
     )
     record(ctx, "broadcast.confirm", broadcast, detail=broadcast.send_at.isoformat())
     key = "broadcasts.confirm.now" if immediate else "broadcasts.confirm.later"

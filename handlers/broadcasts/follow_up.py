@@ -17,6 +17,7 @@ from store.models.broadcasts import BROADCAST_SENT, TARGET_CHANNEL
 from store.models.delivery import FAILED, PENDING, SENDING, SENT
 
 SHOWN_FAILURES = 20
+SHOWN_UNREAD = 40
 MAX_REASON = 120
 
 
@@ -71,17 +72,34 @@ def report(ctx: Context, args: Args) -> list[Action]:
     if broadcast.acknowledge:
         read = store.acknowledged_count(ctx.session, broadcast_id=broadcast.id)
         lines.append(ctx.t("broadcasts.report.read", read=read))
+        lines.append(_not_read(ctx, broadcast))
     sections = []
     failures = store.delivery_failures(ctx.session, key_prefix=prefix, limit=SHOWN_FAILURES)
     if failures:
         people = _people(ctx, [row.key for row in failures])
         body = "\n".join(
-            f"- {people.get(row.key, '—')} : {(row.last_error or '?')[:MAX_REASON]}"
+            ctx.t(
+                "broadcasts.report.failure",
+                person=people.get(row.key, ctx.t("broadcasts.report.unknown_person")),
+                reason=(row.last_error or ctx.t("broadcasts.report.no_reason"))[:MAX_REASON],
+            )
             for row in failures
         )
         sections.append(Section(title=ctx.t("broadcasts.report.failures"), body=body))
     record(ctx, "broadcast.report", broadcast)
     return [ctx.reply(Message(text="\n".join(lines), sections=tuple(sections)))]
+
+
+def _not_read(ctx: Context, broadcast: Broadcast) -> str:
+    """Who has not pressed « Lu ✅ » yet, by name, so staff know whom to follow up."""
+    missing = store.not_acknowledged(ctx.session, broadcast_id=broadcast.id)
+    if not missing:
+        return ctx.t("broadcasts.report.all_read")
+    names = ", ".join(mention(user.external_id) for user in missing[:SHOWN_UNREAD])
+    more = len(missing) - SHOWN_UNREAD
+    if more > 0:
+        names = ctx.t("broadcasts.report.and_more", names=names, count=more)
+    return ctx.t("broadcasts.report.unread", count=len(missing), names=names)
 
 
 def _people(ctx: Context, keys: list[str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from handlers.broadcasts import targets
+from handlers.broadcasts import local_time, targets
 from handlers.broadcasts.feature import registry
 from handlers.broadcasts.messages import recipient_message
 from handlers.context import JobContext
@@ -39,6 +39,7 @@ def fan_out(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
     if broadcast is None or broadcast.status != BROADCAST_SCHEDULED:
         return []
     now = ctx.now()
+    wall = payload.get(local_time.MARK)
     broadcast.status, broadcast.fanned_out_at = BROADCAST_SENT, now
     actions: list[Action] = []
     if broadcast.target_kind == TARGET_CHANNEL:
@@ -65,7 +66,7 @@ def fan_out(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
                 workspace=ctx.workspace,
                 due_at=now,
                 now=now,
-                payload={"broadcast": broadcast.id, "batch": batch},
+                payload={"broadcast": broadcast.id, "batch": batch, local_time.MARK: wall},
             )
     if broadcast.acknowledge:
         due.schedule(
@@ -73,7 +74,7 @@ def fan_out(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
             key=f"broadcast:{broadcast.id}:remind",
             kind="broadcasts.remind",
             workspace=ctx.workspace,
-            due_at=now + REMINDER_AFTER,
+            due_at=(local_time.last_on_earth(wall) if wall else now) + REMINDER_AFTER,
             now=now,
             payload={"broadcast": broadcast.id},
         )
@@ -101,14 +102,21 @@ def send_batch(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
     people = store.batch_recipients(
         ctx.session, broadcast_id=broadcast.id, batch=int(payload["batch"])
     )
-    return [
-        DirectMessageAction(
-            key=person_key(broadcast.id, user.id),
-            user_id=user.external_id,
-            message=recipient_message(ctx.translator_for(user), broadcast),
+    messages = [
+        (
+            user,
+            DirectMessageAction(
+                key=person_key(broadcast.id, user.id),
+                user_id=user.external_id,
+                message=recipient_message(ctx.translator_for(user), broadcast),
+            ),
         )
         for user in people
     ]
+    wall = payload.get(local_time.MARK)
+    if wall:
+        return [local_time.at_their_time(user, action, wall) for user, action in messages]
+    return [action for _, action in messages]
 
 
 @registry.job("broadcasts.remind")

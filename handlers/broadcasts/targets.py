@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from handlers.args import UsageError
+from handlers.roles import role_named
 from handlers.text import quote_user
 from store import broadcasts as store
 from store import checkins, identity
@@ -15,21 +16,7 @@ from store.models import Broadcast, Cohort, User, Workspace
 from store.models.broadcasts import TARGET_CHANNEL, TARGET_COHORT, TARGET_ROLE
 
 _CHANNEL = re.compile(r"^<#([^>|]+)(?:\|([^>]*))?>$")
-ROLE_WORDS = {
-    "membres": "member",
-    "members": "member",
-    "tous": "member",
-    "everyone": "member",
-    "coach": "coach",
-    "coachs": "coach",
-    "coaches": "coach",
-    "staff": "staff",
-    "comite": "committee",
-    "comité": "committee",
-    "committee": "committee",
-    "admin": "admin",
-    "admins": "admin",
-}
+_EVERYONE = ("tous", "tout le monde", "everyone", "all")
 
 
 @dataclass(frozen=True)
@@ -50,9 +37,9 @@ def resolve(session: Session, *, workspace: Workspace, text: str) -> Target:
     cohort = checkins.find_cohort(session, workspace=workspace, name=raw)
     if cohort is not None:
         return Target(TARGET_COHORT, str(cohort.id), cohort.name)
-    role = ROLE_WORDS.get(raw.casefold())
+    role = "member" if raw.casefold() in _EVERYONE else role_named(raw)
     if role is not None:
-        return Target(TARGET_ROLE, role, role)
+        return Target(TARGET_ROLE, role, raw)
     raise UsageError("broadcasts.target.unknown", target=quote_user(raw, limit=60))
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
+from handlers import when
 from handlers.args import UsageError
 from handlers.checkins.dates import day
 from handlers.checkins.feature import registry
@@ -14,34 +14,14 @@ from handlers.types import Action
 from store import checkins as store
 
 MAX_DAYS = 366
-_DATE = r"(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
-_RANGE = re.compile(
-    rf"^(?:(?:du|from)\s+)?{_DATE}\s+(?:au|jusqu'au|-|to|until)\s+{_DATE}$", re.IGNORECASE
-)
-_SINGLE = re.compile(rf"^(?:le\s+|on\s+)?{_DATE}$", re.IGNORECASE)
 
 
-def _date(raw: str) -> date:
+def parse_period(text: str, *, today: date, command: str = "relais") -> tuple[date, date]:
+    """`du 7 au 11 décembre`, `du 21/12 au 2/01`, `le 24/12`, ISO: the shared French parser."""
     try:
-        if "/" in raw:
-            day_, month, year = (int(part) for part in raw.split("/"))
-            return date(year, month, day_)
-        return date.fromisoformat(raw)
-    except ValueError as error:
-        raise UsageError("checkins.absence.bad_date", value=raw) from error
-
-
-def parse_period(text: str, *, command: str = "relais") -> tuple[date, date]:
-    """`du 2026-12-21 au 2027-01-02`, `le 2026-12-24`, or French dates `21/12/2026`."""
-    cleaned = " ".join(text.replace("’", "'").split())
-    ranged = _RANGE.match(cleaned)
-    if ranged:
-        return _date(ranged.group(1)), _date(ranged.group(2))
-    single = _SINGLE.match(cleaned)
-    if single:
-        only = _date(single.group(1))
-        return only, only
-    raise UsageError("checkins.absence.syntax", command=command)
+        return when.parse_period(text, today=today)
+    except when.WhenError as error:
+        raise UsageError("checkins.absence.syntax", command=command) from error
 
 
 @registry.command(
@@ -55,7 +35,7 @@ def declare(ctx: Context, args: Args) -> list[Action]:
     if not args["periode"]:
         return _list(ctx, today)
     command = ctx.settings.command_name
-    starts, ends = parse_period(args["periode"], command=command)
+    starts, ends = parse_period(args["periode"], today=today, command=command)
     if ends < starts:
         raise UsageError("checkins.absence.reversed")
     if ends < today:

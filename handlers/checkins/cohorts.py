@@ -26,7 +26,9 @@ def cohort_named(ctx: Context, name: str) -> Cohort:
             f"« {c.name} »" for c in store.active_cohorts(ctx.session, workspace=ctx.workspace)
         )
         raise UsageError(
-            "checkins.cohort.unknown", name=quote_user(name, limit=60), known=known or "—"
+            "checkins.cohort.unknown",
+            name=quote_user(name, limit=60),
+            known=known or ctx.t("common.none"),
         )
     return cohort
 
@@ -111,10 +113,13 @@ def add(ctx: Context, args: Args) -> list[Action]:
     command = _command(ctx)
     actions = [welcome(ctx.translator_for(u), cohort, u, command=command) for u in added]
     reply = ctx.t.plural(
-        "checkins.cohort.added", len(added), name=quote_user(cohort.name), people=_people(added)
+        "checkins.cohort.added",
+        len(added),
+        name=quote_user(cohort.name),
+        people=_people(ctx.t, added),
     )
     if already:
-        reply += "\n" + ctx.t("checkins.cohort.already", people=_people(already))
+        reply += "\n" + ctx.t("checkins.cohort.already", people=_people(ctx.t, already))
     return [ctx.reply(reply), *actions]
 
 
@@ -142,8 +147,8 @@ def welcome(t: Translator, cohort: Cohort, user: User, *, command: str) -> Direc
     return DirectMessageAction(user_id=user.external_id, message=Message(text=text))
 
 
-def _people(users: list[User]) -> str:
-    return ", ".join(mention(u.external_id) for u in users) or "—"
+def _people(t: Translator, users: list[User]) -> str:
+    return ", ".join(mention(u.external_id) for u in users) or t("common.nobody")
 
 
 @registry.command(
@@ -168,10 +173,10 @@ def remove(ctx: Context, args: Args) -> list[Action]:
         "checkins.cohort.removed",
         len(removed),
         name=quote_user(cohort.name),
-        people=_people(removed),
+        people=_people(ctx.t, removed),
     )
     if absent:
-        reply += "\n" + ctx.t("checkins.cohort.not_members", people=_people(absent))
+        reply += "\n" + ctx.t("checkins.cohort.not_members", people=_people(ctx.t, absent))
     return [ctx.reply(reply)]
 
 

@@ -2,7 +2,9 @@
 
 Response counts are always shown (they say how many, not who or what). Averages of answers are
 hidden below the threshold unless the cohort is nominative, whose members were told in every
-check-in that staff see their answers.
+check-in that staff see their answers. They are also hidden while any round of the occurrence
+is still open or planned: an average that moves with each new answer gives that answer away by
+difference.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from store import checkin_rounds
-from store.models import CheckinAnswer, CheckinRound, Cohort
+from store.models import CheckinAnswer, CheckinOccurrence, CheckinRound, Cohort
 from store.models.checkins import (
     ROUND_ABSENT,
     ROUND_CLOSED,
@@ -37,6 +39,7 @@ class OccurrenceFigures:
     expired: int = 0
     absent: int = 0
     open: int = 0
+    planned: int = 0
     averages: dict[str, float] = field(default_factory=dict)
     hidden: bool = False
     rounds: list[tuple[CheckinRound, dict[str, CheckinAnswer]]] = field(default_factory=list)
@@ -44,6 +47,11 @@ class OccurrenceFigures:
     @property
     def rate(self) -> float | None:
         return self.answered / self.sent if self.sent else None
+
+    @property
+    def closed(self) -> bool:
+        """Every member's answer window is over: the figures will not move any more."""
+        return self.open == 0 and self.planned == 0
 
     @property
     def mood(self) -> float | None:
@@ -63,10 +71,19 @@ def cohort_figures(session: Session, *, cohort: Cohort) -> list[OccurrenceFigure
         rounds = grouped.get(occurrence.id, [])
         if not any(r.status not in (ROUND_PLANNED,) for r, _ in rounds):
             continue
-        figures = OccurrenceFigures(slot=occurrence.local_start, questions=occurrence.questions)
-        _count(figures, rounds, nominative=cohort.nominative)
-        found.append(figures)
+        found.append(figures_of(occurrence, rounds, nominative=cohort.nominative))
     return found
+
+
+def figures_of(
+    occurrence: CheckinOccurrence,
+    rounds: list[tuple[CheckinRound, dict[str, CheckinAnswer]]],
+    *,
+    nominative: bool,
+) -> OccurrenceFigures:
+    figures = OccurrenceFigures(slot=occurrence.local_start, questions=occurrence.questions)
+    _count(figures, rounds, nominative=nominative)
+    return figures
 
 
 def _count(
@@ -77,7 +94,9 @@ def _count(
 ) -> None:
     scores: dict[str, list[int]] = defaultdict(list)
     for round_, answers in rounds:
-        if round_.status == ROUND_EXPIRED:
+        if round_.status == ROUND_PLANNED:
+            figures.planned += 1
+        elif round_.status == ROUND_EXPIRED:
             figures.expired += 1
         elif round_.status == ROUND_ABSENT:
             figures.absent += 1
@@ -90,7 +109,8 @@ def _count(
                 for key, answer in answers.items():
                     if answer.score is not None:
                         scores[key].append(answer.score)
-    figures.hidden = not nominative and figures.answered < K_ANONYMITY
+    few = figures.answered < K_ANONYMITY
+    figures.hidden = not nominative and (few or not figures.closed)
     if not figures.hidden:
         figures.averages = {k: round(float(mean(v)), 1) for k, v in scores.items() if v}
     if not nominative:

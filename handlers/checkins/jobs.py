@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.checkins import planning
+from handlers.checkins.closing import summary_if_last
 from handlers.checkins.dates import when
 from handlers.checkins.feature import registry
 from handlers.checkins.questions import checkin_message
@@ -160,12 +161,18 @@ def remind(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
 
 @registry.job("checkins.close")
 def close(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
-    """Closes the answer window; after the cohort's number of misses in a row, tells the coach."""
+    """Closes the answer window; after the cohort's number of misses in a row, tells the coach;
+    after the occurrence's last window, sends its summary to the coach and staff."""
     round_ = ctx.session.get(CheckinRound, int(payload["round"]))
     if round_ is None or round_.status != ROUND_OPEN:
         return []
     round_.status = ROUND_CLOSED
     ctx.session.flush()
+    summary = summary_if_last(ctx, round_.occurrence)
+    return [*_missed_note(ctx, round_), *summary]
+
+
+def _missed_note(ctx: JobContext, round_: CheckinRound) -> list[Action]:
     cohort = round_.occurrence.schedule.cohort
     if round_.answered_at is not None or not cohort.missed_alert or cohort.coach is None:
         return []

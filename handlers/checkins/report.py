@@ -12,6 +12,7 @@ from handlers.checkins.feature import registry
 from handlers.checkins.figures import K_ANONYMITY, OccurrenceFigures, cohort_figures, trend
 from handlers.checkins.questions import MOOD, label, text_questions
 from handlers.context import Context
+from handlers.exports import csv_attachment, send_to_caller
 from handlers.registry import Arg, Args
 from handlers.text import mention, quote_user
 from handlers.types import Action, FileAttachment, Message, Section
@@ -79,12 +80,14 @@ def _section(ctx: Context, figure: OccurrenceFigures) -> Section:
             "checkins.report.answers",
             answered=figure.answered,
             sent=figure.sent,
-            rate=f"{100 * figure.rate:.0f}" if figure.rate is not None else "—",
+            rate=f"{100 * figure.rate:.0f}" if figure.rate is not None else "0",
         )
     ]
     if figure.open:
         lines.append(ctx.t("checkins.report.in_progress"))
-    if figure.hidden:
+    if figure.hidden and figure.answered >= K_ANONYMITY:
+        lines.append(ctx.t("checkins.report.hidden_until_closed"))
+    elif figure.hidden:
         lines.append(ctx.t("checkins.report.hidden", k=K_ANONYMITY))
     elif figure.mood is not None:
         lines.append(ctx.t("checkins.report.mood", mood=_number(ctx, figure.mood)))
@@ -108,10 +111,9 @@ def _answers_section(ctx: Context, figure: OccurrenceFigures) -> Section:
     lines = []
     for round_, answers in figure.rounds:
         mood = answers.get(MOOD)
-        parts = [
-            mention(round_.user.external_id),
-            f"{mood.score}/5" if mood and mood.score else "—",
-        ]
+        parts = [mention(round_.user.external_id)]
+        if mood and mood.score:
+            parts.append(f"{mood.score}/5")
         for question in questions:
             answer = answers.get(str(question["key"]))
             if answer and answer.text:
@@ -121,7 +123,7 @@ def _answers_section(ctx: Context, figure: OccurrenceFigures) -> Section:
                 )
         lines.append(" · ".join(parts))
     title = ctx.t("checkins.report.who_title", when=wall_clock(ctx.t, figure.slot))
-    return Section(title=title, body="\n".join(lines) or "—")
+    return Section(title=title, body="\n".join(lines) or ctx.t("common.nobody"))
 
 
 def _number(ctx: Context, value: float) -> str:
@@ -152,11 +154,10 @@ def export(ctx: Context, args: Args) -> list[Action]:
     content, count = export_cohort(
         ctx.session, ctx.t, workspace=ctx.workspace, cohort=cohort, actor=ctx.caller, now=ctx.now()
     )
-    csv_file = FileAttachment(
-        filename=f"cohorte-{cohort.id}.csv",
-        title=ctx.t("checkins.export.title", name=quote_user(cohort.name)),
-        content=content,
-        mime_type="text/csv",
+    csv_file = csv_attachment(
+        f"cohorte-{cohort.id}.csv",
+        ctx.t("checkins.export.title", name=quote_user(cohort.name)),
+        content,
     )
     text = ctx.t("checkins.export.done", name=quote_user(cohort.name), count=count)
-    return [ctx.reply(Message(text=text, files=(csv_file,)))]
+    return send_to_caller(ctx, text, csv_file)

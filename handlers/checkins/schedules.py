@@ -144,7 +144,7 @@ def _understood(ctx: Context, understood: phrases.Understanding) -> str:
     return ctx.t(
         "checkins.schedule.understood",
         found=", ".join(parts) or ctx.t("checkins.schedule.nothing"),
-        missing=", ".join(missing) or "—",
+        missing=", ".join(missing) or ctx.t("common.none"),
     )
 
 

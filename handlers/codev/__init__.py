@@ -2,7 +2,7 @@
 
 `method` holds the steps; `groups`, `membership`, `charter` and `settings` the group; `launch`
 and `rotation` the start of a session; `controls`, `timer` and `notices` its running; `capture`
-what is said; `plan`, `closing` and `followup` what the client takes away. Importing the
+what is said; `plan`, `closing`, `summary` and `followup` what the client takes away. Importing the
 package registers every handler on `registry`.
 """
 
@@ -20,6 +20,7 @@ from handlers.codev import (
     personal,
     plan,
     settings,
+    summary,
 )
 from handlers.codev.feature import registry
 
@@ -38,4 +39,5 @@ __all__ = [
     "plan",
     "registry",
     "settings",
+    "summary",
 ]

@@ -16,6 +16,7 @@ from handlers.codev.access import (
     scope,
 )
 from handlers.codev.announce import in_thread, root_update
+from handlers.codev.charter import charter_message
 from handlers.codev.feature import registry
 from handlers.codev.formatting import clean, quoted
 from handlers.codev.keys import session_id_of_root, session_prefix
@@ -23,7 +24,7 @@ from handlers.codev.method import CONTRACT, reminder_for
 from handlers.context import Context
 from handlers.registry import Arg, Args
 from handlers.types import Action, Ephemeral, Message, ThreadReply
-from store import codev_content
+from store import codev, codev_content
 from store.models import CodevGroup, CodevSession
 from store.models.codev import RUNNING
 
@@ -44,6 +45,9 @@ def on_thread_reply(ctx: Context, reply: ThreadReply, root_key: str) -> list[Act
         return [_private(group, reply, ctx.t("codev.capture.outsider"))]
     if not text:
         return []
+    member = codev.membership(group, ctx.caller)
+    if role != "facilitator" and member is not None and member.charter_accepted_at is None:
+        return scope(ctx, group, [_charter_first(ctx, group, reply)])
     contribution = codev_content.add_contribution(
         ctx.session,
         row=row,
@@ -70,6 +74,18 @@ def _private(group: CodevGroup, reply: ThreadReply, text: str) -> Action:
         user_id=reply.user_id,
         thread_id=reply.thread_id,
         message=Message(text=text),
+    )
+
+
+def _charter_first(ctx: Context, group: CodevGroup, reply: ThreadReply) -> Action:
+    """The charter, privately, to a participant who writes before accepting it: what they
+    wrote is not kept, so nothing said before the promise of confidentiality is on record."""
+    message = charter_message(ctx.t, group, intro=ctx.t("codev.capture.charter_first"))
+    return Ephemeral(
+        channel_id=group.channel_id,
+        user_id=reply.user_id,
+        thread_id=reply.thread_id,
+        message=message,
     )
 
 

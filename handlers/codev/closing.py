@@ -6,8 +6,7 @@ Everything goes by direct message to the group's own people; nothing leaves the 
 from __future__ import annotations
 
 from handlers.args import UsageError
-from handlers.clock import zone
-from handlers.codev import timer
+from handlers.codev import summary, timer
 from handlers.codev.access import (
     GROUP_ARG,
     find_group,
@@ -21,16 +20,15 @@ from handlers.codev.access import (
 from handlers.codev.announce import in_thread, root_update
 from handlers.codev.feature import registry
 from handlers.codev.followup import schedule_action_reminders
-from handlers.codev.formatting import action_line, day, name, quoted
+from handlers.codev.formatting import name, quoted
 from handlers.codev.keys import session_prefix
 from handlers.codev.method import LEARNINGS
-from handlers.codev.plan import suggestions
 from handlers.context import Context
 from handlers.i18n import Translator
 from handlers.registry import Arg, Args
 from handlers.types import Action, Button, ButtonPress, DirectMessageAction, Message, Section
 from store import codev, codev_content
-from store.models import CodevContribution, CodevSession, User
+from store.models import CodevContribution, CodevSession
 from store.models.codev import DONE
 
 
@@ -66,38 +64,15 @@ def finish(ctx: Context, row: CodevSession) -> list[Action]:
 
 
 def _summary(ctx: Context, row: CodevSession) -> Action:
-    """The client's record: their request, suggestions by consultant, their action plan."""
+    """The client's record of the session, by direct message."""
     client = row.client
     t = ctx.translator_for(client)
-    by_author: dict[int, tuple[User, list[CodevContribution]]] = {}
-    for suggestion in suggestions(ctx.session, row):
-        by_author.setdefault(suggestion.author_id, (suggestion.author, []))[1].append(suggestion)
-    sections = [
-        Section(
-            title=t("codev.summary.request"),
-            body=t("codev.quote", text=quoted(row.request))
-            if row.request
-            else t("codev.summary.no_request"),
-        )
-    ]
-    for author, said in by_author.values():
-        body = "\n".join(t("codev.summary.line", text=quoted(s.text)) for s in said)
-        sections.append(Section(title=t("codev.summary.from", name=name(author)), body=body))
-    if not by_author:
-        sections.append(
-            Section(title=t("codev.summary.suggestions"), body=t("codev.plan.no_suggestions"))
-        )
-    plan = "\n".join(action_line(t, action) for action in row.actions)
-    sections.append(Section(title=t("codev.summary.plan"), body=plan or t("codev.plan.empty_plan")))
-    text = t(
-        "codev.summary.title",
-        number=row.number,
-        group=quoted(row.group.name, 120),
-        date=day(t, row.started_at.astimezone(zone(client.timezone)).date()),
-    )
     return DirectMessageAction(
         user_id=client.external_id,
-        message=Message(text=text, sections=tuple(sections)),
+        message=Message(
+            text=summary.title(t, row, client),
+            sections=tuple(summary.sections(ctx.session, t, row)),
+        ),
         key=f"{session_prefix(row)}summary",
     )
 

@@ -28,11 +28,12 @@ from handlers.codev.formatting import clock_time, duration
 from handlers.codev.keys import session_prefix
 from handlers.codev.method import CONTRACT, LAST_STEP, SYNTHESIS
 from handlers.codev.plan import suggestions_message
-from handlers.codev.posts import status_text, step_title
+from handlers.codev.posts import pause_or_resume, status_text, step_title
 from handlers.context import Context
 from handlers.registry import Arg, Args
 from handlers.text import mention
 from handlers.types import Action, Button, ButtonPress, Message
+from handlers.when import WhenError, parse_duration
 from store import codev, codev_content
 from store.models import CodevSession
 from store.models.codev import RUNNING
@@ -93,10 +94,16 @@ def advance(ctx: Context, row: CodevSession) -> list[Action]:
     "codev prolonger",
     aliases=("codev extend",),
     help="codev.help.extend",
-    args=(Arg("minutes", kind="int"), GROUP_ARG),
+    args=(Arg("duree", kind="rest"), GROUP_ARG),
 )
 def extend_command(ctx: Context, args: Args) -> list[Action]:
-    return extend(ctx, find_running(ctx, args["groupe"]), args["minutes"])
+    """`prolonger 5`, `prolonger 10 min`, `prolonger 1h`: the shared duration parser."""
+    try:
+        extra = parse_duration(args["duree"], unit="minutes")
+    except WhenError as error:
+        raise UsageError("when.error.duration", value=args["duree"][:40]) from error
+    minutes = int(extra.total_seconds() // 60)
+    return extend(ctx, find_running(ctx, args["groupe"]), minutes)
 
 
 @registry.button("codev.extend.1")
@@ -152,9 +159,8 @@ def pause(ctx: Context, row: CodevSession) -> list[Action]:
     t = group_translator(ctx, group)
     text = t("codev.control.paused", left=duration(t, timer.remaining_seconds(row, now)))
     key = f"{session_prefix(row)}pause:v{row.timer_version}"
-    return scope(
-        ctx, group, [root_update(t, group, row), in_thread(group, row, Message(text=text), key=key)]
-    )
+    notice = Message(text=text, buttons=(pause_or_resume(t, row),))
+    return scope(ctx, group, [root_update(t, group, row), in_thread(group, row, notice, key=key)])
 
 
 @registry.command(

@@ -22,6 +22,7 @@ from handlers.codev.keys import action_job_key, group_prefix, next_session_prefi
 from handlers.context import Context, JobContext
 from handlers.registry import Arg, Args
 from handlers.types import Action, DirectMessageAction, Message
+from handlers.when import describe_moment
 from store import codev, due
 from store.models import CodevAction, CodevGroup, CodevSession, Workspace
 
@@ -104,11 +105,7 @@ def next_session(ctx: Context, args: Args) -> list[Action]:
         payload={"group": group.id, "at": stamp},
     )
     ctx.session.flush()
-    text = ctx.t(
-        "codev.next.set",
-        date=day(ctx.t, when.astimezone(ctx.zone)),
-        time=clock_time(ctx.t, when, ctx.zone),
-    )
+    text = ctx.t("codev.next.set", when=describe_moment(ctx.t, when, ctx.zone))
     return scoped_reply(ctx, group, text)
 
 

@@ -117,7 +117,7 @@ def group_message(ctx: Context, group: CodevGroup) -> Message:
     waiting = not_yet_client(ctx.session, group)
     rotation = t(
         "codev.group.rotation",
-        people=", ".join(mention(m.user.external_id) for m in waiting) or "—",
+        people=", ".join(mention(m.user.external_id) for m in waiting) or t("common.nobody"),
     )
     settings = [
         t("codev.group.reminders_on" if group.speaking_reminders else "codev.group.reminders_off"),

@@ -2,7 +2,7 @@
 actions, each with an optional due date.
 
 On platforms with forms, picking a suggestion (or «add my own action») opens a form; everywhere,
-`/relais codev retenir N --echeance AAAA-MM-JJ` and `/relais codev action « … » --echeance …`
+`/relais codev retenir N --echeance 15/01` and `/relais codev action « … » --echeance …`
 do the same inline.
 """
 
@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from handlers.args import UsageError, is_row_id
+from handlers.args import UsageError, convert, is_row_id
 from handlers.codev.access import GROUP_ARG, find_running, parse_ids, scope, scoped_reply
 from handlers.codev.feature import registry
 from handlers.codev.formatting import LABEL_LIMIT, action_line, clean, name, quoted
@@ -110,6 +110,13 @@ def _add(
         raise UsageError("codev.plan.too_long", limit=ACTION_LIMIT)
     if due_on is not None and due_on < ctx.now().astimezone(ctx.zone).date():
         raise UsageError("codev.plan.past_due", form_field="echeance")
+    same = next((a for a in row.actions if a.text.casefold() == text.casefold()), None)
+    if same is not None:
+        # The same form sent twice (a double click, a retry from a slow network): one action.
+        if due_on is not None:
+            same.due_on = due_on
+        ctx.session.flush()
+        return scoped_reply(ctx, row.group, plan_text(ctx.t, row))
     codev_content.add_action(
         ctx.session, row=row, text=text, due_on=due_on, suggestion=suggestion, now=ctx.now()
     )
@@ -224,11 +231,10 @@ def submit_action(ctx: Context, submission: FormSubmission) -> list[Action]:
     text = submission.values.get("texte", "").strip() or (chosen.text if chosen else "")
     raw_due = submission.values.get("echeance", "").strip()
     try:
-        due_on = date.fromisoformat(raw_due) if raw_due else None
-    except ValueError as error:
-        raise UsageError(
-            "core.error.not_a_date", name="echeance", value=raw_due[:40], form_field="echeance"
-        ) from error
+        due_on: date | None = convert(ctx, DUE_ARG, raw_due) if raw_due else None
+    except UsageError as error:
+        error.form_field = "echeance"
+        raise
     return _add(ctx, row, text, due_on, chosen)
 
 

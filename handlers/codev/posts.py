@@ -69,6 +69,14 @@ def _plan_line(t: Translator, row: CodevSession, step: int) -> str:
     )
 
 
+def pause_or_resume(t: Translator, row: CodevSession) -> Button:
+    """Only the control that applies: « Pause » while the clock runs, « Reprendre » once paused."""
+    value = f"{row.id}:{row.step}"
+    if row.paused_at is None:
+        return Button(action_id="codev.pause", label=t("codev.button.pause"), value=value)
+    return Button(action_id="codev.resume", label=t("codev.button.resume"), value=value)
+
+
 def controls(t: Translator, row: CodevSession) -> tuple[Button, ...]:
     value = f"{row.id}:{row.step}"
     advance = "codev.button.finish" if row.step == LAST_STEP else "codev.button.next"
@@ -76,8 +84,7 @@ def controls(t: Translator, row: CodevSession) -> tuple[Button, ...]:
         Button(action_id="codev.next", label=t(advance), value=value, style="primary"),
         Button(action_id="codev.extend.1", label=t("codev.button.extend", minutes=1), value=value),
         Button(action_id="codev.extend.5", label=t("codev.button.extend", minutes=5), value=value),
-        Button(action_id="codev.pause", label=t("codev.button.pause"), value=value),
-        Button(action_id="codev.resume", label=t("codev.button.resume"), value=value),
+        pause_or_resume(t, row),
         Button(action_id="codev.end", label=t("codev.button.end"), value=value, style="danger"),
         Button(action_id="codev.ready", label=t("codev.button.ready"), value=value),
     )

@@ -3,7 +3,7 @@
     /relais idee                                   → the form
     /relais idee "Titre" --probleme … --proposition … --gain … --perimetre …
     /relais idee 12                                → the card, privately
-    /relais idee 12 statut retenue "réponse publique"
+    /relais idee 12 retenir "réponse publique"  (or refuser; statut <état> for the others)
     /relais idee 12 modifier | retirer "raison" [--au-profit-de 7] | note "…" | notes
     /relais idee 12 soutenir | suivre
 
@@ -28,6 +28,12 @@ from store.ideas import records
 _NUMBER = re.compile(r"#?\d{1,9}")
 _VERBS = {
     "statut": "status",
+    "retenir": "retain",
+    "retain": "retain",
+    "refuser": "decline",
+    "decliner": "decline",
+    "décliner": "decline",
+    "decline": "decline",
     "status": "status",
     "modifier": "edit",
     "edit": "edit",
@@ -42,7 +48,7 @@ _VERBS = {
     "voir": "show",
     "show": "show",
 }
-_SHOWN_VERBS = "statut, modifier, retirer, note, notes, soutenir, suivre"
+_SHOWN_VERBS = "retenir, refuser, statut, modifier, retirer, note, notes, soutenir, suivre"
 
 
 def _option(name: str, kind: ArgKind = "text", *aliases: str) -> Arg:
@@ -81,6 +87,8 @@ def idea_command(ctx: Context, args: Args) -> list[Action]:
         return lifecycle.status_verb(
             ctx, number, tail, rapporteur=args["rapporteur"], into=args["dans"]
         )
+    if verb in ("retain", "decline"):
+        return lifecycle.decide_verb(ctx, number, tail, retain=verb == "retain")
     if verb == "edit":
         return editing.edit_verb(ctx, number, tail, args)
     if verb == "withdraw":

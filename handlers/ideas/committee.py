@@ -75,7 +75,9 @@ def review(ctx: Context, args: Args) -> list[Action]:
                     "ideas.review.line",
                     status=label(ctx.t, idea.status),
                     age=age(ctx, idea),
-                    rapporteur=mention(rapporteur.external_id) if rapporteur else "—",
+                    rapporteur=mention(rapporteur.external_id)
+                    if rapporteur
+                    else ctx.t("common.not_given"),
                 ),
                 fields=(
                     (ctx.t("ideas.card.supports"), str(supports)),

@@ -1,4 +1,5 @@
-"""The ideas' export for evaluation and open data (`relais idees export`).
+"""The ideas' export for evaluation and open data (`relais idees export`, and `/relais idees
+export` for staff in the chat: the same function, the file in a direct message).
 
 The columns are a stable schema (French names, one line per public idea) so that evaluations
 can be compared from one export to the next. Written by the one CSV writer
@@ -12,7 +13,13 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from handlers.context import Context
 from handlers.csvfile import csv_bytes
+from handlers.exports import csv_attachment, send_to_caller
+from handlers.ideas.common import registry
+from handlers.registry import Arg, Args
+from handlers.types import Action
+from store import audit
 from store.ideas import figures
 from store.ideas.figures import ExportRow
 
@@ -88,3 +95,28 @@ def to_csv(rows: Iterable[ExportRow], *, pseudonymise: bool) -> tuple[bytes, int
 def export_ideas(session: Session, *, pseudonymise: bool) -> tuple[bytes, int]:
     """`relais idees export`: every public idea, as CSV, and how many there are."""
     return to_csv(figures.export_rows(session), pseudonymise=pseudonymise)
+
+
+@registry.command(
+    "idees export",
+    aliases=("ideas export",),
+    help="ideas.help.export",
+    role="staff",
+    args=(Arg("pseudonymise", kind="flag", aliases=("pseudonymize", "anonyme")),),
+)
+def export_command(ctx: Context, args: Args) -> list[Action]:
+    """The same file as `relais idees export`, for this workspace, in the caller's messages."""
+    rows = (row for row in figures.export_rows(ctx.session) if row.workspace.id == ctx.workspace.id)
+    content, count = to_csv(rows, pseudonymise=args["pseudonymise"])
+    audit.record(
+        ctx.session,
+        workspace=ctx.workspace,
+        actor=ctx.caller,
+        action="ideas.export",
+        target=f"workspace:{ctx.workspace.id}",
+        detail="pseudonymised" if args["pseudonymise"] else "nominative",
+        now=ctx.now(),
+    )
+    stamp = ctx.now().astimezone(ctx.zone).date().isoformat()
+    attachment = csv_attachment(f"idees-{stamp}.csv", ctx.t("ideas.export.title"), content)
+    return send_to_caller(ctx, ctx.t("ideas.export.done", count=count), attachment)

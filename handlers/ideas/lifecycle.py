@@ -32,9 +32,10 @@ from handlers.types import (
 from store import audit
 from store.ideas import records
 from store.models import Idea, User
-from store.models.ideas import ABANDONED, IN_REVIEW, MERGED, NOT_RETAINED, WITHDRAWN
+from store.models.ideas import ABANDONED, IN_REVIEW, MERGED, NOT_RETAINED, RETAINED, WITHDRAWN
 
 ANSWER_LIMIT = 2000
+DECIDE_PREFIX = "ideas:decide:"
 _DEAD_ENDS = (MERGED, WITHDRAWN, NOT_RETAINED, ABANDONED)
 
 
@@ -139,6 +140,14 @@ def status_verb(
     )
 
 
+def decide_verb(ctx: Context, number: int, answer: str, *, retain: bool) -> list[Action]:
+    """`idee 12 retenir "réponse"` / `idee 12 refuser "réponse"`: the decision in one step,
+    from a published idea or one under review."""
+    require_committee(ctx)
+    idea = live_idea(ctx, number)
+    return change_status(ctx, idea, RETAINED if retain else NOT_RETAINED, answer)
+
+
 def status_form(ctx: Context, idea: Idea, target: str) -> Form:
     fields = [
         FormField(
@@ -162,8 +171,8 @@ def status_form(ctx: Context, idea: Idea, target: str) -> Form:
 
 @registry.button("idea.review", role="committee")
 def press_review(ctx: Context, press: ButtonPress) -> list[Action]:
-    """A decision button of the review list: the form for the public answer, or the command
-    to type where there are no forms."""
+    """A decision button of the review list: the form for the public answer, or, where there
+    are no forms, a direct message whose reply is the answer."""
     number, _, target = press.value.partition(":")
     if not is_row_id(number) or target not in TYPED:
         raise UsageError("core.error.unknown_action")
@@ -185,13 +194,24 @@ def press_review(ctx: Context, press: ButtonPress) -> list[Action]:
                 trigger_id=press.trigger_id,
             )
         ]
-    return ctx.say(
-        "ideas.status.type_it",
-        command=command_name(ctx.settings),
+    return ask_in_direct_message(ctx, idea, target)
+
+
+def ask_in_direct_message(ctx: Context, idea: Idea, target: str) -> list[Action]:
+    """The question, in the caller's direct messages; their reply there is the answer."""
+    key = f"{DECIDE_PREFIX}{idea.id}:{target}:u{ctx.caller.id}:{int(ctx.now().timestamp())}"
+    question = ctx.t(
+        "ideas.decide.merge_ask" if target == MERGED else "ideas.decide.ask",
         number=idea.id,
-        word=TYPED[target],
-        extra=" --dans <n>" if target == MERGED else "",
+        title=quote_user(idea.title, limit=80),
+        status=label(ctx.t, target),
     )
+    return [
+        DirectMessageAction(
+            key=key, user_id=ctx.caller.external_id, message=Message(text=question)
+        ),
+        *ctx.say("ideas.decide.asked", number=idea.id),
+    ]
 
 
 @registry.form("idea.status", role="committee")

@@ -147,7 +147,7 @@ def report(ctx: Context, number: int, reason: str, detail: str | None) -> list[A
                 number=idea.id,
                 title=quote_user(idea.title),
                 reason=t(f"ideas.report.reason.{reason}"),
-                detail=quote_user(note) if note else "—",
+                detail=quote_user(note) if note else t("common.not_given"),
                 count=count,
                 threshold=threshold,
                 reporter=mention(ctx.caller.external_id),

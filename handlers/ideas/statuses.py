@@ -1,8 +1,9 @@
 """The idea lifecycle: which status may follow which, and the words people type for them.
 
-    publiée → en instruction → retenue | non retenue | fusionnée
+    publiée → (en instruction →) retenue | non retenue | fusionnée
     retenue → en expérimentation → en déploiement → réalisée | abandonnée
 
+The committee may decide on a published idea in one step, or put it under review first.
 An idea may also be merged before instruction (an obvious duplicate); the author may withdraw
 it while no decision is taken. Every change carries a public answer.
 """
@@ -25,7 +26,7 @@ from store.models.ideas import (
 )
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    PUBLISHED: (IN_REVIEW, MERGED),
+    PUBLISHED: (RETAINED, NOT_RETAINED, IN_REVIEW, MERGED),
     IN_REVIEW: (RETAINED, NOT_RETAINED, MERGED),
     RETAINED: (EXPERIMENTING, DEPLOYING, DONE, ABANDONED),
     EXPERIMENTING: (DEPLOYING, DONE, ABANDONED),

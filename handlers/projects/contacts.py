@@ -42,6 +42,18 @@ def asks_for_contacts(text: str) -> bool:
     return bool(_ASKS_WHO.search(fold(text).replace("’", "'")))
 
 
+_SUBJECT = re.compile(
+    r"\b(?:pour|sur|about|for|on|concernant|regarding)\s+(?:(?:le|la|les|the)\s+|l['’])?(.+)$",
+    re.IGNORECASE,
+)
+
+
+def subject(text: str) -> str:
+    """What a « qui contacter pour le lean ? » question is about (« lean »), for the intro."""
+    found = _SUBJECT.search(text) if asks_for_contacts(text) else None
+    return (found.group(1) if found else text).strip().rstrip(" ?!.")
+
+
 def answer_contacts(ctx: Context, topic: str) -> list[Action]:
     found = ask(ctx.session, topic, limit=CONTACT_PROJECTS)
     t = Translator("en") if found.language == "en" else ctx.t
@@ -59,7 +71,7 @@ def answer_contacts(ctx: Context, topic: str) -> list[Action]:
     given = members.details(
         ctx.session, project_ids=[m.project.id for m in matches], workspace=ctx.workspace
     )
-    message = contacts_message(t, found.query, matches, alumni=alumni, details=given)
+    message = contacts_message(t, subject(found.query), matches, alumni=alumni, details=given)
     notes = cards.reading_notes(t, found)
     if notes:
         message = Message(text="\n".join([*notes, message.text]), sections=message.sections)

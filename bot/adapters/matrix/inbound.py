@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import Any, TypeVar
 
-from nio import RoomGetStateEventResponse, SyncResponse
+from nio import MessageDirection, RoomGetStateEventResponse, RoomMessagesResponse, SyncResponse
 
 from bot.adapters.matrix.connection import Connection
 from bot.adapters.matrix.conversations import Conversations, FormInProgress
@@ -47,6 +47,7 @@ SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
 }
 CAPABILITIES = Capabilities(forms=True)
+MISSED_PAGES = 20
 
 
 class Inbound:
@@ -124,7 +125,7 @@ class Inbound:
                 continue
             failures = 0
             await self._rooms.load()
-            await self._handle(response, timeline=answer_history or not first)
+            await self._handle(response, timeline=answer_history or not first, since=token)
             token = response.next_batch
             await self._blocking(self._cursors.save_token, self._cursor, token)
             first = False
@@ -133,17 +134,37 @@ class Inbound:
 
     # ------------------------------------------------------------ one sync answer
 
-    async def _handle(self, response: SyncResponse, *, timeline: bool) -> None:
+    async def _handle(self, response: SyncResponse, *, timeline: bool, since: str | None) -> None:
         for room_id, invited in response.rooms.invite.items():
             await self._invited(room_id, [_stripped(event) for event in invited.invite_state])
         for room_id, joined in response.rooms.join.items():
-            for source in self._since_joined([e.source for e in joined.timeline.events]):
-                if not timeline:
-                    break
+            if not timeline:
+                continue
+            sources = [e.source for e in joined.timeline.events]
+            if joined.timeline.limited and since and joined.timeline.prev_batch:
+                sources = await self._missed(room_id, joined.timeline.prev_batch, since) + sources
+            for source in self._since_joined(sources):
                 try:
                     await self._timeline(room_id, source)
                 except Exception:
                     log.exception("matrix event failed", extra={"room": room_id})
+
+    async def _missed(self, room_id: str, before: str, since: str) -> list[dict[str, Any]]:
+        """A sync after a long stop shows only a room's last messages: the ones between the
+        stored position and those are fetched page by page, oldest first."""
+        found: list[dict[str, Any]] = []
+        start = before
+        for _ in range(MISSED_PAGES):
+            page = await self._client.room_messages(
+                room_id, start=start, end=since, direction=MessageDirection.back, limit=100
+            )
+            if not isinstance(page, RoomMessagesResponse) or not page.chunk:
+                break
+            found.extend(event.source for event in page.chunk)
+            if not page.end or page.end == start:
+                break
+            start = page.end
+        return list(reversed(found))
 
     def _since_joined(self, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """A room just joined shows some of its history first: that is not for the bot."""
