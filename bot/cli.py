@@ -177,7 +177,7 @@ def show_audit(
         for entry, actor in audit.recent_with_actors(session, limit=limit):
             table.add_row(
                 entry.at.strftime("%Y-%m-%d %H:%M"),
-                actor.label if actor else "—",
+                actor.label if actor else t("common.not_given"),
                 entry.action,
                 entry.target or "",
                 (entry.detail or "")[:80],

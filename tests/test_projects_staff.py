@@ -104,3 +104,13 @@ def test_scripts_import_and_export_the_registry(tmp_path: Path) -> None:
     assert exported.exit_code == 0, exported.output
     [_, row] = read_csv(target.read_bytes())
     assert row[:5] == ["bercysimple", "bea", row[2], "cheffe de projet", "SGMEF"]
+
+
+def test_feedback_of_an_erased_member_says_not_given_instead_of_a_dash(chat: Chat) -> None:
+    [reply] = chat.command("bea", "projets logement social")
+    chat.press("bea", reply.button("👎 pas utile"), on=reply)
+    [confirm] = chat.command("bea", "oubliez-moi")
+    chat.press("bea", confirm.button("Oui, tout effacer"), on=confirm)
+    shown = texts(chat.command("ada", "projets retours"))
+    assert "« non renseigné »" in shown
+    assert "« logement social »" not in shown and "« — »" not in shown

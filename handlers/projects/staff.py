@@ -56,7 +56,7 @@ def feedback_command(ctx: Context, args: Args) -> list[Action]:
             date=feedback.created_at.date().isoformat(),
             vote="👍" if feedback.useful else "👎",
             title=quote_user(project.title, limit=120),
-            question=quote_user(feedback.question or "—", limit=150),
+            question=quote_user(feedback.question or ctx.t("common.not_given"), limit=150),
         )
         for feedback, project in members.recent_feedback(ctx.session, limit=RECENT)
     )
