@@ -42,6 +42,7 @@ from store import migrate  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from tests.conftest import START, make_settings  # noqa: E402
 from tests.slack_harness import SECRET, SlackHarness, SlackWorkspace, fixture  # noqa: E402
+from tests.test_architecture import strongly_connected  # noqa: E402
 
 PARTS = ("bot/", "handlers/", "store/")
 
@@ -262,50 +263,7 @@ def graph_counts() -> dict[str, Any]:
 
 
 def _cycles(graph: dict[str, dict[str, list[int]]]) -> list[set[str]]:
-    """Strongly connected components of more than one module (Tarjan, iterative)."""
-    modules = sorted(graph)
-    edges = {m: sorted(graph[m]) for m in modules}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[set[str]] = []
-    counter = 0
-    for root in modules:
-        if root in index:
-            continue
-        work = [(root, iter(edges[root]))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(edges.get(child, []))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.add(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    found.append(component)
-    return found
+    return [set(c) for c in strongly_connected({m: sorted(graph[m]) for m in sorted(graph)})]
 
 
 if __name__ == "__main__":
