@@ -58,17 +58,20 @@ def weights(concepts: Sequence[Concept], documents: int) -> list[float]:
 
 
 def count(sequence: Sequence[str], counter: Counter[str], phrase: Phrase) -> int:
+    """Occurrences of a term or phrase; a phrase is looked for only where its first term is
+    (`list.index` jumps there without a Python loop over the other terms)."""
     if len(phrase) == 1:
         return counter[phrase[0]]
     if not all(counter[t] for t in phrase):
         return 0
-    size = len(phrase)
-    first = phrase[0]
-    return sum(
-        1
-        for i, token in enumerate(sequence)
-        if token == first and tuple(sequence[i : i + size]) == phrase
-    )
+    size, first = len(phrase), phrase[0]
+    listed = sequence if isinstance(sequence, list) else list(sequence)
+    found, start = 0, 0
+    for _ in range(counter[first]):
+        at = listed.index(first, start)
+        found += tuple(listed[at : at + size]) == phrase
+        start = at + 1
+    return found
 
 
 @dataclass(frozen=True)
