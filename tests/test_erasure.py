@@ -154,11 +154,18 @@ def test_oubliez_moi_leaves_no_copy_in_any_table_and_redacts_the_posts(
     }
     assert len(quoting) >= 3
 
+    waiting = chat.queued("bea", f"projets recette {MARK}attente de la tarte")
+    waiting += chat.queued("bea", "mes-donnees")  # her export, every marker, still queued
+    assert len(waiting) >= 2 and "deliveries" in copies(sessions, MARK)
+
     [question] = chat.command("bea", "oubliez-moi")
     erased = chat.press("bea", question.button("Oui, tout effacer"), on=question)
     assert "effacées" in texts(erased)
 
     assert copies(sessions, MARK) == {}
+    before_flush = len(port.sent)
+    chat.app.outbox.deliver()
+    assert [s.key for s in port.sent[before_flush:] if s.key in waiting] == []
     redacted = {s.message_id for s in erased if isinstance(s.action, UpdatePost)}
     assert quoting - redacted == set(), "bot posts still quoting the member on the platform"
     assert all("Message retiré" in s.text for s in erased if isinstance(s.action, UpdatePost))
