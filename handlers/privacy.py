@@ -189,7 +189,12 @@ def _export_account(session: Session, user: User) -> dict[str, Any]:
 
 
 def _erase_account(session: Session, user: User) -> None:
-    """The account stays (other rows point to it, counts stay right) with nothing personal."""
+    """The account stays (other rows point to it, counts stay right) with nothing personal:
+    its id, its workspace, `erased:<id>` and the workspace's creation date instead of the day
+    the member first spoke to the bot. Rows that must keep a person (a co-development group's
+    coach, a session's client, ratings, supports, cohort rounds) point to this empty account;
+    optional ones (a cohort's coach, who created a cohort or a campaign) are emptied by their
+    feature."""
     for message in session.scalars(
         select(ConsoleMessage).where(ConsoleMessage.author == user.external_id)
     ):
@@ -217,6 +222,7 @@ def _erase_account(session: Session, user: User) -> None:
     user.locale = None
     user.timezone = None
     user.locale_chosen = user.timezone_chosen = False
+    user.created_at = user.workspace.created_at
     session.flush()
 
 
