@@ -60,17 +60,13 @@ Route = Callable[[Request], Response]
 HealthCheck = Callable[[], bool]
 
 
-class HttpServer:
-    def __init__(self, *, host: str, port: int) -> None:
+class Routes:
+    """The route table and the health checks, without a socket: what adapters register on."""
+
+    def __init__(self) -> None:
         self.routes: dict[tuple[str, str], Route] = {}
         self.health_checks: dict[str, HealthCheck] = {}
-        self._server = _Server((host, port), _handler_class(self))
-        self._thread: threading.Thread | None = None
         self.route("GET", "/healthz", self._healthz)
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
 
     def route(self, method: str, path: str, handler: Route) -> None:
         self.routes[(method.upper(), path)] = handler
@@ -100,6 +96,17 @@ class HttpServer:
                 results[name] = False
         healthy = all(results.values())
         return Response.json({"ok": healthy, "checks": results}, 200 if healthy else 503)
+
+
+class HttpServer(Routes):
+    def __init__(self, *, host: str, port: int) -> None:
+        super().__init__()
+        self._server = _Server((host, port), _handler_class(self))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
 
     def start(self) -> None:
         self._thread = threading.Thread(
