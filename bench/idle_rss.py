@@ -58,7 +58,7 @@ def measure(role: str, env: dict[str, str], port: int, idle: float) -> float:
         return rss_mb(process.pid)
     finally:
         process.terminate()
-        process.wait(30)
+        process.wait(60)
 
 
 def main() -> None:

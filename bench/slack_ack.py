@@ -196,6 +196,11 @@ def main() -> None:
     parser.add_argument(
         "--busy", action="store_true", help="run bench/checkin_punctuality.py beside it"
     )
+    parser.add_argument(
+        "--compare-stdlib",
+        action="store_true",
+        help="the same routes also behind the standard library's ThreadingHTTPServer",
+    )
     options = parser.parse_args()
 
     spawn = multiprocessing.get_context("spawn")
@@ -229,6 +234,54 @@ def main() -> None:
         print(result.line())
     noop, relais = results[0], results[1]
     print(f"p99 Relais `/relais aide` / p99 Bolt no-op: {relais.p99 / noop.p99:.2f}x")
+
+
+class StdlibServer:
+    """The server Relais had before uvicorn (a ThreadingHTTPServer with a large backlog, one
+    thread per connection), around the same routes, for comparison in the same run."""
+
+    def __init__(self, dispatch: Callable[..., object]) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        from bot.http import Request
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                parts = urlsplit(self.path)
+                response = dispatch(
+                    Request(
+                        method=self.command,
+                        path=parts.path,
+                        query=parse_qs(parts.query),
+                        headers={k.lower(): v for k, v in self.headers.items()},
+                        body=self.rfile.read(length),
+                    )
+                )
+                self.send_response(response.status)  # type: ignore[attr-defined]
+                for name, value in response.headers.items():  # type: ignore[attr-defined]
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(response.body)))  # type: ignore[attr-defined]
+                self.end_headers()
+                self.wfile.write(response.body)  # type: ignore[attr-defined]
+
+            def log_message(self, *_args: object) -> None:
+                return None
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 1024
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port = int(self._server.server_address[1])
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 class Busy:
@@ -293,6 +346,14 @@ def measure(
             "Relais `/relais aide`": (relais.port, "aide"),
             f"Relais `/relais {QUESTION}`": (relais.port, QUESTION),
         }
+        stdlib: list[StdlibServer] = []
+        if options.compare_stdlib:
+            stdlib = [StdlibServer(noop.dispatch), StdlibServer(relais.dispatch)]
+            scenarios["stdlib ThreadingHTTPServer: Bolt no-op"] = (stdlib[0].port, "aide")
+            scenarios["stdlib ThreadingHTTPServer: Relais `/relais aide`"] = (
+                stdlib[1].port,
+                "aide",
+            )
         results = {name: Result(name) for name in scenarios}
         jobs.put((relais.port, "aide", options.clients * 2, options.clients))
         answers.get()
@@ -310,6 +371,8 @@ def measure(
                 result.queued += time.perf_counter() - started
         relais.stop()
         noop.stop()
+        for server in stdlib:
+            server.stop()
         adapter.stop()
         app.close()
     return list(results.values())
