@@ -9,13 +9,14 @@ analysed in Python (whitespace tokenizer), so the engine matches exactly what th
 counts, on SQLite and PostgreSQL alike.
 
 Indexes live in RAM unless `configure(directory)` names a directory (`RELAIS_SEARCH_INDEX_DIR`):
-then each is written to `<doc_type>-<generation>/` (built aside, then renamed) and a process that
-starts while the store is unchanged — a one-shot `relais ask`, a restarted replica — opens it
-instead of rebuilding; older generations are removed.
+then each is written to `<database>-<doc_type>-<generation>/` (built aside, then renamed) and
+a process that starts while the store is unchanged — a one-shot `relais ask`, a restarted
+replica — opens it instead of rebuilding; older generations are removed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -126,10 +127,6 @@ class Built:
             )
         return found
 
-    def doc_freq(self, term: str) -> int:
-        """Documents containing `term` in any field (at most the sum over fields)."""
-        return sum(self.searcher.doc_freq(name, term) for name in FIELDS)
-
 
 _lock = threading.Lock()
 _built: dict[tuple[str, str], Built] = {}
@@ -152,17 +149,20 @@ def current(session: Session, *, doc_type: str, generation: int) -> Built:
     with _lock:
         found = _built.get(key)
         if found is None or found.generation != generation:
-            found = _build(session, doc_type, generation)
+            found = _build(session, key[0], doc_type, generation)
             _built[key] = found
     return found
 
 
-def _build(session: Session, doc_type: str, generation: int) -> Built:
+def _build(session: Session, database: str, doc_type: str, generation: int) -> Built:
+    """In RAM, or opened from (after writing it to) `<database>-<doc_type>-<generation>/`
+    under the configured directory: the database's digest keeps two stores apart."""
     words = _words(session, doc_type)
     if not _directory:
         return Built(generation, *_indexed(session, doc_type, None), words)
     root = _directory[0]
-    name = f"{re.sub(r'[^a-z0-9_]', '_', doc_type.lower())}-{generation}"
+    store = hashlib.sha256(database.encode()).hexdigest()[:12]
+    name = f"{store}-{re.sub(r'[^a-z0-9_]', '_', doc_type.lower())}-{generation}"
     final = root / name
     if not (final / READY).exists():
         aside = root / f".{name}.{os.getpid()}.{threading.get_ident()}"

@@ -8,6 +8,7 @@ Revision ID: 0007_search_generation
 Revises: 0006_alumni_details
 """
 
+import secrets
 from collections import Counter
 from collections.abc import Sequence
 
@@ -72,6 +73,12 @@ def upgrade() -> None:
     with op.batch_alter_table("search_stats") as batch:
         batch.add_column(
             sa.Column("generation", sa.BigInteger(), nullable=False, server_default="0")
+        )
+    bind = op.get_bind()
+    for (doc_type,) in bind.execute(sa.text("SELECT doc_type FROM search_stats")).all():
+        bind.execute(
+            sa.text("UPDATE search_stats SET generation = :g WHERE doc_type = :t"),
+            {"g": secrets.randbits(62), "t": doc_type},
         )
     for statement in SQLITE_DROP if op.get_bind().dialect.name == "sqlite" else POSTGRES_DROP:
         op.execute(statement)
