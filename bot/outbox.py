@@ -71,24 +71,26 @@ def enqueue(
     """Records actions in the caller's transaction; returns their keys in order. An action's
     `not_before` holds it back until then; `quotes_user_id` is the member whose event produced
     them, for erasure to redact."""
-    keys = []
+    keys, values = [], []
     for index, action in enumerate(actions):
         key = action.key or f"{origin}:{index}"
-        rows.record(
-            session,
-            key=key,
-            platform=platform,
-            workspace_external_id=workspace_id,
-            kind=action.kind,
-            channel_id=channel_of(action),
-            target_key=action.target_key if isinstance(action, UpdatePost) else None,
-            payload=action.model_dump(mode="json"),
-            origin=origin,
-            now=now,
-            not_before=action.not_before,
-            quotes_user_id=quotes_user_id,
+        values.append(
+            rows.row_values(
+                key=key,
+                platform=platform,
+                workspace_external_id=workspace_id,
+                kind=action.kind,
+                channel_id=channel_of(action),
+                target_key=action.target_key if isinstance(action, UpdatePost) else None,
+                payload=action.model_dump(mode="json"),
+                origin=origin,
+                now=now,
+                not_before=action.not_before,
+                quotes_user_id=quotes_user_id,
+            )
         )
         keys.append(key)
+    rows.record_many(session, values)
     return keys
 
 

@@ -35,7 +35,45 @@ def record(
     quotes_user_id: int | None = None,
 ) -> bool:
     """Inserts the row unless its key exists; True when this call created it."""
-    values = {
+    values = row_values(
+        key=key,
+        platform=platform,
+        workspace_external_id=workspace_external_id,
+        kind=kind,
+        channel_id=channel_id,
+        target_key=target_key,
+        payload=payload,
+        origin=origin,
+        now=now,
+        not_before=not_before,
+        quotes_user_id=quotes_user_id,
+    )
+    insert = dialect_insert(session)
+    statement = (
+        insert(Delivery)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Delivery.id)
+    )
+    return session.execute(statement).scalar() is not None
+
+
+def row_values(
+    *,
+    key: str,
+    platform: str,
+    workspace_external_id: str,
+    kind: str,
+    channel_id: str | None,
+    target_key: str | None,
+    payload: dict[str, Any],
+    origin: str | None,
+    now: datetime,
+    not_before: datetime | None,
+    quotes_user_id: int | None,
+) -> dict[str, Any]:
+    """A new row's columns, for `record` and `record_many`."""
+    return {
         "key": key,
         "platform": platform,
         "workspace_external_id": workspace_external_id,
@@ -50,14 +88,20 @@ def record(
         "created_at": now,
         "quotes_user_id": quotes_user_id,
     }
+
+
+RECORD_CHUNK = 500  # rows per INSERT: well under both databases' bound-parameter limits
+
+
+def record_many(session: Session, values: Sequence[dict[str, Any]]) -> None:
+    """Inserts rows (from `row_values`) whose key does not exist yet, a few hundred per
+    statement: a fan-out to thousands is a handful of round trips, not one per message."""
     insert = dialect_insert(session)
-    statement = (
-        insert(Delivery)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Delivery.id)
-    )
-    return session.execute(statement).scalar() is not None
+    for start in range(0, len(values), RECORD_CHUNK):
+        chunk = list(values[start : start + RECORD_CHUNK])
+        session.execute(
+            insert(Delivery).values(chunk).on_conflict_do_nothing(index_elements=["key"])
+        )
 
 
 def claim_due(
