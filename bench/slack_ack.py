@@ -2,12 +2,18 @@
 
 One run, three processes so that only the servers share the measured process, as in
 production: the fake Slack Web API (tests/fakes) in one, the load clients in another, and in
-this one Relais's Slack adapter behind the shared HTTP server (signature checked by Bolt, work
-queued after the ack) next to a no-op Bolt app behind the same kind of server. Scenarios run in
-interleaved batches; each batch sends signed slash commands from C concurrent clients (one
-keep-alive connection each), then waits until Relais has done the queued work.
+this one Relais's Slack adapter behind `bot.http.HttpServer` (uvicorn; signature checked by
+Bolt, work queued after the ack) next to a no-op Bolt app behind another `HttpServer`, the same
+server. Scenarios run in interleaved batches; each batch sends signed slash commands from C
+concurrent clients (one keep-alive connection each), then waits until Relais has done the
+queued work.
+
+`--busy` runs bench/checkin_punctuality.py over and over beside it (2,000 check-ins due at
+once, the scheduler and the outbox of a `relais worker` in another process), for the ack tail
+while background work shares the machine.
 
     .venv/bin/python bench/slack_ack.py                # 1,000 commands per scenario, SQLite
+    .venv/bin/python bench/slack_ack.py --busy         # the same beside check-ins falling due
     .venv/bin/python bench/slack_ack.py --database-url postgresql+psycopg://postgres@127.0.0.1/db
 """
 
@@ -18,6 +24,7 @@ import http.client
 import multiprocessing
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -50,10 +57,15 @@ class Result:
     wall: float = 0.0
     queued: float = 0.0
 
+    @property
+    def p99(self) -> float:
+        ordered = sorted(self.times)
+        return ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
+
     def line(self) -> str:
         ordered = sorted(self.times)
         p50 = statistics.median(ordered) * 1000
-        p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
+        p99 = self.p99
         return (
             f"| {self.name} | {len(ordered)} | {self.errors} | {p50:.1f} | {p99:.1f} | "
             f"{ordered[-1] * 1000:.1f} | {len(ordered) / self.wall:.0f} | {self.queued:.1f} s |"
@@ -181,6 +193,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10, help="interleaved batches")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--busy", action="store_true", help="run bench/checkin_punctuality.py beside it"
+    )
+    parser.add_argument(
+        "--compare-stdlib",
+        action="store_true",
+        help="the same routes also behind the standard library's ThreadingHTTPServer",
+    )
     options = parser.parse_args()
 
     spawn = multiprocessing.get_context("spawn")
@@ -192,6 +212,7 @@ def main() -> None:
     load = spawn.Process(target=load_process, args=(jobs, answers))
     fake.start()
     load.start()
+    busy = Busy() if options.busy else None
     try:
         results = measure(options, urls.get(timeout=60), jobs, answers)
     finally:
@@ -199,15 +220,96 @@ def main() -> None:
         stop.set()
         load.join(30)
         fake.join(30)
+        if busy is not None:
+            busy.stop()
     db = "PostgreSQL" if options.database_url else "SQLite"
+    beside = f", beside {busy.runs} run(s) of checkin_punctuality.py" if busy else ", quiet"
     print(
         f"{options.requests} signed slash commands per scenario, {options.clients} concurrent "
-        f"clients, {options.rounds} interleaved rounds, {db}"
+        f"clients, {options.rounds} interleaved rounds, {db}{beside}"
     )
     print("| scenario | requests | errors | p50 ms | p99 ms | max ms | req/s | work left |")
     print("|---|---|---|---|---|---|---|---|")
     for result in results:
         print(result.line())
+    noop, relais = results[0], results[1]
+    print(f"p99 Relais `/relais aide` / p99 Bolt no-op: {relais.p99 / noop.p99:.2f}x")
+
+
+class StdlibServer:
+    """The server Relais had before uvicorn (a ThreadingHTTPServer with a large backlog, one
+    thread per connection), around the same routes, for comparison in the same run."""
+
+    def __init__(self, dispatch: Callable[..., object]) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        from bot.http import Request
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                parts = urlsplit(self.path)
+                response = dispatch(
+                    Request(
+                        method=self.command,
+                        path=parts.path,
+                        query=parse_qs(parts.query),
+                        headers={k.lower(): v for k, v in self.headers.items()},
+                        body=self.rfile.read(length),
+                    )
+                )
+                self.send_response(response.status)  # type: ignore[attr-defined]
+                for name, value in response.headers.items():  # type: ignore[attr-defined]
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(response.body)))  # type: ignore[attr-defined]
+                self.end_headers()
+                self.wfile.write(response.body)  # type: ignore[attr-defined]
+
+            def log_message(self, *_args: object) -> None:
+                return None
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 1024
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port = int(self._server.server_address[1])
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class Busy:
+    """bench/checkin_punctuality.py again and again in its own process until stopped."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self._stopping = threading.Event()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        script = ROOT / "bench" / "checkin_punctuality.py"
+        while not self._stopping.is_set():
+            self._process = subprocess.Popen(
+                [sys.executable, str(script), "--head", "20"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            self._process.wait()
+            self.runs += 1
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._process is not None:
+            self._process.terminate()
+        self._thread.join(30)
 
 
 def measure(
@@ -244,6 +346,14 @@ def measure(
             "Relais `/relais aide`": (relais.port, "aide"),
             f"Relais `/relais {QUESTION}`": (relais.port, QUESTION),
         }
+        stdlib: list[StdlibServer] = []
+        if options.compare_stdlib:
+            stdlib = [StdlibServer(noop.dispatch), StdlibServer(relais.dispatch)]
+            scenarios["stdlib ThreadingHTTPServer: Bolt no-op"] = (stdlib[0].port, "aide")
+            scenarios["stdlib ThreadingHTTPServer: Relais `/relais aide`"] = (
+                stdlib[1].port,
+                "aide",
+            )
         results = {name: Result(name) for name in scenarios}
         jobs.put((relais.port, "aide", options.clients * 2, options.clients))
         answers.get()
@@ -261,6 +371,8 @@ def measure(
                 result.queued += time.perf_counter() - started
         relais.stop()
         noop.stop()
+        for server in stdlib:
+            server.stop()
         adapter.stop()
         app.close()
     return list(results.values())

@@ -46,7 +46,8 @@ cli.command()(ask)
 
 @cli.command()
 def run() -> None:
-    """Démarre Relais (console locale si aucune plateforme n'est configurée)."""
+    """Démarre Relais : la console locale si aucune plateforme n'est configurée, sinon le
+    service HTTP et les tâches de fond dans un seul processus."""
     app = open_app()
     platforms = app.settings.platforms
     if platforms == ["console"]:
@@ -61,10 +62,20 @@ def run() -> None:
 
 @cli.command("serve")
 def serve_command() -> None:
-    """Démarre le service (HTTP, planificateur, envois, plateformes) sans console."""
-    from bot.serve import serve
+    """Démarre le service HTTP seul (Slack, Mattermost, /healthz, /metrics) ; les tâches de
+    fond tournent dans `relais worker`."""
+    from bot.serve import WEB, serve
 
-    serve(open_app())
+    serve(open_app(), roles=frozenset({WEB}))
+
+
+@cli.command()
+def worker() -> None:
+    """Démarre les tâches de fond seules : planificateur, envois, reprises, websocket
+    Mattermost, synchronisation Matrix, Slack Socket Mode (HTTP : /healthz et /metrics)."""
+    from bot.serve import WORKER, serve
+
+    serve(open_app(), roles=frozenset({WORKER}))
 
 
 @cli.command()

@@ -1,23 +1,35 @@
 """The one HTTP server for everything that arrives over HTTP (Slack, Mattermost, health).
 
-A threaded server with a large listen backlog: Bolt's own single-threaded server dropped
-requests under load (see FACTS.md). Routes are plain functions from `Request` to `Response`, so
-adapters stay testable without a socket.
+Routes are plain functions from `Request` to `Response`, so adapters stay testable without a
+socket; `HttpServer` serves them with uvicorn, a production ASGI server (keep-alive, backlog,
+graceful shutdown), chosen by measurement (README, "Benchmarks"). Bolt's own single-threaded
+server dropped requests under load (see FACTS.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 log = logging.getLogger(__name__)
 MAX_BODY = 2 * 1024 * 1024
+THREADS = 64
+BACKLOG = 2048
+# Longer than nginx's upstream keepalive_timeout (60 s), so the proxy never reuses a connection
+# the server is closing.
+KEEP_ALIVE_SECONDS = 75
+GRACE_SECONDS = 30
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -60,17 +72,13 @@ Route = Callable[[Request], Response]
 HealthCheck = Callable[[], bool]
 
 
-class HttpServer:
-    def __init__(self, *, host: str, port: int) -> None:
+class Routes:
+    """The route table and the health checks, without a socket: what adapters register on."""
+
+    def __init__(self) -> None:
         self.routes: dict[tuple[str, str], Route] = {}
         self.health_checks: dict[str, HealthCheck] = {}
-        self._server = _Server((host, port), _handler_class(self))
-        self._thread: threading.Thread | None = None
         self.route("GET", "/healthz", self._healthz)
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
 
     def route(self, method: str, path: str, handler: Route) -> None:
         self.routes[(method.upper(), path)] = handler
@@ -101,54 +109,91 @@ class HttpServer:
         healthy = all(results.values())
         return Response.json({"ok": healthy, "checks": results}, 200 if healthy else 503)
 
+
+class HttpServer(Routes):
+    """The routes served by uvicorn (an ASGI server), its event loop in a thread of its own.
+
+    Routes are synchronous (Bolt, SQLAlchemy), so each request runs in a pool of `threads`
+    threads: the loop only parses HTTP and keeps connections alive. `stop` is uvicorn's graceful
+    shutdown: the listening socket closes first (new connections are refused), requests in
+    flight finish and get their answer, idle keep-alive connections close."""
+
+    def __init__(self, *, host: str, port: int, threads: int = THREADS) -> None:
+        import uvicorn
+
+        super().__init__()
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="relais-http")
+        self._config = uvicorn.Config(
+            self._asgi,
+            host=host,
+            port=port,
+            interface="asgi3",
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            backlog=BACKLOG,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            timeout_graceful_shutdown=GRACE_SECONDS,
+        )
+        self._socket = self._config.bind_socket()
+        self._server = uvicorn.Server(self._config)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._socket.getsockname()[1])
+
     def start(self) -> None:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="relais-http", daemon=True
+            target=self._server.run, args=([self._socket],), name="relais-http-loop", daemon=True
         )
         self._thread.start()
+        while not self._server.started and self._thread.is_alive():
+            time.sleep(0.01)
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(GRACE_SECONDS + 5)
+        self._socket.close()
+        self._pool.shutdown(wait=True)
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 1024
-    allow_reuse_address = True
-
-
-def _handler_class(server: HttpServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self._send(Response.text("payload too large", 413))
-                return
-            body = self.rfile.read(length) if length else b""
-            parts = urlsplit(self.path)
+    async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = await _body(receive)
+        if body is None:
+            response = Response.text("payload too large", 413)
+        else:
             request = Request(
-                method=self.command,
-                path=parts.path,
-                query=parse_qs(parts.query),
-                headers={k.lower(): v for k, v in self.headers.items()},
+                method=scope["method"],
+                path=scope["path"],
+                query=parse_qs(scope["query_string"].decode("latin-1")),
+                headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
                 body=body,
             )
-            self._send(server.dispatch(request))
+            loop = asyncio.get_running_loop()
+            response = await loop.run_in_executor(self._pool, self.dispatch, request)
+        headers = [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()
+        ]
+        headers.append((b"content-length", str(len(response.body)).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        await send({"type": "http.response.body", "body": response.body})
 
-        def _send(self, response: Response) -> None:
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            self.wfile.write(response.body)
 
-        do_GET = do_POST = do_PUT = _serve
-
-        def log_message(self, format: str, *args: Any) -> None:
-            log.debug("http %s", format % args)
-
-    return Handler
+async def _body(receive: Receive) -> bytes | None:
+    """The whole request body, or None past MAX_BODY."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)

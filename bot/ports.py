@@ -112,6 +112,16 @@ class Runtime(Protocol):
         """A member's home page, gathered by the features through the same identity path."""
         ...
 
+    def check(self, event: Event, *, capabilities: Capabilities | None = None) -> None:
+        """Runs the event's feature without keeping anything: raises `FieldErrors` for a form
+        whose fields must be corrected, before the submission is recorded."""
+        ...
+
+    def first_use(self, *, platform: str, workspace_id: str, token: str) -> bool:
+        """Records a single-use token the platform signed (a Mattermost trigger id); False
+        when it was already used."""
+        ...
+
     def already_handled(self, *, platform: str, workspace_id: str, event_id: str) -> bool:
         """Whether an event with this id was handled (`handle` drops it anyway; an adapter
         asks to answer a replay differently)."""

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
+from bot.people import introduce
 from bot.ports import Cursor, Home, Person, Prepare
 from bot.router import Router
 from handlers.clock import Clock
@@ -276,6 +277,30 @@ class Runtime:
             self.outbox.deliver(keys=keys)
         return keys
 
+    def check(self, event: Event, *, capabilities: Capabilities | None = None) -> None:
+        """Runs the event's feature in a transaction that is rolled back: a form's field errors
+        (`FieldErrors`) are known while the form is still open, before the submission is
+        recorded. Two new members colliding are left to the real run."""
+        with self.sessions() as session:
+            transaction = session.begin()
+            try:
+                ctx = self.context(session, event, capabilities or Capabilities())
+                self.router.dispatch(event, ctx)
+            except IntegrityError:
+                pass
+            finally:
+                transaction.rollback()
+
+    def first_use(self, *, platform: str, workspace_id: str, token: str) -> bool:
+        """Records a single-use token the platform signed (a Mattermost trigger id); False when
+        it was used before, here or in another process."""
+        key = f"{platform}:{workspace_id}:once:{token}"
+        try:
+            with self.sessions() as session, session.begin():
+                return events.first_time_seen(session, key=key, now=self.clock.now())
+        except IntegrityError:
+            return False
+
     def already_handled(self, *, platform: str, workspace_id: str, event_id: str) -> bool:
         with self.sessions() as session:
             return events.seen(session, key=f"{platform}:{workspace_id}:{event_id}")
@@ -300,7 +325,7 @@ class Runtime:
             log.info("retried event dropped", extra={"event_id": event.event_id})
             return []
         ctx = self.context(session, event, capabilities)
-        self._introduce(session, ctx, people)
+        introduce(session, ctx, people, now=self.clock.now())
         actions = self.router.dispatch(event, ctx)
         return enqueue(
             session,
@@ -357,33 +382,6 @@ class Runtime:
             locale=self.locale_of(caller),
             settings=self.features,
         )
-
-    def _introduce(self, session: Session, ctx: Context, people: Sequence[Person]) -> None:
-        """Members named in the event whom the store does not know yet (argument parsing only
-        accepts known people). Recorded in a savepoint: one recorded concurrently by another
-        event is not this event's failure."""
-        for person in people:
-            if person.user_id == ctx.caller.external_id:
-                continue
-            try:
-                with session.begin_nested():
-                    known = identity.find_user(
-                        session, workspace=ctx.workspace, external_id=person.user_id
-                    )
-                    if known is None:
-                        identity.ensure_user(
-                            session,
-                            workspace=ctx.workspace,
-                            external_id=person.user_id,
-                            now=self.clock.now(),
-                            username=person.name,
-                            display_name=person.display_name,
-                            timezone=person.timezone,
-                        )
-            except IntegrityError:
-                log.info(
-                    "named member recorded concurrently", extra={"event_id": ctx.event.event_id}
-                )
 
     def locale_of(self, user: User) -> str:
         return normalise_locale(user.locale) or self.identity.default_locale

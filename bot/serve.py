@@ -1,87 +1,146 @@
-"""`relais run` with chat platforms: one HTTP server, the platform adapters, the outbox worker
-and the scheduler, until SIGTERM or Ctrl-C."""
+"""The long-running roles: `relais serve` (the HTTP side), `relais worker` (the background
+side) and `relais run` (both in one process), each until SIGTERM or Ctrl-C.
+
+The web role answers Slack, Mattermost, `/healthz` and `/metrics`: it records each event in
+the inbox, acknowledges, handles it and delivers what it produced right away. The worker role
+runs what nobody asks for over HTTP: the scheduler, the outbox sender (retries, scheduled
+messages), the inbox retry loop and the platforms' streams (Mattermost websocket, Matrix sync,
+Slack Socket Mode); its HTTP server only answers `/healthz` and `/metrics`. Apart, background
+work never shares a process (and a GIL) with the acknowledgements; several workers may run at
+once, as the store's claims hand each due row to one of them.
+
+Platform runners are imported only when configured, so a process loads no SDK it does not use.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import text
 
-from bot.adapters.matrix.runner import start as start_matrix
-from bot.adapters.mattermost.runner import start as start_mattermost
-from bot.adapters.slack.runner import start as start_slack
 from bot.app import App
 from bot.config import ConfigError
-from bot.http import HttpServer
-from bot.inbox import InboxWorker
+from bot.http import HttpServer, Routes
 from bot.metrics import REGISTRY, metrics_route, watch_queue
-from bot.outbox import OutboxWorker
-from bot.scheduler import start_background
 from store import outbox as deliveries
 
 log = logging.getLogger(__name__)
+WEB = "web"
+WORKER = "worker"
+ALL = frozenset({WEB, WORKER})
 
 
 class PlatformRunner(Protocol):
-    """A started platform adapter (Slack, Mattermost)."""
+    """A started platform adapter (Slack, Mattermost, Matrix)."""
 
     def healthy(self) -> bool: ...
 
     def stop(self) -> None: ...
 
 
-Starter = Callable[[App, HttpServer], PlatformRunner]
-STARTERS: dict[str, Starter] = {}
-STARTERS["mattermost"] = start_mattermost
-STARTERS["matrix"] = start_matrix
-STARTERS["slack"] = start_slack
+class Starter(Protocol):
+    """A runner's `start`: `routes` to register on (None in a worker), `background` to start
+    the platform's stream (None of it in a web process)."""
+
+    def __call__(self, app: App, routes: Routes | None, *, background: bool) -> PlatformRunner: ...
+
+
+RUNNERS = {
+    "slack": "bot.adapters.slack.runner",
+    "mattermost": "bot.adapters.mattermost.runner",
+    "matrix": "bot.adapters.matrix.runner",
+}
+# Platforms that receive nothing over HTTP: a web process does not connect to them.
+STREAM_ONLY = frozenset({"matrix"})
+
+
+def starter(platform: str) -> Starter:
+    module = RUNNERS.get(platform)
+    if module is None:
+        raise ConfigError(f"Plateforme non prise en charge par cette version : {platform}.")
+    start: Starter = importlib.import_module(module).start
+    return start
+
+
+@dataclass
+class Background:
+    """The worker role's threads, stopped in the reverse order of their start."""
+
+    stops: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for stop in reversed(self.stops):
+            stop()
 
 
 def serve(
     app: App,
     *,
+    roles: frozenset[str] = ALL,
     stop: threading.Event | None = None,
     on_ready: Callable[[HttpServer], None] | None = None,
 ) -> None:
-    """Runs until `stop` is set (SIGTERM/SIGINT by default); `on_ready` sees the live server."""
+    """Runs `roles` until `stop` is set (SIGTERM/SIGINT by default); `on_ready` sees the live
+    server. Stopping closes the listening socket, lets requests in flight finish and their
+    events be handled, then stops the background threads."""
     stop = stop or _stop_on_signals()
+    background = WORKER in roles
     http = HttpServer(host=app.settings.http_host, port=app.settings.http_port)
     http.add_health_check("database", lambda: _database_answers(app))
     http.route("GET", "/metrics", metrics_route)
     queue = watch_queue(lambda: _queue_depth(app))
     runners: list[PlatformRunner] = []
     for platform in app.settings.chat_platforms:
-        starter = STARTERS.get(platform)
-        if starter is None:
-            raise ConfigError(f"Plateforme non prise en charge par cette version : {platform}.")
-        runner = starter(app, http)
+        start = starter(platform)
+        if not background and platform in STREAM_ONLY:
+            continue
+        runner = start(app, http if WEB in roles else None, background=background)
         http.add_health_check(platform, runner.healthy)
         runners.append(runner)
-    worker = OutboxWorker(app.outbox)
-    worker.start()
-    retries = InboxWorker(app.runtime)
-    retries.start()
-    scheduler = start_background(app.ticker)
-    http.add_health_check("scheduler", lambda: scheduler.running and app.ticker.ticking())
+    workers = start_background(app, http) if background else Background()
     http.start()
     if on_ready is not None:
         on_ready(http)
     log.info(
-        "relais started", extra={"platforms": ",".join(app.settings.platforms), "port": http.port}
+        "relais started",
+        extra={
+            "roles": ",".join(sorted(roles)),
+            "platforms": ",".join(app.settings.platforms),
+            "port": http.port,
+        },
     )
     stop.wait()
     log.info("relais stopping")
     http.stop()
-    scheduler.shutdown(wait=False)
+    workers.stop()
     for runner in runners:
         runner.stop()
-    retries.stop()
-    worker.stop()
     REGISTRY.unregister(queue)
+
+
+def start_background(app: App, http: HttpServer) -> Background:
+    """The scheduler, the outbox sender and the inbox retry loop; the scheduler's health."""
+    from bot.inbox import InboxWorker
+    from bot.outbox import OutboxWorker
+    from bot.scheduler import start_background as start_scheduler
+
+    started = Background()
+    sender = OutboxWorker(app.outbox)
+    sender.start()
+    started.stops.append(sender.stop)
+    retries = InboxWorker(app.runtime)
+    retries.start()
+    started.stops.append(retries.stop)
+    scheduler = start_scheduler(app.ticker)
+    started.stops.append(lambda: scheduler.shutdown(wait=False))
+    http.add_health_check("scheduler", lambda: scheduler.running and app.ticker.ticking())
+    return started
 
 
 def _queue_depth(app: App) -> int:

@@ -4,7 +4,8 @@ Each feature declares its part with `registry.personal_data(...)`, naming the ta
 columns it answers for; this module gathers them and declares the account's own. Erasure
 deletes what is personal and anonymises the member's account, so that campaign and cohort
 totals stay right; the bot's own posts produced by the member's events (which may quote them)
-are replaced on the platform by a short notice, and their copies in the store emptied.
+are replaced on the platform by a short notice, their copies in the store emptied, and those
+still queued in the outbox (to the member, or produced by their events) dropped unsent.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from handlers.types import (
     UpdatePost,
 )
 from store import audit
+from store import outbox as deliveries
 from store.models import (
     AuditEntry,
     ConsoleMessage,
@@ -120,7 +122,9 @@ def _features(ctx: Context) -> list[PersonalPart]:
 def _redact_posts(ctx: Context, user: User) -> list[Action]:
     """The bot's posts produced by the member's events and its direct messages to them (both
     may quote them), replaced on the platform by a notice; their copies in the store (outbox
-    payloads, console transcript) emptied."""
+    payloads, console transcript) emptied. Those still waiting in the outbox are dropped: they
+    would carry the member's words out after the erasure. One being sent at this very moment
+    (`sending`) is left to its worker: it is out, or nearly, and stays as sent."""
     session = ctx.session
     notice = Message(text=ctx.t("privacy.erase.redacted"))
     sent_to_them = (Delivery.kind == "direct_message") & (
@@ -140,7 +144,9 @@ def _redact_posts(ctx: Context, user: User) -> list[Action]:
     seen: set[tuple[str, str]] = set()
     for row in rows:
         channel, message_id = row.message_channel_id or row.channel_id, row.message_id
-        if row.status not in (PENDING, SENDING):
+        if row.status == PENDING:
+            deliveries.mark_dropped(row, reason="never sent: the member asked to be forgotten")
+        elif row.status != SENDING:
             row.payload = {}
         if row.status != SENT or row.kind not in REDACTABLE or not channel or not message_id:
             continue
@@ -183,7 +189,12 @@ def _export_account(session: Session, user: User) -> dict[str, Any]:
 
 
 def _erase_account(session: Session, user: User) -> None:
-    """The account stays (other rows point to it, counts stay right) with nothing personal."""
+    """The account stays (other rows point to it, counts stay right) with nothing personal:
+    its id, its workspace, `erased:<id>` and the workspace's creation date instead of the day
+    the member first spoke to the bot. Rows that must keep a person (a co-development group's
+    coach, a session's client, ratings, supports, cohort rounds) point to this empty account;
+    optional ones (a cohort's coach, who created a cohort or a campaign) are emptied by their
+    feature."""
     for message in session.scalars(
         select(ConsoleMessage).where(ConsoleMessage.author == user.external_id)
     ):
@@ -211,6 +222,7 @@ def _erase_account(session: Session, user: User) -> None:
     user.locale = None
     user.timezone = None
     user.locale_chosen = user.timezone_chosen = False
+    user.created_at = user.workspace.created_at
     session.flush()
 
 

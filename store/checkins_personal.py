@@ -1,7 +1,9 @@
 """What check-ins keep about one member, for export, erasure and retention (RGPD).
 
 Erasure keeps the cohorts' figures right: the member's rounds and mood scores stay, tied to
-the anonymised account, while every text they wrote and their absences go.
+the anonymised account, while every text they wrote and their absences go. The cohorts they
+coached lose their coach (no alert goes to a vanished person, no list names an erased
+account), and what they created no longer says so.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from store.models import (
     BroadcastRecipient,
     CheckinAnswer,
     CheckinRound,
+    CheckinSchedule,
     Cohort,
     CohortMember,
     User,
@@ -74,6 +77,11 @@ def erase(session: Session, user: User) -> None:
         update(CheckinAnswer).where(CheckinAnswer.round_id.in_(rounds)).values(text=None)
     )
     session.execute(delete(Absence).where(Absence.user_id == user.id))
+    session.execute(update(Cohort).where(Cohort.coach_id == user.id).values(coach_id=None))
+    session.execute(update(Cohort).where(Cohort.created_by == user.id).values(created_by=None))
+    session.execute(
+        update(CheckinSchedule).where(CheckinSchedule.created_by == user.id).values(created_by=None)
+    )
 
 
 def forget_answers_before(session: Session, *, cutoff: datetime) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from store.db import dialect_insert
 from store.models import Delivery
-from store.models.delivery import FAILED, OPEN, PENDING, SENDING, SENT, SUPERSEDED
+from store.models.delivery import DROPPED, FAILED, OPEN, PENDING, SENDING, SENT, SUPERSEDED
 
 
 def record(
@@ -192,6 +192,13 @@ def mark_superseded(session: Session, *, row_id: int) -> None:
     row.status = SUPERSEDED
     row.payload = {"kind": row.kind}
     row.last_error = "superseded by a newer update of the same post"
+
+
+def mark_dropped(row: Delivery, *, reason: str) -> None:
+    """A pending row that must never leave: its text goes now, the row stays as a trace."""
+    row.status = DROPPED
+    row.payload = {"kind": row.kind}
+    row.last_error = reason
 
 
 def mark_failed(session: Session, *, row_id: int, error: str) -> None:

@@ -58,6 +58,14 @@ class Chat:
             SlashCommand(**self._base(user, channel, thread), text=text, trigger_id="trig")
         )
 
+    def queued(self, user: str, text: str) -> list[str]:
+        """A command handled while the platform is out of reach: its replies wait in the
+        outbox, undelivered. Returns their delivery keys."""
+        event = SlashCommand(**self._base(user, None, None), text=text, trigger_id="trig")
+        return self.app.runtime.handle(
+            event, capabilities=Capabilities(forms=self.forms), deliver=False
+        )
+
     def mention(self, user: str, text: str, *, channel: str | None = None) -> list[Sent]:
         base = self._base(user, channel, None)
         return self.send(Mention(**base, text=f"<@BOT> {text}", message_id=f"u{next(self._ids)}"))

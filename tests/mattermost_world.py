@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -63,7 +64,6 @@ class World:
     http: Routes
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     town: dict[str, Any] = field(default_factory=dict)
-    _triggers: int = 0
 
     # ------------------------------------------------------------ people acting
 
@@ -78,7 +78,7 @@ class World:
             user_name=user,
             text=text,
             token=token,
-            trigger_id=self._trigger(),
+            trigger_id=self.trigger(self.users[user]["id"]),
         )
         body = urlencode(form).encode()
         headers = {
@@ -104,7 +104,7 @@ class World:
             user_name=user,
             channel_id=post["channel_id"],
             post_id=post["id"],
-            trigger_id=self._trigger(),
+            trigger_id=self.trigger(self.users[user]["id"]),
             context=context,
         )
         return self.send_action(body)
@@ -141,9 +141,11 @@ class World:
         headers = {"content-type": "application/json"}
         return self.http.dispatch(Request("POST", path, {}, headers, json.dumps(body).encode()))
 
-    def _trigger(self) -> str:
-        self._triggers += 1
-        return f"trigger-{self._triggers}-{time.monotonic_ns()}"
+    def trigger(self, user_id: str, *, age: timedelta = timedelta(0)) -> str:
+        """The `trigger_id` the server signs for a press by `user_id` now (the test's clock is
+        the server's), or `age` ago."""
+        at = self.app.runtime.clock.now() - age
+        return self.fake.trigger_id(user_id, at_ms=int(at.timestamp() * 1000))
 
     # ------------------------------------------------------------ what the bot did
 

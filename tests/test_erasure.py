@@ -154,14 +154,74 @@ def test_oubliez_moi_leaves_no_copy_in_any_table_and_redacts_the_posts(
     }
     assert len(quoting) >= 3
 
+    waiting = chat.queued("bea", f"projets recette {MARK}attente de la tarte")
+    waiting += chat.queued("bea", "mes-donnees")  # her export, every marker, still queued
+    assert len(waiting) >= 2 and "deliveries" in copies(sessions, MARK)
+
     [question] = chat.command("bea", "oubliez-moi")
     erased = chat.press("bea", question.button("Oui, tout effacer"), on=question)
     assert "effacées" in texts(erased)
 
     assert copies(sessions, MARK) == {}
+    before_flush = len(port.sent)
+    chat.app.outbox.deliver()
+    assert [s.key for s in port.sent[before_flush:] if s.key in waiting] == []
     redacted = {s.message_id for s in erased if isinstance(s.action, UpdatePost)}
     assert quoting - redacted == set(), "bot posts still quoting the member on the platform"
     assert all("Message retiré" in s.text for s in erased if isinstance(s.action, UpdatePost))
+
+
+def test_the_anonymised_account_holds_nothing_personal_and_nothing_names_it(
+    community: Chat, sessions: sessionmaker[Session], clock: FakeClock
+) -> None:
+    """Issue 20: rows that keep a person after erasure point to an empty account; a cohort
+    bea coached has no coach any more, and nothing says she created it or the campaign."""
+    chat = community
+    chat.command("ada", "moi")
+    clock.set(paris(2026, 12, 7, 10))
+    chat.command("bea", "moi")  # her first day: the account would keep it
+    chat.command("ada", "role @bea staff")
+    chat.command("bea", 'cohorte creer "Cadres de santé" --coach @bea')
+    chat.command("bea", 'checkin planifier "Cadres de santé" "tous les lundis à 9h"')
+    chat.command("bea", 'campagne ouvrir "Moins de papier" --jusqu-au 2027-01-31')
+    listed = texts(chat.command("ada", "cohorte liste"))
+    assert "Cadres de santé" in listed and "<@bea>" in listed
+
+    [question] = chat.command("bea", "oubliez-moi")
+    chat.press("bea", question.button("Oui, tout effacer"), on=question)
+
+    with sessions() as session:
+        connection = session.connection()
+        live = MetaData()
+        named = ("cohorts", "checkin_schedules", "idea_campaigns")
+        live.reflect(bind=connection, only=["users", "workspaces", *named])
+        users, workspaces = live.tables["users"], live.tables["workspaces"]
+        [account] = connection.execute(
+            select(users).where(users.c.external_id.startswith("erased:"))
+        ).mappings()
+        workspace_created = connection.scalar(
+            select(workspaces.c.created_at).where(workspaces.c.id == account["workspace_id"])
+        )
+        pointers = {
+            (table, column): connection.scalar(
+                select(func.count()).where(live.tables[table].c[column] == account["id"])
+            )
+            for table, column in (
+                ("cohorts", "coach_id"),
+                ("cohorts", "created_by"),
+                ("checkin_schedules", "created_by"),
+                ("idea_campaigns", "created_by"),
+            )
+        }
+    kept = {
+        name: value
+        for name, value in account.items()
+        if value not in (None, False) and name not in ("id", "workspace_id")
+    }
+    assert kept == {"external_id": f"erased:{account['id']}", "created_at": workspace_created}
+    assert pointers == dict.fromkeys(pointers, 0)
+    listed = texts(chat.command("ada", "cohorte liste"))
+    assert "Cadres de santé" in listed and "erased" not in listed and "<@bea>" not in listed
 
 
 def test_the_console_transcript_keeps_no_copy(app: App, sessions: sessionmaker[Session]) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from mattermostdriver.exceptions import (
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, ConnectionClosedError, InvalidStatus
 
+from bot.adapters.mattermost.triggers import verify
 from tests.fakes.mattermost_server import FakeMattermost
 
 
@@ -298,3 +301,27 @@ def test_server_applies_answers_as_mattermost_does(fake: FakeMattermost) -> None
     assert {p["sent_by"] for p in fake.ephemeral_posts} == {"server"}
     assert fake.dropped_answers == [("action", 403, {"ephemeral_text": "Refusé"})]
     assert fake.dialog_errors == [{"titre": "Le titre est vide."}]
+
+
+def test_trigger_ids_are_signed_with_the_key_the_client_configuration_publishes(
+    fake: FakeMattermost, driver: Driver
+) -> None:
+    """`GenerateTriggerId`'s shape (four `:`-separated parts, the last the base64 ASN.1
+    signature of the first three and a colon), verifiable with `AsymmetricSigningPublicKey`."""
+    alice = fake.add_user("alice")
+    now = datetime.now(UTC)
+    trigger = fake.trigger_id(alice["id"], at_ms=int(now.timestamp() * 1000))
+    config = driver.system.get_client_configuration(params={"format": "old"})
+    new_format = requests.get(
+        f"{fake.base_url}/api/v4/config/client",
+        headers={"Authorization": f"Bearer {fake.token}"},
+        timeout=5,
+    )
+
+    client_id, user_id, millis, _ = base64.b64decode(trigger).decode().split(":")
+    assert (user_id, len(client_id), millis.isdigit()) == (alice["id"], 26, True)
+    checked = verify(
+        trigger, public_key=config["AsymmetricSigningPublicKey"], user_id=alice["id"], now=now
+    )
+    assert checked.client_id == client_id
+    assert new_format.status_code == 501

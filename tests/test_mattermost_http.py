@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 
 from bot.http import HttpServer, Response
 from handlers.clock import FakeClock
-from store.models import User
-from tests.mattermost_world import World, running_world, text_of
+from store.models import IdeaSupport, User
+from tests.mattermost_world import World, find_action, running_world, text_of
 
 
 @pytest.fixture
@@ -86,47 +88,113 @@ def test_language_buttons_press_answers_in_the_button_response(world: World) -> 
 
 
 def test_replayed_forged_and_tampered_presses_change_nothing(world: World) -> None:
-    """Issue 20, point 5: a copied call with a fresh `trigger_id`, or as another member, is
-    refused with a message the server shows (HTTP 200, or it would show nothing)."""
+    """Issue 20, point 5: a copied call with a fresh `trigger_id`, as another member, with a
+    trigger the server did not sign, an old or a spent one, is refused with a message the
+    server shows (HTTP 200, or it would show nothing)."""
     world.slash("bea", "langue")
     menu = world.last_ephemeral("bea")
-    english = next(a for a in menu["props"]["attachments"][0]["actions"] if a["name"] == "English")
-    context = english["integration"]["context"]
+    actions = menu["props"]["attachments"][0]["actions"]
+    context = next(a for a in actions if a["name"] == "English")["integration"]["context"]
+    french = next(a for a in actions if a["name"] != "English")["integration"]["context"]
+    bea = world.users["bea"]["id"]
     base = {
-        "user_id": world.users["bea"]["id"],
+        "user_id": bea,
         "user_name": "bea",
         "channel_id": world.town["id"],
         "post_id": menu["id"],
         "type": "button",
     }
     dan = world.fake.add_user("dan", locale="en")
-    first = world.send_action({**base, "trigger_id": "t-first", "context": context})
-    new_trigger = world.send_action({**base, "trigger_id": "t-replay", "context": context})
-    as_dan = world.send_action(
-        {
-            **base,
-            "user_id": dan["id"],
-            "user_name": "dan",
-            "trigger_id": "t-dan",
-            "context": context,
-        }
-    )
-    tampered = world.send_action({**base, "trigger_id": "t2", "context": {**context, "v": "fr"}})
-    forged = world.send_action(
-        {**base, "trigger_id": "t3", "context": {"a": "core.language", "v": "fr", "s": "00"}},
-    )
-    no_trigger = world.send_action({**base, "context": context})
+    other_server = ec.generate_private_key(ec.SECP256R1())
+    genuine = world.trigger(bea)
+    first = world.send_action({**base, "trigger_id": genuine, "context": context})
+    answers = {
+        "new trigger": world.send_action(
+            {**base, "trigger_id": world.trigger(bea), "context": context}
+        ),
+        "as dan": world.send_action(
+            {
+                **base,
+                "user_id": dan["id"],
+                "user_name": "dan",
+                "trigger_id": world.trigger(dan["id"]),
+                "context": context,
+            }
+        ),
+        "bea's trigger, dan's name": world.send_action(
+            {**base, "user_id": dan["id"], "trigger_id": world.trigger(bea), "context": context}
+        ),
+        "spent trigger": world.send_action({**base, "trigger_id": genuine, "context": french}),
+        "another key": world.send_action(
+            {**base, "trigger_id": world.fake.trigger_id(bea, key=other_server), "context": french}
+        ),
+        "expired": world.send_action(
+            {**base, "trigger_id": world.trigger(bea, age=timedelta(minutes=5)), "context": french}
+        ),
+        "made up": world.send_action({**base, "trigger_id": "t-replay", "context": french}),
+        "none": world.send_action({**base, "context": french}),
+        "tampered": world.send_action(
+            {**base, "trigger_id": world.trigger(bea), "context": {**context, "v": "fr"}}
+        ),
+        "forged": world.send_action(
+            {
+                **base,
+                "trigger_id": world.trigger(bea),
+                "context": {"a": "core.language", "v": "fr", "s": "00"},
+            }
+        ),
+    }
 
     assert "I will speak English" in body(first)["ephemeral_text"]
-    answers = [new_trigger, as_dan, tampered, forged, no_trigger]
-    assert [answer.status for answer in answers] == [200] * 5
-    assert "Vous avez déjà utilisé ce bouton" in body(new_trigger)["ephemeral_text"]
-    assert "This button was shown to someone else" in body(as_dan)["ephemeral_text"]
-    for refused in (tampered, forged, no_trigger):
-        assert "rien n'a été modifié" in body(refused)["ephemeral_text"]
+    assert {name: a.status for name, a in answers.items()} == dict.fromkeys(answers, 200)
+    shown = {name: body(a)["ephemeral_text"] for name, a in answers.items()}
+    assert "Vous avez déjà utilisé ce bouton" in shown.pop("new trigger")
+    assert "This button was shown to someone else" in shown.pop("as dan")
+    for name in ("tampered", "forged"):
+        assert "rien n'a été modifié" in shown.pop(name), name
+    unverified = "n'a pas pu être vérifié auprès de Mattermost : rien n'a été modifié"
+    assert {name: unverified in text for name, text in shown.items()} == dict.fromkeys(shown, True)
     assert locale_of(world, "bea") == "en"
     assert user_count(world) == 1  # dan never became a member through bea's button
     assert world.fake.dropped_answers == []
+
+
+def test_a_shared_button_cannot_be_pressed_in_another_members_name(world: World) -> None:
+    """On a post the whole channel sees, the body's `user_id` is the caller's word: only the
+    server's signed trigger says who pressed. carl cannot support bea's idea as ada."""
+    world.slash("bea", "idee")
+    [dialog] = world.fake.dialogs
+    values = {e["name"]: f"Texte pour {e['name']}" for e in dialog["dialog"]["elements"]}
+    world.submit("bea", dialog, values | {"titre": "Un guichet unique pour les agents"})
+    [card] = [p for p in world.public_posts() if "guichet unique" in text_of(p)]
+    carl, ada = world.users["carl"]["id"], world.users["ada"]["id"]
+    support = find_action(card, "Soutenir")["integration"]["context"]
+    call = {
+        "user_id": carl,
+        "user_name": "carl",
+        "channel_id": card["channel_id"],
+        "post_id": card["id"],
+        "type": "button",
+        "context": support,
+    }
+
+    as_ada = world.send_action({**call, "user_id": ada, "trigger_id": world.trigger(carl)})
+    made_up = world.send_action({**call, "user_id": ada, "trigger_id": "dHJpZ2dlcg=="})
+    supports_after_forgeries = count_supports(world)
+    by_carl = world.send_action({**call, "trigger_id": world.trigger(carl)})
+    by_ada = world.press("ada", card, "Soutenir")
+
+    for refused in (as_ada, made_up):
+        assert refused.status == 200
+        assert "rien n'a été modifié" in body(refused)["ephemeral_text"]
+    assert supports_after_forgeries == 0
+    assert (by_carl.status, by_ada.status) == (200, 200)
+    assert count_supports(world) == 2
+
+
+def count_supports(world: World) -> int:
+    with world.app.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(IdeaSupport)) or 0)
 
 
 def test_admin_grants_a_role_by_mattermost_username(world: World) -> None:
@@ -216,6 +284,68 @@ def test_dialog_field_error_stays_on_the_field_and_the_corrected_dialog_passes(
     assert world.fake.dialog_errors == [body(blank)["errors"]]
     assert (corrected.status, body(corrected)) == (200, {})
     assert any("guichet unique" in text_of(p) for p in world.bot_posts())
+
+
+def test_dialog_submission_is_recorded_before_the_answer_and_survives_an_outage(
+    world: World, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20, finding 2: the dialog closes only once the submission is recorded; the
+    database failing while it is handled leaves it to the retry loop, which posts the idea
+    once, even if the member submits again meanwhile."""
+    world.slash("bea", "idee")
+    [opened] = world.fake.dialogs
+    values = {e["name"]: f"Texte pour {e['name']}" for e in opened["dialog"]["elements"]}
+    values["titre"] = "Un guichet unique pour les agents"
+    dispatch = world.app.runtime.router.dispatch
+    calls: list[int] = []
+
+    def down_while_handling(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:  # the check passed, the store fails under the real run
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return dispatch(*args, **kwargs)
+
+    monkeypatch.setattr(world.app.runtime.router, "dispatch", down_while_handling)
+    answer = world.submit("bea", opened, values)
+    again = world.submit("bea", opened, values)
+    posted_during_the_outage = ideas_posted(world)
+    clock.advance(timedelta(seconds=2))
+    handled = world.app.runtime.retry_due()
+
+    assert (answer.status, body(answer)) == (200, {})
+    assert again.status == 200
+    assert posted_during_the_outage == 0
+    assert handled == 1
+    assert ideas_posted(world) == 1
+
+
+def test_dialog_submitted_while_the_store_is_down_stays_open_and_passes_later(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.slash("bea", "idee")
+    [opened] = world.fake.dialogs
+    values = {e["name"]: f"Texte pour {e['name']}" for e in opened["dialog"]["elements"]}
+    values["titre"] = "Un guichet unique pour les agents"
+    dispatch = world.app.runtime.router.dispatch
+    calls: list[int] = []
+
+    def down_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+        return dispatch(*args, **kwargs)
+
+    monkeypatch.setattr(world.app.runtime.router, "dispatch", down_once)
+    refused = world.submit("bea", opened, values)
+    retried = world.submit("bea", opened, values)
+
+    assert refused.status == 200 and body(refused)["error"]
+    assert (retried.status, body(retried)) == (200, {})
+    assert ideas_posted(world) == 1
+
+
+def ideas_posted(world: World) -> int:
+    return len([p for p in world.public_posts() if "guichet unique" in text_of(p)])
 
 
 def test_dialog_submitted_from_another_view_is_accepted(world: World) -> None:

@@ -51,7 +51,7 @@ def test_five_private_replies_of_a_non_admin_bot_all_arrive(world: World) -> Non
         "user_name": "carl",
         "channel_id": world.town["id"],
         "post_id": menu["id"],
-        "trigger_id": "copied-by-carl",
+        "trigger_id": world.trigger(world.users["carl"]["id"]),
         "type": "button",
         "context": find_action(menu, "English")["integration"]["context"],
     }

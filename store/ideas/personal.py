@@ -3,7 +3,7 @@
 Erasure keeps every count right: ideas and supports stay, attached to the account that the
 privacy feature anonymises, but every text the member wrote (their ideas' fields, comments,
 private notes, report details) is emptied and their ideas leave the search index; follows,
-which count nothing, are removed.
+which count nothing, are removed; the campaigns they opened no longer name them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from store import search
 from store.models import (
     Idea,
+    IdeaCampaign,
     IdeaComment,
     IdeaFollower,
     IdeaNote,
@@ -80,4 +81,7 @@ def erase(session: Session, user: User) -> None:
     session.execute(update(IdeaNote).where(IdeaNote.author_id == user.id).values(text=""))
     session.execute(update(IdeaReport).where(IdeaReport.reporter_id == user.id).values(detail=None))
     session.execute(delete(IdeaFollower).where(IdeaFollower.user_id == user.id))
+    session.execute(
+        update(IdeaCampaign).where(IdeaCampaign.created_by == user.id).values(created_by=None)
+    )
     session.flush()

@@ -14,6 +14,8 @@ SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 SUPERSEDED = "superseded"
+# Never sent: the member it was for, or whose words it quoted, asked to be forgotten first.
+DROPPED = "dropped"
 # Rows still to send, as SQL: written out (not bound) so both databases match it against the
 # partial index below, whose predicate it is.
 OPEN = f"status IN ('{PENDING}', '{SENDING}')"
@@ -24,7 +26,8 @@ class Delivery(Base):
 
     `status` moves pending → sending → sent, or → failed after a permanent error; a row left in
     `sending` by a crash is checked against the platform before it is sent again. Once sent, the
-    payload is dropped: what members wrote does not linger in the outbox.
+    payload is dropped: what members wrote does not linger in the outbox. A row still pending
+    when the member it concerns is erased ends as `dropped`, its payload emptied, never sent.
     """
 
     __tablename__ = "deliveries"

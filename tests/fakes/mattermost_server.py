@@ -24,6 +24,12 @@ reaches a person, each traced to Mattermost's source (github.com/mattermost/matt
   (`server/channels/web/handlers.go`); a 429 is the rate limiter's plain "limit exceeded" with
   `X-RateLimit-Limit/Remaining/Reset` and `Retry-After` in seconds
   (`server/channels/app/ratelimit.go`, `RateLimitWriter` and `setRateLimitHeaders`).
+- Every button press and slash command gets a `trigger_id` signed as the server signs it
+  (`trigger_id` below: `GenerateTriggerId` in `server/public/model/integration_action.go`, ECDSA
+  P-256 over SHA-256 of `clientTriggerId:userId:millis:`), with the public key published in the
+  client configuration (`GET /config/client?format=old`, `AsymmetricSigningPublicKey`, base64
+  DER: `regenerateClientConfig`; without `format=old` the answer is 501, `getClientConfig` in
+  `server/channels/api4/config.go`).
 With `strict=False` the bot holds every permission (the "friendly" mode of older tests).
 """
 
@@ -41,6 +47,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import BodyPartReader, WSMsgType, web
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from ._aiohttp_thread import AiohttpThread, ServedFake, authorization_token
 
@@ -524,6 +532,7 @@ class FakeMattermost(ServedFake):
         self.dropped_answers: list[tuple[str, int, Any]] = []
         self.dialog_errors: list[dict[str, str]] = []
         self._failures: list[_Failure] = []
+        self.signing_key = ec.generate_private_key(ec.SECP256R1())
 
         app = web.Application(middlewares=[self._middleware])
         self._server = AiohttpThread(app, "fake-mattermost")
@@ -636,6 +645,30 @@ class FakeMattermost(ServedFake):
     def ephemeral_posts(self) -> list[dict[str, Any]]:
         with self._lock:
             return list(self._store.ephemeral_posts)
+
+    def trigger_id(
+        self,
+        user_id: str,
+        *,
+        at_ms: int | None = None,
+        key: ec.EllipticCurvePrivateKey | None = None,
+    ) -> str:
+        """The `trigger_id` the server sends with a press by `user_id` (`GenerateTriggerId`):
+        base64 of `clientTriggerId:userId:millis:` and the base64 ASN.1 ECDSA signature of that
+        text, by the server's key (or `key`, to forge one)."""
+        millis = at_ms if at_ms is not None else time.time_ns() // 1_000_000
+        data = f"{_new_id()}:{user_id}:{millis}:"
+        signer = key or self.signing_key
+        signature = signer.sign(data.encode(), ec.ECDSA(hashes.SHA256()))
+        return base64.b64encode((data + base64.b64encode(signature).decode()).encode()).decode()
+
+    @property
+    def public_key(self) -> str:
+        """`AsymmetricSigningPublicKey` of the client configuration: base64 of the DER key."""
+        der = self.signing_key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return base64.b64encode(der).decode()
 
     def bot_may(self, permission: str) -> bool:
         """Whether the bot's roles grant `permission` (always, outside strict mode)."""
@@ -828,11 +861,27 @@ class FakeMattermost(ServedFake):
             ("POST", "/actions/dialogs/open", self._open_dialog),
             ("POST", "/roles/names", self._roles_by_names),
             ("POST", "/files", self._upload_files),
+            ("GET", "/config/client", self._client_config),
         ]
         for method, path, handler in routes:
             router.add_route(method, path if path == WEBSOCKET_PATH else v4 + path, handler)
 
     # -- REST handlers (Mattermost's status codes: 201 on creation) ------------------------------
+
+    async def _client_config(self, request: web.Request) -> web.Response:
+        if request.query.get("format") != "old":
+            raise ApiError(
+                501,
+                "api.config.client.old_format.app_error",
+                "New format for the client configuration is not supported yet.",
+            )
+        return _json(
+            {
+                "Version": "9.11.0",
+                "SiteName": "Mattermost",
+                "AsymmetricSigningPublicKey": self.public_key,
+            }
+        )
 
     async def _me(self, _request: web.Request) -> web.Response:
         return _json(self.bot)

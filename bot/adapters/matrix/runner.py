@@ -1,4 +1,4 @@
-"""Starting the Matrix adapter inside `relais run`: client, port, sync loop.
+"""Starting the Matrix adapter inside `relais worker` or `run`: client, port, sync loop.
 
 `connect` checks the access token against the homeserver (a refused token, or one that belongs
 to another account than MATRIX_USER_ID, is a configuration error reported in one line) and
@@ -21,7 +21,7 @@ from bot.adapters.matrix.inbound import Inbound
 from bot.adapters.matrix.port import MatrixPort
 from bot.adapters.matrix.rooms import DirectRooms
 from bot.config import ConfigError, check_matrix, matrix_allowed_servers
-from bot.http import HttpServer
+from bot.http import Routes
 from bot.ports import Assembly, TransientError
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,11 @@ def connect(app: Assembly) -> MatrixAdapter:
     return MatrixAdapter(connection, port, inbound, pool)
 
 
-def start(app: Assembly, http: HttpServer) -> MatrixAdapter:
+def start(app: Assembly, http: Routes | None, *, background: bool) -> MatrixAdapter:
+    """Matrix has no HTTP side: only a background role syncs."""
     adapter = connect(app)
-    adapter.inbound.start()
+    if background:
+        adapter.inbound.start()
     log.info("matrix adapter started")
     return adapter
 

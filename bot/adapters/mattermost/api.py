@@ -75,6 +75,8 @@ class MattermostApi(Protocol):
 
     def roles_by_names(self, names: list[str]) -> list[dict[str, Any]]: ...
 
+    def client_config(self) -> dict[str, Any]: ...
+
 
 @dataclass(frozen=True)
 class ServerAddress:
@@ -222,6 +224,13 @@ class DriverApi:
     def roles_by_names(self, names: list[str]) -> list[dict[str, Any]]:
         """`POST /roles/names` (the driver's own helper sends a GET without the names)."""
         return self._call(lambda: self._driver.client.post("/roles/names", options=names))
+
+    def client_config(self) -> dict[str, Any]:
+        """`GET /config/client?format=old` (501 without `format=old`): where the server
+        publishes the key that signs trigger ids."""
+        return self._call(
+            lambda: self._driver.system.get_client_configuration(params={"format": "old"})
+        )
 
 
 def _decoded(answer: Any) -> Any:

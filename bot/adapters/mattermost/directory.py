@@ -1,4 +1,5 @@
-"""Who and where, asked of Mattermost once and remembered for a while.
+"""Who and where (and the key the server signs with), asked of Mattermost once and remembered
+for a while.
 
 Names typed in messages become the neutral forms features parse before dispatch: `@bea` →
 `<@USER_ID>` (so `role @bea coach` works), `~ville` → `<#CHANNEL_ID|ville>`. Our messages' `<@ID>`
@@ -64,6 +65,7 @@ class Directory:
         self._channel_types: _Cache[str, str] = _Cache()
         self._root_authors: _Cache[str, str | None] = _Cache()
         self._channel_ids: _Cache[str, str] = _Cache()
+        self._signing_key: _Cache[str, str] = _Cache(size=1)
 
     def remember_user(self, user: dict[str, Any]) -> None:
         self._users.put(str(user["id"]), user)
@@ -199,3 +201,18 @@ class Directory:
             author = str(post.get("user_id") or "") or None
         self._root_authors.put(post_id, author)
         return author
+
+    def signing_key(self) -> str | None:
+        """The key the server signs trigger ids with (`AsymmetricSigningPublicKey` of its client
+        configuration, base64 DER); None when the server cannot say right now."""
+        found, key = self._signing_key.get("server")
+        if found:
+            return key
+        try:
+            key = str(self._api.client_config().get("AsymmetricSigningPublicKey") or "") or None
+        except _LOOKUP_ERRORS:
+            log.warning("mattermost client configuration unreadable")
+            return None
+        if key is not None:
+            self._signing_key.put("server", key)
+        return key

@@ -183,8 +183,8 @@ def press_event(
 
 
 def action_event_id(nonce: str, user_id: str) -> str:
-    """One use of one signed context by one person. Not the `trigger_id`: the caller chooses it,
-    so a copied call with a fresh one would pass."""
+    """One use of one signed context by one person (a double click acts once). The press's
+    `trigger_id`, verified and spent apart (`triggers`), names the gesture, not the button."""
     return "action:" + hashlib.sha256(f"{nonce}:{user_id}".encode()).hexdigest()[:40]
 
 

@@ -4,10 +4,16 @@
   time; the command runs in a worker and Mattermost gets an answer within 3 s whatever happens:
   the caller's private replies when they are ready (`response_type: "ephemeral"`, which the
   server delivers itself), nothing when the replies were public, "working on it" otherwise.
-- `POST /mattermost/actions` and `POST /mattermost/dialogs` carry nothing we can authenticate,
-  so our own signed `context` / `state` is checked: the post it names must be the one it was
-  issued for, a private message's button works only for its reader, and each context works
-  once per person (its nonce is recorded with the event). A refused call changes nothing.
+- `POST /mattermost/actions` carries no signature, but its `trigger_id` is signed by the server
+  for the member who pressed (`triggers`): a press whose trigger is not the server's, names
+  another member, is old or was already spent changes nothing. Our own signed `context` is
+  checked too: the post it names must be the one it was issued for, a private message's button
+  works only for its reader, and each context works once per person (its nonce is recorded
+  with the event).
+- `POST /mattermost/dialogs` carries no trigger: our signed `state` names the member the dialog
+  was opened for. The submission is first run without keeping anything, so that field errors
+  are answered on the still-open dialog; then it is recorded (inbox) before the answer, and
+  handled. A refused call changes nothing.
 - Every answer is HTTP 200: Mattermost drops any other answer of a button without showing it
   (`DoActionRequest`, `server/channels/app/integration_action.go`). A refusal is therefore an
   `ephemeral_text` (buttons) or an `error` (dialogs), and a dialog's field errors travel as
@@ -33,6 +39,7 @@ from bot.adapters.mattermost.events import (
 )
 from bot.adapters.mattermost.inline import InlineReplies, InlineReply, command_answer
 from bot.adapters.mattermost.signing import Expired, SignatureError, Signer, VerifiedAction
+from bot.adapters.mattermost.triggers import Trigger, TriggerError, verify
 from bot.http import Request, Response, Route
 from bot.ports import Runtime
 from handlers.args import FieldErrors
@@ -44,6 +51,9 @@ log = logging.getLogger(__name__)
 COMMAND_BUDGET_SECONDS = 2.5
 INTERACTIVE = Capabilities(forms=True)
 DIALOG = Capabilities(forms=True, field_errors=True)
+# Once its fields were checked, a submission is handled like any event: a field at fault then
+# (the state changed in between) is answered by a message.
+SUBMITTED = Capabilities(forms=True)
 
 
 class RouteTable(Protocol):
@@ -133,19 +143,28 @@ class MattermostRoutes:
                 "action", str(error), "mattermost.action.invalid", user_id=_user(body)
             )
         post_id = str(body.get("post_id") or "")
-        trigger = str(body.get("trigger_id") or "")
         user_id = str(body.get("user_id") or "")
+        try:
+            trigger = self._pressed_by(str(body.get("trigger_id") or ""), user_id)
+        except TriggerError as error:  # who pressed is unknown: the default language
+            return self._refuse("action", str(error), "mattermost.action.unverified")
         if verified.user_id is not None and not hmac.compare_digest(verified.user_id, user_id):
             return self._refuse(
                 "action", "shown to someone else", "mattermost.action.not_yours", user_id=user_id
             )
-        if not trigger or not user_id or not self._names_post(verified, post_id):
+        if not self._names_post(verified, post_id):
             return self._refuse(
-                "action", "wrong post or no trigger", "mattermost.action.invalid", user_id=user_id
+                "action", "wrong post", "mattermost.action.invalid", user_id=user_id
             )
         event_id = action_event_id(verified.nonce, user_id)
         if self._seen(event_id):
             return self._refuse("action", "replayed", "mattermost.action.replayed", user_id=user_id)
+        if not self._runtime.first_use(
+            platform=PLATFORM, workspace_id=self._workspace_id, token=trigger.client_id
+        ):
+            return self._refuse(
+                "action", "trigger spent", "mattermost.action.unverified", user_id=user_id
+            )
         event = press_event(
             body,
             workspace_id=self._workspace_id,
@@ -160,6 +179,20 @@ class MattermostRoutes:
             self._record_then_handle(event)
         posts = reply.close()
         return Response.json({"ephemeral_text": posts[0]["text"]} if posts else {})
+
+    def _pressed_by(self, trigger_id: str, user_id: str) -> Trigger:
+        """The server's trigger for this press, signed for `user_id` and recent; raises
+        `TriggerError` otherwise, or when the server's key cannot be had."""
+        public_key = self._directory.signing_key()
+        if public_key is None:
+            raise TriggerError("server signing key unknown")
+        try:
+            return verify(
+                trigger_id, public_key=public_key, user_id=user_id, now=self._runtime.clock.now()
+            )
+        except ValueError as error:
+            log.error("mattermost signing key unusable", extra={"error": str(error)})
+            raise TriggerError("server signing key unusable") from error
 
     def _names_post(self, verified: VerifiedAction, post_id: str) -> bool:
         """The context was signed for this very post: by id, or by the delivery that made it."""
@@ -214,9 +247,24 @@ class MattermostRoutes:
             author=self._directory.author(str(body.get("user_id", ""))),
         )
         try:
-            self._runtime.handle(event, capabilities=DIALOG)
-        except FieldErrors as invalid:  # nothing was recorded: the corrected dialog may come back
+            self._runtime.check(event, capabilities=DIALOG)
+        except FieldErrors as invalid:  # nothing was kept: the corrected dialog may come back
             return Response.json({"errors": invalid.errors})
+        except Exception:  # the store is down: not recorded, the dialog stays open
+            log.warning("mattermost dialog not recorded")
+            return Response.json({"error": self._t("core.error.internal")})
+        return self._record_dialog(event)
+
+    def _record_dialog(self, event: Event) -> Response:
+        """Recorded before the answer, then handled (what fails now, the retry loop handles);
+        its replies go through the outbox, as a dialog's answer shows nothing."""
+        try:
+            row_id = self._runtime.accept(event, capabilities=SUBMITTED)
+        except Exception:
+            log.warning("mattermost dialog not recorded")
+            return Response.json({"error": self._t("core.error.internal")})
+        if row_id is not None:
+            self._runtime.process(row_id, event=event, capabilities=SUBMITTED)
         return Response.json({})
 
     # ------------------------------------------------------------ helpers

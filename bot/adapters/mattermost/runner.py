@@ -1,4 +1,5 @@
-"""Starting the Mattermost adapter inside `relais run`: REST, routes, websocket, outbox port.
+"""Starting the Mattermost adapter inside `relais serve`, `worker` or `run`: REST, outbox port,
+the routes (web process), the websocket (worker).
 
 `connect` checks the credentials against the server (a refused token or an unknown team is a
 configuration error, reported in one line), looks once at what the bot's roles allow, and
@@ -22,7 +23,7 @@ from bot.adapters.mattermost.port import MattermostPort
 from bot.adapters.mattermost.signing import Signer
 from bot.adapters.mattermost.stream import Stream
 from bot.config import ConfigError, check_mattermost
-from bot.http import HttpServer
+from bot.http import Routes
 from bot.leader import LeaderLock, Leadership
 from bot.ports import Assembly, PermanentError, TransientError
 
@@ -42,10 +43,12 @@ class MattermostAdapter:
     stream: Stream
     pool: ThreadPoolExecutor
     leadership: Leadership | None = None
+    streams: bool = True
 
     def healthy(self) -> bool:
-        """A replica that is not the stream's leader only serves HTTP: healthy by design."""
-        if self.leadership is not None and not self.leadership.leading:
+        """A web process, or a worker that is not the stream's leader, holds no websocket:
+        healthy by design."""
+        if not self.streams or (self.leadership is not None and not self.leadership.leading):
             return True
         return self.stream.healthy()
 
@@ -110,18 +113,21 @@ def connect(app: Assembly, *, api: MattermostApi | None = None) -> MattermostAda
     return MattermostAdapter(api, bot, directory, port, inbound, routes, stream, pool)
 
 
-def start(app: Assembly, http: HttpServer) -> MattermostAdapter:
-    """Every replica serves the HTTP routes; one leader holds the websocket, and another
-    takes it over (from the stored cursor) when the leader dies."""
+def start(app: Assembly, http: Routes | None, *, background: bool) -> MattermostAdapter:
+    """Every web process serves the HTTP routes; of the background processes, one leader
+    holds the websocket, and another takes it over (from the stored cursor) when it dies."""
     adapter = connect(app)
-    adapter.routes.register(http)
-    lock = LeaderLock(
-        app.settings.database_url, name=f"relais-mattermost:{adapter.inbound.workspace_id}"
-    )
-    adapter.leadership = Leadership(
-        lock, on_elected=adapter.stream.start, on_demoted=adapter.stream.stop
-    )
-    adapter.leadership.start()
+    if http is not None:
+        adapter.routes.register(http)
+    adapter.streams = background
+    if background:
+        lock = LeaderLock(
+            app.settings.database_url, name=f"relais-mattermost:{adapter.inbound.workspace_id}"
+        )
+        adapter.leadership = Leadership(
+            lock, on_elected=adapter.stream.start, on_demoted=adapter.stream.stop
+        )
+        adapter.leadership.start()
     log.info("mattermost adapter started", extra={"bot": adapter.bot.username})
     return adapter
 

@@ -6,8 +6,9 @@ dialog `state` therefore carries an HMAC (RELAIS_ACTION_SECRET) over what it bin
 id, its value (or the allowed options of a menu), the post it belongs to, the person it was shown
 to when only one person sees it, a random nonce and an expiry. A call whose fields were changed,
 or that names another post or another person, fails verification. The nonce is single-use per
-person: the route records it with the event (`http.MattermostRoutes.action`), so a copied call
-replayed with a fresh `trigger_id` finds it already spent.
+person: the route records it with the event (`http.MattermostRoutes.action`). Who pressed is
+not ours to sign: on a shared post the presser is vouched for by the server's signed
+`trigger_id` (`triggers`).
 """
 
 from __future__ import annotations

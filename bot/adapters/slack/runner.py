@@ -1,5 +1,6 @@
-"""Starting the Slack adapter inside `relais run`: Web API client, outbox port, Bolt listeners,
-then Socket Mode when `SLACK_APP_TOKEN` is set, or the `/slack/events` route otherwise.
+"""Starting the Slack adapter inside `relais serve`, `worker` or `run`: Web API client, outbox
+port, Bolt listeners, then Socket Mode (in the worker) when `SLACK_APP_TOKEN` is set, or the
+`/slack/events` route (in the web process) otherwise.
 
 `connect` checks the token against Slack (a refused token is one line at start-up, exit 2) and
 assembles the parts without listening; `start` is the `STARTERS["slack"]` entry.
@@ -27,7 +28,7 @@ from bot.adapters.slack.response_urls import ResponseUrls
 from bot.adapters.slack.scopes import check_granted
 from bot.adapters.slack.users import UserDirectory
 from bot.config import ConfigError
-from bot.http import HttpServer
+from bot.http import Routes
 from bot.ports import Assembly
 from handlers.i18n import Translator
 
@@ -44,10 +45,14 @@ class SlackAdapter:
     receiver: SlackReceiver
     socket: SocketModeHandler | None = None
 
-    def listen(self, http: HttpServer) -> None:
-        """Socket Mode when an app token is configured, the HTTP route otherwise."""
+    def listen(self, http: Routes | None, *, background: bool = True) -> None:
+        """Socket Mode when an app token is configured (a `background` role), the HTTP route
+        otherwise (when this process has `http` routes)."""
         if self.credentials.app_token is None:
-            http.route("POST", ROUTE, self.receiver.handle_http)
+            if http is not None:
+                http.route("POST", ROUTE, self.receiver.handle_http)
+            return
+        if not background:
             return
         self.socket = SocketModeHandler(
             self.receiver.bolt, app_token=self.credentials.app_token, web_client=self.client
@@ -93,9 +98,9 @@ def connect(app: Assembly, *, workers: int = WORKERS) -> SlackAdapter:
     return SlackAdapter(credentials, client, port, receiver)
 
 
-def start(app: Assembly, http: HttpServer) -> SlackAdapter:
+def start(app: Assembly, http: Routes | None, *, background: bool) -> SlackAdapter:
     adapter = connect(app)
-    adapter.listen(http)
+    adapter.listen(http, background=background)
     mode = "socket" if adapter.socket is not None else "http"
     log.info("slack adapter started", extra={"mode": mode})
     return adapter

@@ -1,0 +1,42 @@
+"""Members an event names, recorded before its feature runs (argument parsing only accepts
+people the store knows)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.ports import Person
+from handlers.context import Context
+from store import identity
+
+log = logging.getLogger(__name__)
+
+
+def introduce(session: Session, ctx: Context, people: Sequence[Person], *, now: datetime) -> None:
+    """Records the `people` the store does not know yet, each in a savepoint: one recorded
+    concurrently by another event is not this event's failure."""
+    for person in people:
+        if person.user_id == ctx.caller.external_id:
+            continue
+        try:
+            with session.begin_nested():
+                known = identity.find_user(
+                    session, workspace=ctx.workspace, external_id=person.user_id
+                )
+                if known is None:
+                    identity.ensure_user(
+                        session,
+                        workspace=ctx.workspace,
+                        external_id=person.user_id,
+                        now=now,
+                        username=person.name,
+                        display_name=person.display_name,
+                        timezone=person.timezone,
+                    )
+        except IntegrityError:
+            log.info("named member recorded concurrently", extra={"event_id": ctx.event.event_id})
