@@ -121,21 +121,21 @@ def claim_due(
     A row in flight was due when it was claimed (`next_attempt_at <= claimed_at`), so one range
     on the partial index of open rows finds both kinds; sent rows, however many, are not read.
     """
+    due = (Delivery.next_attempt_at <= now) & or_(
+        Delivery.status == PENDING,
+        (Delivery.status == SENDING) & (Delivery.claimed_at < now - lease),
+    )
+    # What one event just queued is found by key (the unique index), whatever the backlog.
+    rows = Delivery.key.in_(keys) if keys is not None else text(OPEN)
     query = (
         select(Delivery)
-        .where(
-            text(OPEN),
-            Delivery.next_attempt_at <= now,
-            or_(Delivery.status == PENDING, Delivery.claimed_at < now - lease),
-        )
+        .where(rows, due)
         .order_by(Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     if platforms is not None:
         query = query.where(Delivery.platform.in_(platforms))
-    if keys is not None:
-        query = query.where(Delivery.key.in_(keys))
     if up_to is not None:
         query = query.where(Delivery.id <= up_to)
     claimed = []
