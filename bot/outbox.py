@@ -114,6 +114,9 @@ class Outbox:
         self._locks_lock = threading.Lock()
         self._update_locks: dict[str, threading.Lock] = {}
         self.wakeup = threading.Event()
+        # Set when the process stops: `deliver` returns between batches and what is left stays
+        # due for the next worker (a SIGTERM does not wait for a whole backlog).
+        self.stopping = threading.Event()
 
     @property
     def policy(self) -> OutboxPolicy:
@@ -133,7 +136,7 @@ class Outbox:
         sent = 0
         with self._sessions() as session:
             ceiling = rows.newest_id(session)
-        while True:
+        while not self.stopping.is_set():
             with self._sessions() as session, session.begin():
                 claimed = rows.claim_due(
                     session,
@@ -166,6 +169,7 @@ class Outbox:
                 sent += self._deliver_one(
                     row_id, key, platform, workspace, payload, attempts, stale
                 )
+        return sent
 
     def _deliver_one(
         self,
