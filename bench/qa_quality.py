@@ -43,7 +43,7 @@ def main() -> None:
     expected = [e for _, e in dev]
     rows: list[tuple[str, Quality, str]] = []
     ranked, confident = relais(f"sqlite:///{options.sqlite}", questions)
-    rows.append(("Relais, SQLite FTS5", quality(ranked, expected), f"{confident:.0%}"))
+    rows.append(("Relais, SQLite", quality(ranked, expected), f"{confident:.0%}"))
     if options.postgres:
         ranked, confident = relais(options.postgres, questions)
         rows.append(("Relais, PostgreSQL", quality(ranked, expected), f"{confident:.0%}"))

@@ -71,7 +71,7 @@ def main() -> None:
     sets = tiers()
     records = [ProjectRecord.model_validate(r).stored() for r in yaml.safe_load(SAMPLE.read_text())]
     baseline = Bm25Baseline(records)
-    engines = [("Relais, SQLite FTS5", f"sqlite:///{options.sqlite}")]
+    engines = [("Relais, SQLite", f"sqlite:///{options.sqlite}")]
     if options.postgres:
         engines.append(("Relais, PostgreSQL", options.postgres))
     print(f"{sum(map(len, sets.values()))} questions, {len(records)} projects\n")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -67,6 +68,7 @@ class Settings(BaseSettings):
     ideas_channel: str = "idees"
     ideas_moderation_channel: str = "moderation-idees"
     ideas_report_threshold: int = Field(default=3, ge=1, le=100)
+    search_index_dir: Path | None = None
 
     slack_bot_token: SecretStr | None = _platform("slack_bot_token")
     slack_app_token: SecretStr | None = _platform("slack_app_token")

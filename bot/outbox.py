@@ -71,29 +71,71 @@ def enqueue(
     """Records actions in the caller's transaction; returns their keys in order. An action's
     `not_before` holds it back until then; `quotes_user_id` is the member whose event produced
     them, for erasure to redact."""
-    keys = []
+    keys, values = [], []
     for index, action in enumerate(actions):
         key = action.key or f"{origin}:{index}"
-        rows.record(
-            session,
-            key=key,
-            platform=platform,
-            workspace_external_id=workspace_id,
-            kind=action.kind,
-            channel_id=channel_of(action),
-            target_key=action.target_key if isinstance(action, UpdatePost) else None,
-            payload=action.model_dump(mode="json"),
-            origin=origin,
-            now=now,
-            not_before=action.not_before,
-            quotes_user_id=quotes_user_id,
+        values.append(
+            rows.row_values(
+                key=key,
+                platform=platform,
+                workspace_external_id=workspace_id,
+                kind=action.kind,
+                channel_id=channel_of(action),
+                target_key=action.target_key if isinstance(action, UpdatePost) else None,
+                payload=action.model_dump(mode="json"),
+                origin=origin,
+                now=now,
+                not_before=action.not_before,
+                quotes_user_id=quotes_user_id,
+            )
         )
         keys.append(key)
+    rows.record_many(session, values)
     return keys
 
 
 class _Unresolved(Exception):
     """The action refers to a delivery that has not happened yet."""
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    row_id: int
+    key: str
+    kind: str
+    platform: str
+    workspace: str
+    payload: dict[str, Any]
+    attempts: int
+    stale: bool  # an earlier claim was abandoned mid-send: ask the platform first
+
+
+class _SentBatch:
+    """What a claimed batch sent, recorded together (one transaction, not one per row)."""
+
+    def __init__(self, write: Callable[[list[tuple[str, rows.Sent]]], None]) -> None:
+        self._write = write
+        self._sent: list[tuple[str, rows.Sent]] = []
+        self.count = 0
+
+    def add(self, item: _Claimed, found: Delivered, *, at: datetime) -> None:
+        sent = rows.Sent(item.row_id, item.kind, found.message_id, found.channel_id, at)
+        self._sent.append((item.platform, sent))
+        self.count += 1
+
+    def record(self) -> int:
+        """Records what is not yet; returns how many this batch sent in all."""
+        if self._sent:
+            self._write(self._sent)
+            self._sent = []
+        return self.count
+
+
+def _refers_to_a_delivery(action: Action) -> bool:
+    """A thread reply or an update names an earlier delivery by key (resolved when sent)."""
+    if isinstance(action, Post):
+        return bool(action.thread_key and not action.thread_id)
+    return isinstance(action, UpdatePost) and bool(action.target_key and not action.message_id)
 
 
 class Outbox:
@@ -132,7 +174,9 @@ class Outbox:
         """Delivers what is due (only `keys` when given); returns how many were sent.
 
         Rows queued after the call started wait for the next call, so a caller under steady
-        load (a scheduler tick) still returns."""
+        load (a scheduler tick) still returns. What a batch sent is recorded in one commit at
+        its end: a crash in between leaves rows `sending`, checked against the platform after
+        the lease like any other crash, so batching never sends a key twice."""
         sent = 0
         with self._sessions() as session:
             ceiling = rows.newest_id(session)
@@ -152,11 +196,11 @@ class Outbox:
                 for row, _stale in claimed:
                     if rows.superseded(session, row):
                         rows.mark_superseded(session, row_id=row.id)
-                claimed = [(row, stale) for row, stale in claimed if row.status == "sending"]
                 work = [
-                    (
+                    _Claimed(
                         row.id,
                         row.key,
+                        row.kind,
                         row.platform,
                         row.workspace_external_id,
                         row.payload,
@@ -164,55 +208,45 @@ class Outbox:
                         stale,
                     )
                     for row, stale in claimed
+                    if row.status == "sending"
                 ]
-            for row_id, key, platform, workspace, payload, attempts, stale in work:
-                sent += self._deliver_one(
-                    row_id, key, platform, workspace, payload, attempts, stale
-                )
+            batch = _SentBatch(self._record_sent)
+            try:
+                for item in work:
+                    self._deliver_one(item, batch)
+            finally:
+                sent += batch.record()
         return sent
 
-    def _deliver_one(
-        self,
-        row_id: int,
-        key: str,
-        platform: str,
-        workspace: str,
-        payload: dict[str, Any],
-        attempts: int,
-        stale: bool,
-    ) -> int:
+    def _deliver_one(self, item: _Claimed, batch: _SentBatch) -> None:
         try:
-            action = ACTION.validate_python(payload)
+            action = ACTION.validate_python(item.payload)
         except ValueError as error:
-            self._settle_failed(row_id, f"unreadable action: {error}")
-            return 0
+            self._settle_failed(item.row_id, f"unreadable action: {error}")
+            return
+        if _refers_to_a_delivery(action):
+            batch.record()  # its root or target may be in this batch, sent but not recorded
         with self._target_lock(action):
-            if self._overtaken(row_id, action):
-                return 0
-            found = self._attempt(row_id, key, platform, workspace, action, attempts, stale)
+            if self._overtaken(item.row_id, action):
+                return
+            found = self._attempt(item, action)
             if found is None:
-                return 0
-            self._record_sent(row_id, platform, found)
-            return 1
+                return
+            batch.add(item, found, at=self._clock.now())
+            if isinstance(action, UpdatePost):
+                batch.record()  # recorded under the post's lock: an older update sees it
 
-    def _attempt(
-        self,
-        row_id: int,
-        key: str,
-        platform: str,
-        workspace: str,
-        action: Action,
-        attempts: int,
-        stale: bool,
-    ) -> Delivered | None:
+    def _attempt(self, item: _Claimed, action: Action) -> Delivered | None:
         """Sends (or finds, after a crash); None when the row was settled otherwise.
 
         An unexpected error leaves the row claimed: like a crash, it is checked against the
         platform after the lease, so a message that did go out is not sent twice."""
+        row_id, key, platform, workspace = item.row_id, item.key, item.platform, item.workspace
+        attempts = item.attempts
         port = self.ports[platform]
         try:
             action = self._resolve(action)
-            if stale:
+            if item.stale:
                 found = port.find_delivered(action, key=key, workspace_id=workspace)
                 if found is not None:
                     return found
@@ -241,16 +275,11 @@ class Outbox:
             )
         return None
 
-    def _record_sent(self, row_id: int, platform: str, found: Delivered) -> None:
+    def _record_sent(self, sent: list[tuple[str, rows.Sent]]) -> None:
         with self._sessions() as session, session.begin():
-            rows.mark_sent(
-                session,
-                row_id=row_id,
-                message_id=found.message_id,
-                channel_id=found.channel_id,
-                now=self._clock.now(),
-            )
-        DELIVERIES.labels(platform, "sent").inc()
+            rows.mark_sent_many(session, [row for _platform, row in sent])
+        for platform, _row in sent:
+            DELIVERIES.labels(platform, "sent").inc()
 
     def _target_lock(self, action: Action) -> threading.Lock | contextlib.nullcontext[None]:
         """Updates of one post go out one at a time, so a newer one is never overtaken."""

@@ -1,19 +1,21 @@
-"""The scheduler: APScheduler only ticks; the store decides what is due and claims it once.
+"""The scheduler: a thread ticks; the store decides what is due and claims it once.
 
-APScheduler runs with its in-memory job store (never shared between processes), no misfire
-limit and coalescing, so a process that was asleep or down ticks once when it wakes. Each tick
-claims due jobs one by one, runs each in the transaction that marks it done (its outbox rows
-commit with it), then delivers. Any number of processes may tick: claims never overlap.
+The thread sleeps until the earliest pending job falls due, and never longer than the poll
+interval, so jobs another process schedules (a broadcast confirmed over HTTP) are seen within
+it; a process that was asleep or down ticks once when it wakes. Each tick claims due jobs one by
+one, runs each in a savepoint of the transaction that marks it done (its outbox rows commit
+with it), commits every few jobs, then delivers. Any number of processes may tick: claims never
+overlap (`FOR UPDATE SKIP LOCKED`).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +29,11 @@ from store.models import DueJob, Workspace
 log = logging.getLogger(__name__)
 MAX_JOB_ATTEMPTS = 5
 PURGE_EVERY = timedelta(hours=1)
+# How long the scheduler sleeps at most, and how long one transaction of jobs may last:
+# chosen by measurement (bench/README.md, "Check-ins and broadcasts").
+POLL = timedelta(seconds=1)
+JOBS_PER_COMMIT = 20
+COMMIT_WITHIN = 0.25
 
 
 @dataclass
@@ -61,10 +68,14 @@ class Ticker:
         self._purged_at: datetime | None = None
 
     def tick(self) -> TickReport:
-        """Runs every job due now, then delivers what is due; safe to call from any process."""
+        """Runs every job due now, then delivers what is due; safe to call from any process.
+
+        Jobs commit a few at a time (one commit per job cost more than most jobs on
+        PostgreSQL); the outbox worker is woken after each commit, so what the first jobs
+        queued leaves while later ones run."""
         report = TickReport()
-        while self._run_one(report):
-            pass
+        while self._run_some(report):
+            self._outbox.wakeup.set()
         report.delivered = self._outbox.deliver()
         self._forget_old_event_ids()
         self._last_tick = time.monotonic()
@@ -100,22 +111,41 @@ class Ticker:
                         )
         self._purged_at = now
 
-    def _run_one(self, report: TickReport) -> bool:
+    def next_due_in(self, *, at_most: float) -> float:
+        """Seconds until the earliest pending job falls due, capped by `at_most`."""
+        with self._sessions() as session:
+            due_at = due.next_due_at(session)
+        if due_at is None:
+            return at_most
+        return max(0.0, min(at_most, (due_at - self._clock.now()).total_seconds()))
+
+    def _run_some(self, report: TickReport) -> bool:
+        """Runs due jobs in one transaction, up to JOBS_PER_COMMIT or COMMIT_WITHIN seconds;
+        True when it stopped at a limit (more may be due), False when nothing more was due."""
+        started = time.monotonic()
         with self._sessions() as session, session.begin():
-            now = self._clock.now()
-            job = due.claim_one(session, now=now, lease=self._lease)
-            if job is None:
-                return False
-            report.jobs += 1
-            try:
-                with session.begin_nested():
-                    self._execute(session, job)
-                due.finish(job, now=now)
-            except Exception as error:
-                report.failed += 1
-                log.exception("job failed", extra={"job": job.key, "kind": job.kind})
-                retry = timedelta(minutes=job.attempts) if job.attempts < MAX_JOB_ATTEMPTS else None
-                due.fail(job, error=type(error).__name__, now=now, retry_in=retry)
+            for _ in range(JOBS_PER_COMMIT):
+                if time.monotonic() - started > COMMIT_WITHIN:
+                    return True
+                if not self._run_one(session, report):
+                    return False
+        return True
+
+    def _run_one(self, session: Session, report: TickReport) -> bool:
+        now = self._clock.now()
+        job = due.claim_one(session, now=now, lease=self._lease)
+        if job is None:
+            return False
+        report.jobs += 1
+        try:
+            with session.begin_nested():
+                self._execute(session, job)
+            due.finish(job, now=now)
+        except Exception as error:
+            report.failed += 1
+            log.exception("job failed", extra={"job": job.key, "kind": job.kind})
+            retry = timedelta(minutes=job.attempts) if job.attempts < MAX_JOB_ATTEMPTS else None
+            due.fail(job, error=type(error).__name__, now=now, retry_in=retry)
         return True
 
     def _job_context(self, session: Session, workspace: Workspace) -> JobContext:
@@ -143,29 +173,39 @@ class Ticker:
         )
 
 
-def start_background(
-    ticker: Ticker, *, every: timedelta = timedelta(seconds=5)
-) -> BackgroundScheduler:
-    """Ticks in a background thread until the scheduler is shut down."""
-    scheduler = BackgroundScheduler(
-        job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-        timezone="UTC",
-    )
-    scheduler.add_job(
-        _tick,
-        "interval",
-        args=[ticker],
-        seconds=every.total_seconds(),
-        id="tick",
-        next_run_time=datetime.now(UTC),
-    )
-    scheduler.start()
-    return scheduler
+class SchedulerThread(threading.Thread):
+    """Ticks when the earliest pending job falls due, and at least every `poll`."""
+
+    def __init__(self, ticker: Ticker, *, poll: timedelta) -> None:
+        super().__init__(name="relais-scheduler", daemon=True)
+        self._ticker = ticker
+        self._poll = poll.total_seconds()
+        self._halt = threading.Event()
+
+    @property
+    def running(self) -> bool:
+        return self.is_alive() and not self._halt.is_set()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            try:
+                self._ticker.tick()
+                pause = self._ticker.next_due_in(at_most=self._poll)
+            except Exception:
+                self._ticker.failed()
+                log.exception("tick failed")
+                pause = self._poll
+            self._halt.wait(pause)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stops after the tick under way (`wait`: returns once it has)."""
+        self._halt.set()
+        if wait and self.is_alive():
+            self.join()
 
 
-def _tick(ticker: Ticker) -> None:
-    try:
-        ticker.tick()
-    except Exception:
-        ticker.failed()
-        log.exception("tick failed")
+def start_background(ticker: Ticker, *, every: timedelta = POLL) -> SchedulerThread:
+    """Ticks in a background thread until `shutdown()`; `every` is the poll interval."""
+    thread = SchedulerThread(ticker, poll=every)
+    thread.start()
+    return thread

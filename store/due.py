@@ -10,12 +10,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
 from store.db import dialect_insert
 from store.models import DueJob, Workspace
-from store.models.jobs import JOB_CANCELLED, JOB_DONE, JOB_FAILED, JOB_PENDING, JOB_RUNNING
+from store.models.jobs import (
+    JOB_CANCELLED,
+    JOB_DONE,
+    JOB_FAILED,
+    JOB_PENDING,
+    JOB_RUNNING,
+    OPEN,
+)
 
 
 def schedule(
@@ -75,12 +82,15 @@ def claim_one(session: Session, *, now: datetime, lease: timedelta) -> DueJob | 
     """The next due job, marked running in the caller's transaction (None when nothing is due).
 
     A job left running past the lease belonged to a process that died mid-job; its transaction
-    was rolled back, so running it again cannot double its effects."""
+    was rolled back, so running it again cannot double its effects. A running job was due when
+    it was claimed (`due_at <= claimed_at`), so one range on the partial index of open jobs
+    finds both kinds; finished jobs, however many, are not read."""
     job = session.scalars(
         select(DueJob)
         .where(
-            ((DueJob.status == JOB_PENDING) & (DueJob.due_at <= now))
-            | ((DueJob.status == JOB_RUNNING) & (DueJob.claimed_at < now - lease))
+            text(OPEN),
+            DueJob.due_at <= now,
+            or_(DueJob.status == JOB_PENDING, DueJob.claimed_at < now - lease),
         )
         .order_by(DueJob.due_at, DueJob.id)
         .limit(1)
@@ -92,6 +102,16 @@ def claim_one(session: Session, *, now: datetime, lease: timedelta) -> DueJob | 
         job.attempts += 1
         session.flush()
     return job
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the earliest pending job falls due: how long a scheduler may sleep."""
+    return session.scalar(
+        select(DueJob.due_at)
+        .where(text(OPEN), DueJob.status == JOB_PENDING)
+        .order_by(DueJob.due_at)
+        .limit(1)
+    )
 
 
 def finish(job: DueJob, *, now: datetime) -> None:
@@ -110,7 +130,12 @@ def fail(job: DueJob, *, error: str, now: datetime, retry_in: timedelta | None) 
 
 
 def pending(session: Session, *, prefix: str | None = None, limit: int = 20) -> list[DueJob]:
-    query = select(DueJob).where(DueJob.status == JOB_PENDING).order_by(DueJob.due_at).limit(limit)
+    query = (
+        select(DueJob)
+        .where(text(OPEN), DueJob.status == JOB_PENDING)
+        .order_by(DueJob.due_at)
+        .limit(limit)
+    )
     if prefix is not None:
         query = query.where(DueJob.key.startswith(prefix))
     return list(session.scalars(query))

@@ -7,15 +7,16 @@ SQLite every transaction is `BEGIN IMMEDIATE` (see `store.db`), so a claim is se
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from store.db import dialect_insert
 from store.models import Delivery
-from store.models.delivery import DROPPED, FAILED, PENDING, SENDING, SENT, SUPERSEDED
+from store.models.delivery import DROPPED, FAILED, OPEN, PENDING, SENDING, SENT, SUPERSEDED
 
 
 def record(
@@ -34,7 +35,45 @@ def record(
     quotes_user_id: int | None = None,
 ) -> bool:
     """Inserts the row unless its key exists; True when this call created it."""
-    values = {
+    values = row_values(
+        key=key,
+        platform=platform,
+        workspace_external_id=workspace_external_id,
+        kind=kind,
+        channel_id=channel_id,
+        target_key=target_key,
+        payload=payload,
+        origin=origin,
+        now=now,
+        not_before=not_before,
+        quotes_user_id=quotes_user_id,
+    )
+    insert = dialect_insert(session)
+    statement = (
+        insert(Delivery)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Delivery.id)
+    )
+    return session.execute(statement).scalar() is not None
+
+
+def row_values(
+    *,
+    key: str,
+    platform: str,
+    workspace_external_id: str,
+    kind: str,
+    channel_id: str | None,
+    target_key: str | None,
+    payload: dict[str, Any],
+    origin: str | None,
+    now: datetime,
+    not_before: datetime | None,
+    quotes_user_id: int | None,
+) -> dict[str, Any]:
+    """A new row's columns, for `record` and `record_many`."""
+    return {
         "key": key,
         "platform": platform,
         "workspace_external_id": workspace_external_id,
@@ -49,14 +88,20 @@ def record(
         "created_at": now,
         "quotes_user_id": quotes_user_id,
     }
+
+
+RECORD_CHUNK = 500  # rows per INSERT: well under both databases' bound-parameter limits
+
+
+def record_many(session: Session, values: Sequence[dict[str, Any]]) -> None:
+    """Inserts rows (from `row_values`) whose key does not exist yet, a few hundred per
+    statement: a fan-out to thousands is a handful of round trips, not one per message."""
     insert = dialect_insert(session)
-    statement = (
-        insert(Delivery)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Delivery.id)
-    )
-    return session.execute(statement).scalar() is not None
+    for start in range(0, len(values), RECORD_CHUNK):
+        chunk = list(values[start : start + RECORD_CHUNK])
+        session.execute(
+            insert(Delivery).values(chunk).on_conflict_do_nothing(index_elements=["key"])
+        )
 
 
 def claim_due(
@@ -69,15 +114,19 @@ def claim_due(
     keys: Sequence[str] | None = None,
     up_to: int | None = None,
 ) -> list[tuple[Delivery, bool]]:
-    """Claims due rows for sending; each comes with True when an earlier claim was abandoned
-    mid-send (crash), so the caller must ask the platform whether it arrived."""
+    """Claims due rows for sending, in the order they were queued (a thread's root before its
+    replies); each comes with True when an earlier claim was abandoned mid-send (crash), so the
+    caller must ask the platform whether it arrived.
+
+    A row in flight was due when it was claimed (`next_attempt_at <= claimed_at`), so one range
+    on the partial index of open rows finds both kinds; sent rows, however many, are not read.
+    """
     query = (
         select(Delivery)
         .where(
-            or_(
-                (Delivery.status == PENDING) & (Delivery.next_attempt_at <= now),
-                (Delivery.status == SENDING) & (Delivery.claimed_at < now - lease),
-            )
+            text(OPEN),
+            Delivery.next_attempt_at <= now,
+            or_(Delivery.status == PENDING, Delivery.claimed_at < now - lease),
         )
         .order_by(Delivery.id)
         .limit(limit)
@@ -99,16 +148,36 @@ def claim_due(
     return claimed
 
 
-def mark_sent(
-    session: Session, *, row_id: int, message_id: str | None, channel_id: str | None, now: datetime
-) -> None:
-    row = session.get_one(Delivery, row_id)
-    row.status = SENT
-    row.payload = {"kind": row.kind}
-    row.message_id = message_id
-    row.message_channel_id = channel_id
-    row.sent_at = now
-    row.last_error = None
+@dataclass(frozen=True)
+class Sent:
+    """What the platform answered for one row, to record with others in one statement."""
+
+    row_id: int
+    kind: str
+    message_id: str | None
+    channel_id: str | None
+    at: datetime
+
+
+def mark_sent_many(session: Session, sent: Sequence[Sent]) -> None:
+    """Settles a batch as sent in one statement (one commit for the batch, not one per row)."""
+    if not sent:
+        return
+    session.execute(
+        update(Delivery),
+        [
+            {
+                "id": item.row_id,
+                "status": SENT,
+                "payload": {"kind": item.kind},
+                "message_id": item.message_id,
+                "message_channel_id": item.channel_id,
+                "sent_at": item.at,
+                "last_error": None,
+            }
+            for item in sent
+        ],
+    )
 
 
 def mark_retry(session: Session, *, row_id: int, error: str, at: datetime) -> None:
@@ -171,16 +240,12 @@ def newest_id(session: Session) -> int:
 
 def next_due(session: Session) -> datetime | None:
     return session.scalar(
-        select(func.min(Delivery.next_attempt_at)).where(Delivery.status == PENDING)
+        select(Delivery.next_attempt_at)
+        .where(text(OPEN), Delivery.status == PENDING)
+        .order_by(Delivery.next_attempt_at)
+        .limit(1)
     )
 
 
 def queue_depth(session: Session) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(Delivery.status.in_((PENDING, SENDING)))
-        )
-        or 0
-    )
+    return int(session.scalar(select(func.count()).select_from(Delivery).where(text(OPEN))) or 0)

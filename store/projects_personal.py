@@ -1,5 +1,6 @@
 """What the past-projects feature keeps about one member, for export and erasure (RGPD):
-declared alumni, 👍/👎 feedback with the question it answered, unanswered questions."""
+declared alumni (with the role and organisation shown to others as a contact), 👍/👎
+feedback with the question it answered, unanswered questions."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from store.models import Project, ProjectAlumnus, ProjectFeedback, ProjectQuesti
 
 
 def export(session: Session, user: User) -> dict[str, Any]:
-    alumni = session.scalars(
-        select(Project.slug)
+    alumni = session.execute(
+        select(Project.slug, ProjectAlumnus)
         .join(ProjectAlumnus, ProjectAlumnus.project_id == Project.id)
         .where(ProjectAlumnus.user_id == user.id)
         .order_by(ProjectAlumnus.id)
@@ -30,7 +31,15 @@ def export(session: Session, user: User) -> dict[str, Any]:
         .order_by(ProjectQuestion.id)
     )
     return {
-        "alumni_of": list(alumni),
+        "alumni_of": [
+            {
+                "project": slug,
+                "role": row.role,
+                "organisation": row.organisation,
+                "at": row.created_at.isoformat(),
+            }
+            for slug, row in alumni
+        ],
         "feedback": [
             {
                 "project": slug,

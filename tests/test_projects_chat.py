@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -191,6 +192,20 @@ def test_contacts_and_declared_alumni(chat: Chat) -> None:
     )
     assert "<@bea>" not in texts(chat.command("carl", "contacts télémédecine"))
     assert "personne à vous présenter" in texts(chat.command("bea", "contacts tarte tatin"))
+
+
+def test_my_data_export_says_which_projects_i_declared_with_role_and_organisation(
+    chat: Chat,
+) -> None:
+    chat.command(
+        "bea",
+        'profil projet capri-gustave-roussy --role "cheffe de projet" --organisation "AP-HP"',
+    )
+    [dm] = [s for s in chat.command("bea", "mes-donnees") if s.action.kind == "direct_message"]
+    assert dm.message is not None
+    [declared] = json.loads(dm.message.files[0].content)["projects"]["alumni_of"]
+    assert declared["project"] == "capri-gustave-roussy"
+    assert (declared["role"], declared["organisation"]) == ("cheffe de projet", "AP-HP")
 
 
 def test_filters_narrow_the_answer(chat: Chat) -> None:

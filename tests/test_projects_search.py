@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,10 +11,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.models import SearchDocument, SearchTerm
+from store.models import SearchDocument, SearchWord
 from store.search import (
     Document,
     Thesaurus,
+    engine,
     index_document,
     index_documents,
     remove_document,
@@ -127,7 +129,7 @@ def test_replace_and_remove_keep_counts_right(session: Session) -> None:
     remove_document(session, doc_type="t", doc_id=1)
     remove_document(session, doc_type="t", doc_id=99)
     assert ids(session, "hôpital") == []
-    left = session.scalars(select(SearchTerm.term).where(SearchTerm.doc_type == "t")).all()
+    left = session.scalars(select(SearchWord.word).where(SearchWord.doc_type == "t")).all()
     assert left == []
 
 
@@ -197,3 +199,29 @@ def test_syntax_characters_never_reach_the_engine(session: Session, query: str) 
 def test_any_text_is_a_valid_question(session: Session, query: str) -> None:
     add(session, 1, "Lean au CHRU", "Des tâches.")
     assert all(0 < hit.score <= 1 for hit in search_documents(session, doc_type="t", query=query))
+
+
+def test_an_index_directory_is_reused_until_the_documents_change(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """A process started while nothing changed (a one-shot `relais ask`, a restarted replica)
+    opens the index another one wrote; a write makes the next search rebuild it."""
+    engine.configure(tmp_path)
+    try:
+        with sessions() as session, session.begin():
+            add(session, 1, "Télémédecine en cancérologie")
+        with sessions() as session:
+            assert ids(session, "télémédecine") == [1]
+        [built] = [p for p in tmp_path.iterdir() if (p / engine.READY).exists()]
+        engine.forget()
+        with sessions() as session:
+            assert ids(session, "télémédecine") == [1]
+        assert [p for p in tmp_path.iterdir()] == [built]
+        with sessions() as session, session.begin():
+            add(session, 2, "Télémédecine en prison")
+        with sessions() as session:
+            assert ids(session, "télémédecine") == [1, 2]
+        assert built not in list(tmp_path.iterdir())
+    finally:
+        engine.configure(None)
+        engine.forget()

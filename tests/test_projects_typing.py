@@ -63,6 +63,14 @@ def test_an_english_question_gets_an_english_answer_about_the_french_project(cha
     assert [b.label for b in reply.buttons][:2] == ["View record", "Similar projects"]
 
 
+def test_an_english_question_with_a_typo_says_its_correction_in_english(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "who did telemedicne in a hospital?")
+    assert "Results for “who did telemedicine in a hospital?”" in reply.text
+    assert "télémédecine" not in reply.text.split("\n")[0]
+    assert reply.message is not None
+    assert "CAPRI" in (reply.message.sections[0].title or "")
+
+
 def test_filters_written_in_the_question_are_applied_and_said(chat: Chat) -> None:
     [reply] = chat.dm("bea", "projets primés en 2016 à l'hôpital")
     assert "Filtres appliqués : année 2016, type hôpital" in reply.text
@@ -92,6 +100,15 @@ def test_who_to_contact_gives_role_organisation_and_a_way_to_reach(chat: Chat) -
     [again] = chat.dm("carl", "who should I contact about telemedicine?")
     assert "<@bea> — worked on this project, Institut Gustave Roussy" in again.text
     assert "reach:" in again.text
+
+
+def test_who_to_contact_as_a_slash_command_gets_people_too(chat: Chat) -> None:
+    reply = texts(chat.command("bea", "qui contacter pour la télémédecine ?"))
+    assert "Les personnes qui ont mené des projets sur « télémédecine » :" in reply
+    assert "**Étienne Minvielle** — professeur" in reply
+    english = texts(chat.command("bea", "who should I contact about telemedicine?"))
+    assert "**Étienne Minvielle**" in english and "reach:" in english
+    assert "CAPRI" in texts(chat.command("bea", "qui a fait de la télémédecine ?"))
 
 
 def test_citations_show_the_document_title_and_page_never_a_file(chat: Chat) -> None:

@@ -33,7 +33,7 @@ from tests.fakes.slack_server import FakeSlack
 from tests.test_checkins_two_processes import DUE, AppendingPort, plan_cohort
 
 WEB_ONLY = frozenset({WEB})
-BACKGROUND_THREADS = {"APScheduler", "relais-outbox", "relais-inbox", "relais-leader"}
+BACKGROUND_THREADS = {"relais-scheduler", "relais-outbox", "relais-inbox", "relais-leader"}
 
 
 @contextmanager
@@ -98,7 +98,7 @@ def test_worker_runs_the_background_and_no_chat_route(tmp_path: Path) -> None:
     assert slack.status_code == 404
     assert metrics.status_code == 200
     assert set(checks) == {"database", "slack", "scheduler"}
-    assert {"APScheduler", "relais-outbox", "relais-inbox"} <= threads
+    assert {"relais-scheduler", "relais-outbox", "relais-inbox"} <= threads
 
 
 def mattermost_settings(tmp_path: Path, fake: FakeMattermost) -> Settings:

@@ -23,7 +23,15 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.projects.language import Lang, detect, expand_sms, to_french
+from handlers.projects.language import (
+    Lang,
+    correct,
+    detect,
+    english_corrections,
+    expand_sms,
+    in_english,
+    to_french,
+)
 from handlers.projects.record import years_text
 from handlers.projects.scope import Scope, read
 from handlers.projects.synonyms import thesaurus
@@ -38,7 +46,6 @@ from store.search import (
     search,
     search_documents,
 )
-from store.search.analysis import WORD, fold
 
 CALIBRATION = (-4.694, 5.785, 1.900, 3.795)
 CONFIDENT_PROBABILITY = 0.7
@@ -100,7 +107,8 @@ def ask(
     expanded = expand_sms(query)
     language = detect(expanded)
     scope = read(expanded, filters) if read_filters else Scope(filters or Filters(), expanded)
-    searched = to_french(scope.text) if language == "en" else scope.text
+    fixed = english_corrections(scope.text) if language == "en" else {}
+    searched = to_french(correct(scope.text, fixed)) if language == "en" else scope.text
     if not has_terms(searched):
         if not scope.filters:
             return Answer(query, "no_terms" if query else "empty", language=language)
@@ -120,7 +128,7 @@ def ask(
         within=store.matching(scope.filters) if scope.filters else None,
         optional=to_french(scope.removed) if language == "en" else scope.removed,
     )
-    read_as = _corrected(expanded, found.corrections)
+    read_as = _corrected(expanded, found.corrections, fixed, language)
     return Answer(
         query,
         "answered",
@@ -133,12 +141,17 @@ def ask(
     )
 
 
-def _corrected(text: str, corrections: tuple[Correction, ...]) -> str:
-    """The question with each corrected word replaced by the collection's spelling."""
-    meant = {c.typed: c.meant for c in corrections}
-    if not meant:
-        return text
-    return WORD.sub(lambda match: meant.get(fold(match.group()), match.group()), text)
+def _corrected(
+    text: str, corrections: tuple[Correction, ...], english: dict[str, str], language: Lang
+) -> str:
+    """The question with each corrected word replaced by the collection's spelling, or for an
+    English question by the English word (the glossary's, or the collection's French word
+    said in English when the glossary has it)."""
+    if language == "en":
+        meant = {c.typed: in_english(c.meant) for c in corrections} | english
+    else:
+        meant = {c.typed: c.meant for c in corrections}
+    return correct(text, meant)
 
 
 def similar(session: Session, project: Project, *, limit: int = DEFAULT_LIMIT) -> list[Match]:

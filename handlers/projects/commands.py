@@ -19,6 +19,7 @@ from handlers.i18n import Translator
 from handlers.projects import cards
 from handlers.projects.answer import Answer, ask, similar
 from handlers.projects.contacts import answer_contacts, asks_for_contacts
+from handlers.projects.language import detect
 from handlers.registry import Arg, Args, Registry
 from handlers.text import quote_user
 from handlers.types import Action, ButtonPress, Message
@@ -67,6 +68,21 @@ def ask_text(ctx: Context, text: str) -> list[Action]:
     if asks_for_contacts(text):
         return answer_contacts(ctx, text)
     return answer(ctx, text, Filters())
+
+
+@registry.command(
+    "qui",
+    aliases=("who", "a qui", "à qui"),
+    help="projects.help.contacts",
+    args=(Arg("question", kind="rest", required=False),),
+    hidden=True,
+)
+def who_command(ctx: Context, args: Args) -> list[Action]:
+    """`/relais qui contacter pour …`, `/relais who should I contact about …`: the first word
+    was taken for a command name; the question is put back together and read as a message."""
+    rest = (args["question"] or "").strip()
+    lead = "who" if detect(rest) == "en" else "qui"
+    return ask_text(ctx, f"{lead} {rest}")
 
 
 def answer(ctx: Context, question: str, filters: Filters) -> list[Action]:

@@ -17,6 +17,7 @@ from typing import Literal
 import simplemma
 import yaml
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from rapidfuzz.distance import DamerauLevenshtein
 
 from store.search.analysis import WORD, fold
 from store.search.stopwords import ENGLISH, FRENCH
@@ -25,6 +26,7 @@ Lang = Literal["fr", "en"]
 GLOSSARY = Path(__file__).parent / "data" / "glossary.yaml"
 ENGLISH_CONFIDENCE = 0.85
 MIN_WORDS = 3
+TYPO_MIN, TYPO_LONG = 5, 7
 _ENGLISH_ONLY = frozenset(fold(w) for w in ENGLISH) - frozenset(fold(w) for w in FRENCH)
 _FRENCH_ONLY = frozenset(fold(w) for w in FRENCH if len(w) > 1) - frozenset(
     fold(w) for w in ENGLISH
@@ -69,6 +71,64 @@ def to_french(text: str) -> str:
     for index in range(0, len(parts), 2):
         parts[index] = WORD.sub(_by_lemma, parts[index])
     return "".join(parts)
+
+
+def english_corrections(text: str) -> dict[str, str]:
+    """Misspelt English words (« telemedicne ») read as the closest word of the glossary
+    (« telemedicine »), folded typed word → glossary word: only words that neither English
+    nor French knows, of five letters or more, within one edit (two from seven letters), with
+    the same first letter. The question is then translated as corrected, and the answer can
+    say so in English."""
+    words = _glossary_words()
+    found: dict[str, str] = {}
+    for word in WORD.findall(fold(text)):
+        if len(word) < TYPO_MIN or word in words or word in found or word.isdigit():
+            continue
+        if simplemma.is_known(word, lang="en") or simplemma.is_known(word, lang="fr"):
+            continue
+        limit = 1 if len(word) < TYPO_LONG else 2
+        close = [
+            (DamerauLevenshtein.distance(word, known, score_cutoff=limit), known)
+            for known in words.get(word[0], ())
+            if abs(len(known) - len(word)) <= limit
+        ]
+        close = [pair for pair in close if pair[0] <= limit]
+        if close:
+            found[word] = min(close)[1]
+    return found
+
+
+def correct(text: str, corrections: dict[str, str]) -> str:
+    """`text` with each corrected word (by its folded form) replaced, the rest as typed."""
+    if not corrections:
+        return text
+    return WORD.sub(lambda match: corrections.get(fold(match.group()), match.group()), text)
+
+
+@cache
+def _glossary_words() -> dict[str, tuple[str, ...]]:
+    """The single English words of the glossary, by first letter."""
+    _, table = _glossary()
+    words = sorted({w for key in table for w in WORD.findall(key) if len(w) >= TYPO_MIN - 1})
+    grouped: dict[str, list[str]] = {}
+    for word in words:
+        grouped.setdefault(word[0], []).append(word)
+    return {letter: tuple(found) for letter, found in grouped.items()}
+
+
+@cache
+def _english_of() -> dict[str, str]:
+    """The French translations of the glossary back to the shortest English expression."""
+    _, table = _glossary()
+    back: dict[str, str] = {}
+    for english, french in sorted(table.items(), key=lambda item: (len(item[0]), item[0])):
+        back.setdefault(fold(french), english)
+    return back
+
+
+def in_english(french_word: str) -> str:
+    """A French word of the collection as the glossary says it in English, when it does."""
+    return _english_of().get(fold(french_word), french_word)
 
 
 def _by_lemma(match: re.Match[str]) -> str:

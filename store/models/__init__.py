@@ -37,7 +37,7 @@ from store.models.ideas import (
 from store.models.inbox import InboxEvent
 from store.models.jobs import DueJob
 from store.models.projects import Project, ProjectAlumnus, ProjectFeedback, ProjectQuestion
-from store.models.search import SearchDocument, SearchStat, SearchTerm, SearchWord
+from store.models.search import SearchDocument, SearchStat, SearchWord
 
 __all__ = [
     "ROLES",
@@ -80,7 +80,6 @@ __all__ = [
     "RoleGrant",
     "SearchDocument",
     "SearchStat",
-    "SearchTerm",
     "SearchWord",
     "StreamCursor",
     "UTCDateTime",

@@ -1,9 +1,8 @@
 """The generic full-text index shared by every feature (projects, ideas…): doc_type + doc_id.
 
 Each row keeps the original text (for snippets) and its analysed form (stemmed, accent-folded
-terms), which SQLite indexes with FTS5 and PostgreSQL with a generated `tsvector`; both are
-created by the migration, outside the ORM. The vocabulary tables hold document frequencies for
-ranking and the words of titles and keywords for typo tolerance.
+terms), which each process indexes in its own in-memory tantivy index (`store.search.engine`).
+The vocabulary table holds the words of titles, keywords and summaries for typo tolerance.
 """
 
 from __future__ import annotations
@@ -34,19 +33,6 @@ class SearchDocument(Base):
         return f"SearchDocument({self.doc_type}:{self.doc_id})"
 
 
-class SearchTerm(Base):
-    """How many documents of a type contain an analysed term (for IDF and prefix expansion)."""
-
-    __tablename__ = "search_terms"
-
-    doc_type: Mapped[str] = mapped_column(String(40), primary_key=True)
-    term: Mapped[str] = mapped_column(String(64), primary_key=True)
-    df: Mapped[int] = mapped_column(default=0)
-
-    def __repr__(self) -> str:
-        return f"SearchTerm({self.doc_type}:{self.term}, df={self.df})"
-
-
 class SearchWord(Base):
     """A folded word seen in titles or keywords (names, places) and its term, for typo matching."""
 
@@ -62,7 +48,8 @@ class SearchWord(Base):
 
 
 class SearchStat(Base):
-    """Per doc_type totals: document count and token counts per field (average lengths)."""
+    """Per doc_type totals: document count and token counts per field (average lengths), and
+    a random `generation` drawn anew by every write, which in-memory indexes compare with theirs."""
 
     __tablename__ = "search_stats"
 
@@ -71,6 +58,7 @@ class SearchStat(Base):
     title_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     keywords_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     body_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"SearchStat({self.doc_type}, {self.documents} documents)"

@@ -5,14 +5,14 @@
     # [SearchHit(doc_id=7, score=0.71, snippet="… le télétravail des agents …"), …]
 
 How it works: text is analysed in Python (words, stop words, Snowball stem, then accents folded)
-into terms stored beside the original; SQLite indexes the terms with FTS5, PostgreSQL with a
-tsvector (a `french`-derived configuration with unaccent) and a GIN index. A question becomes
-concepts (synonyms from a `Thesaurus`, prefixes for short queries, typo-tolerant names); the
-database proposes up to `POOL` candidates from the most selective concepts (about `BUDGET`
-postings, so common words never make it rank the whole collection) and the score is computed
-in Python, identically on both: BM25F normalised to 0–1 (title above keywords above body), with
-the best passage as snippet. Junk input never raises: only analysed terms, quoted, reach the
-engine.
+into terms stored beside the original in the database, the truth; each process indexes those
+terms in its own in-memory tantivy index (`engine`), rebuilt from the store whenever a write
+changed the doc_type's generation. A question becomes concepts (synonyms from a `Thesaurus`,
+prefixes for short queries, typo-tolerant names); the index proposes up to `POOL` candidates
+from the most selective concepts (about `BUDGET` postings) and the score is computed in
+Python, identically on SQLite and PostgreSQL: BM25F normalised to 0–1 (title above keywords
+above body), with the best passage as snippet. Junk input never raises: only analysed terms,
+as term and phrase queries, reach the engine.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from store.models import SearchDocument
-from store.search import retrieval, vocabulary
+from store.search import engine, retrieval, vocabulary
 from store.search.analysis import WORD, query_words, term
+from store.search.engine import Candidate, Hit
 from store.search.indexing import Document, index_documents, remove_documents
 from store.search.query import MAX_QUERY_CHARS, TYPO, Concept, plan, resolve
 from store.search.scoring import Fields, Scorer
@@ -148,76 +149,56 @@ def search(
     extra = plan(optional, thesaurus) if optional else []
     for concept in extra:
         concept.optional = True
-    concepts = resolve(session, doc_type=doc_type, concepts=wanted + extra)
+    totals = vocabulary.totals(session, doc_type=doc_type)
+    index = engine.current(session, doc_type=doc_type, generation=totals.generation)
+    concepts = resolve(index, wanted + extra)
     if not any(c.known for c in concepts if not c.optional):
         return Results([])
-    totals = vocabulary.totals(session, doc_type=doc_type)
     budget = max(BUDGET, int(totals.documents * BUDGET_SHARE))
     pool = max(POOL, limit)
     if within is None:
-        rows = retrieval.candidates(
-            session, doc_type=doc_type, concepts=concepts, pool=pool, budget=budget, exclude=exclude
+        found = retrieval.candidates(
+            index, concepts=concepts, pool=pool, budget=budget, exclude=exclude
         )
     else:
-        rows = _filtered(session, doc_type, concepts, pool, budget, within, exclude)
-    found = _rank(session, totals, concepts, rows, limit)
+        found = _filtered(session, index, concepts, pool, budget, within, exclude)
+    ranked = _rank(session, totals, concepts, index.load(found), limit)
     required = [c for c in concepts if not c.optional]
     known = sum(c.known for c in required) / len(required)
-    return Results(found.hits, found.corrections, round(known, 4))
+    return Results(ranked.hits, ranked.corrections, round(known, 4))
 
 
 def _filtered(
     session: Session,
-    doc_type: str,
+    index: engine.Built,
     concepts: list[Concept],
     pool: int,
     budget: int,
     within: Select[Any],
     exclude: Sequence[int],
-) -> list[int]:
-    """Candidates passing `within`, by filtering a wider pool of unfiltered candidates: asking
-    the engine for matches inside a filter made SQLite evaluate the full-text query once per
-    allowed row (seconds at 100,000 documents). The pool widens while too few pass."""
-    kept: list[int] = []
+) -> list[Hit]:
+    """Candidates passing `within`, by filtering a wider pool of unfiltered candidates (one
+    database query for the filter, on the candidates' ids only). The pool widens while too few
+    pass."""
+    kept: list[Hit] = []
     for wider in FILTERED_POOLS:
-        rows = retrieval.candidates(
-            session,
-            doc_type=doc_type,
-            concepts=concepts,
-            pool=max(wider, pool),
-            budget=budget,
-            exclude=exclude,
+        found = retrieval.candidates(
+            index, concepts=concepts, pool=max(wider, pool), budget=budget, exclude=exclude
         )
-        doc_ids = {
-            row_id: doc_id
-            for row_id, doc_id in session.execute(
-                select(SearchDocument.id, SearchDocument.doc_id).where(SearchDocument.id.in_(rows))
-            )
-        }
         column = within.selected_columns[0]
-        allowed = set(session.scalars(within.where(column.in_(set(doc_ids.values())))))
-        kept = [row for row in rows if doc_ids.get(row) in allowed][:pool]
-        if len(kept) >= min(pool, FILTERED_ENOUGH) or len(rows) < max(wider, pool):
+        allowed = set(session.scalars(within.where(column.in_({c.doc_id for c in found}))))
+        kept = [c for c in found if c.doc_id in allowed][:pool]
+        if len(kept) >= min(pool, FILTERED_ENOUGH) or len(found) < max(wider, pool):
             break
     return kept
 
 
 def _rank(
-    session: Session, totals: Totals, concepts: list[Concept], rows: list[int], limit: int
+    session: Session, totals: Totals, concepts: list[Concept], found: list[Candidate], limit: int
 ) -> Results:
     scorer = Scorer(concepts, totals)
-    fetched = session.execute(
-        select(
-            SearchDocument.id,
-            SearchDocument.doc_id,
-            SearchDocument.title_terms,
-            SearchDocument.keywords_terms,
-            SearchDocument.body_terms,
-        ).where(SearchDocument.id.in_(rows))
-    ).all()
     scored = sorted(
-        (-scorer.score(Fields(title.split(), keywords.split(), body.split())), doc_id, row_id)
-        for row_id, doc_id, title, keywords, body in fetched
+        (-scorer.score(Fields(c.title, c.keywords, c.body)), c.doc_id, c.row_id) for c in found
     )[:limit]
     chosen = [row_id for _, _, row_id in scored]
     texts = {
@@ -236,7 +217,7 @@ def _rank(
             doc_id=doc_id, score=round(-negative, 4), snippet=scorer.snippet(texts[row_id][2])
         )
         for negative, doc_id, row_id in scored
-        if negative < 0
+        if negative < 0 and row_id in texts
     ]
     best = "\n".join(texts[scored[0][2]]) if hits else ""
     return Results(hits, _corrections(concepts, best))

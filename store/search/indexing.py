@@ -47,9 +47,6 @@ class _Analysed:
             _words(title, keywords, body),
         )
 
-    def distinct(self) -> set[str]:
-        return set(self.title) | set(self.keywords) | set(self.body)
-
 
 def _words(title: str, keywords: str, body: str) -> frozenset[tuple[str, str]]:
     """The vocabulary spelling is corrected against, with their terms: every word of four
@@ -74,16 +71,15 @@ def _words(title: str, keywords: str, body: str) -> frozenset[tuple[str, str]]:
 
 class _Deltas:
     def __init__(self) -> None:
-        self.terms: Counter[str] = Counter()
         self.words: Counter[tuple[str, str]] = Counter()
         self.documents = self.title = self.keywords = self.body = 0
+        self.touched = False
 
     def add(self, analysed: _Analysed, sign: int) -> None:
+        self.touched = True
         if sign > 0:
-            self.terms.update(analysed.distinct())
             self.words.update(analysed.names)
         else:
-            self.terms.subtract(analysed.distinct())
             self.words.subtract(analysed.names)
         self.documents += sign
         self.title += sign * len(analysed.title)
@@ -91,9 +87,8 @@ class _Deltas:
         self.body += sign * len(analysed.body)
 
     def apply(self, session: Session, doc_type: str) -> None:
-        vocabulary.move_terms(session, doc_type=doc_type, deltas=self.terms)
         vocabulary.move_words(session, doc_type=doc_type, deltas=self.words)
-        if self.documents or self.title or self.keywords or self.body:
+        if self.touched:
             vocabulary.move_totals(
                 session,
                 doc_type=doc_type,

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 import simplemma
 from rapidfuzz.distance import DamerauLevenshtein
-from sqlalchemy.orm import Session
 
-from store.search import vocabulary
 from store.search.analysis import query_tokens, term
+from store.search.engine import Built
 from store.search.thesaurus import Phrase, Thesaurus
 
 MAX_CONCEPTS = 16
@@ -61,6 +60,8 @@ def plan(query: str, thesaurus: Thesaurus) -> list[Concept]:
     index = 0
     while index < len(pairs) and len(concepts) < MAX_CONCEPTS:
         matched = thesaurus.match(sequence, index) if sequence else None
+        if matched is not None and thesaurus.other_word(matched[0], tokens[index][2]):
+            matched = None
         if matched is None:
             phrase: Phrase = (sequence[index],)
             alternatives = [Alternative(phrase, EXACT), *_lemma(tokens[index][2], phrase[0])]
@@ -85,11 +86,11 @@ def _lemma(word: str, stem: str) -> list[Alternative]:
     return [Alternative((lemma_term,), LEMMA)] if lemma_term and lemma_term != stem else []
 
 
-def resolve(session: Session, *, doc_type: str, concepts: list[Concept]) -> list[Concept]:
+def resolve(index: Built, concepts: list[Concept]) -> list[Concept]:
     """Looks the concepts up in the index: frequencies, joined words, prefixes and typos."""
     joins = _join_candidates(concepts)
     wanted = {t for c in concepts for a in c.alternatives for t in a.terms} | set(joins.values())
-    df = vocabulary.frequencies(session, doc_type=doc_type, terms=wanted)
+    df = index.frequencies(wanted)
     concepts = _merge_joined(concepts, joins, df)
     short = len(concepts) <= SHORT_QUERY
     for concept in concepts:
@@ -99,14 +100,10 @@ def resolve(session: Session, *, doc_type: str, concepts: list[Concept]) -> list
         word = concept.words[0]
         guesses, weight = {}, PREFIX
         if short and len(word) >= 3:
-            guesses = vocabulary.with_prefix(
-                session, doc_type=doc_type, prefix=word, limit=PREFIX_TERMS
-            )
+            guesses = index.with_prefix(word, PREFIX_TERMS)
         if not guesses and len(word) >= 4:
             weight = TYPO
-            guesses = vocabulary.frequencies(
-                session, doc_type=doc_type, terms=_typos(session, doc_type=doc_type, word=word)
-            )
+            guesses = index.frequencies(_typos(index, word))
             concept.corrected = bool(guesses)
         concept.alternatives += [Alternative((t,), weight, n) for t, n in guesses.items()]
     return concepts
@@ -155,19 +152,13 @@ def _merge_joined(
     return merged
 
 
-def _typos(session: Session, *, doc_type: str, word: str) -> list[str]:
+def _typos(index: Built, word: str) -> list[str]:
     """Terms of indexed words within one edit (two for long words) of an unknown word, closest
     and most frequent first; the first two letters must match, which keeps the candidates few on
     large collections."""
     limit = 1 if len(word) < 7 else 2
     close: list[tuple[int, int, str]] = []
-    for candidate, found, df in vocabulary.words_near(
-        session,
-        doc_type=doc_type,
-        start=word[:2],
-        shortest=len(word) - limit,
-        longest=len(word) + limit,
-    ):
+    for candidate, found, df in index.words_near(word[:2], len(word) - limit, len(word) + limit):
         distance = DamerauLevenshtein.distance(word, candidate, score_cutoff=limit)
         if distance <= limit:
             close.append((distance, -df, found))

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from store.search.analysis import term, words
+from store.search.analysis import term, terms, words
 from store.search.query import EXACT, Concept
 from store.search.thesaurus import Phrase
 from store.search.vocabulary import Totals
@@ -58,17 +58,20 @@ def weights(concepts: Sequence[Concept], documents: int) -> list[float]:
 
 
 def count(sequence: Sequence[str], counter: Counter[str], phrase: Phrase) -> int:
+    """Occurrences of a term or phrase; a phrase is looked for only where its first term is
+    (`list.index` jumps there without a Python loop over the other terms)."""
     if len(phrase) == 1:
         return counter[phrase[0]]
     if not all(counter[t] for t in phrase):
         return 0
-    size = len(phrase)
-    first = phrase[0]
-    return sum(
-        1
-        for i, token in enumerate(sequence)
-        if token == first and tuple(sequence[i : i + size]) == phrase
-    )
+    size, first = len(phrase), phrase[0]
+    listed = sequence if isinstance(sequence, list) else list(sequence)
+    found, start = 0, 0
+    for _ in range(counter[first]):
+        at = listed.index(first, start)
+        found += tuple(listed[at : at + size]) == phrase
+        start = at + 1
+    return found
 
 
 @dataclass(frozen=True)
@@ -146,30 +149,41 @@ class Scorer:
 
     def snippet(self, body: str) -> str:
         """The passage of `body` that matches the most (by weight), trimmed around its first
-        match; the first passage when none matches."""
-        best: tuple[float, str, int] | None = None
+        match; the first passage when none matches. Passages are compared on their terms alone;
+        positions are computed for the chosen one only."""
+        best: tuple[float, str] | None = None
         for passage in _PASSAGE.finditer(body):
             text = passage.group()
-            spans = [(m.start(), term(m.group())) for m in words(text)]
-            sequence = [t for _, t in spans if t is not None]
-            offsets = [start for start, t in spans if t is not None]
-            present = set(sequence)
-            value, first = 0.0, len(text)
-            counter: Counter[str] | None = None
-            for options, weight in zip(self.options, self.weights, strict=True):
-                for option in options:
-                    if option.terms[0] not in present:
-                        continue
-                    if len(option.terms) > 1:
-                        counter = counter or Counter(sequence)
-                        if not count(sequence, counter, option.terms):
-                            continue
-                    value += weight
-                    first = min(first, offsets[_first(sequence, option.terms)])
-                    break
+            value = sum(weight for weight, _ in self._matched(terms(text)))
             if best is None or value > best[0]:
-                best = (value, text, first if value else 0)
-        return "" if best is None else _trim(best[1], best[2])
+                best = (value, text)
+        if best is None:
+            return ""
+        value, text = best
+        if not value:
+            return _trim(text, 0)
+        spans = [(m.start(), term(m.group())) for m in words(text)]
+        sequence = [t for _, t in spans if t is not None]
+        offsets = [start for start, t in spans if t is not None]
+        first = min(offsets[_first(sequence, phrase)] for _, phrase in self._matched(sequence))
+        return _trim(text, first)
+
+    def _matched(self, sequence: list[str]) -> list[tuple[float, Phrase]]:
+        """For each concept found in `sequence`, its weight and the first option found."""
+        present = set(sequence)
+        found = []
+        counter: Counter[str] | None = None
+        for options, weight in zip(self.options, self.weights, strict=True):
+            for option in options:
+                if option.terms[0] not in present:
+                    continue
+                if len(option.terms) > 1:
+                    counter = counter or Counter(sequence)
+                    if not count(sequence, counter, option.terms):
+                        continue
+                found.append((weight, option.terms))
+                break
+        return found
 
 
 def _first(sequence: Sequence[str], phrase: Phrase) -> int:

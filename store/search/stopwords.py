@@ -26,6 +26,8 @@ _ENGLISH = """
 the of and an in on for to with by from at is are was were be been being who what which how why
 where when any some this that these those it its as do does did has have had we you they our your
 their my me about into there here can could would should will than then them he she his her
+between among across within without during over under after before such also just very more
+most other all each both every not only if but up out off because while against through like
 """
 
 _QUESTION_WORDS = """
@@ -35,6 +37,8 @@ connais connaissez connait connaît savoir sais contacter contact contacts joind
 faire fais mené menée menés menées déjà svp merci bonjour hello please project projects example
 examples anyone someone know looking find contact appeler adresser call ask reach truc trucs
 chose choses machin quelque quelqu something thing things stuff
+problème problèmes pb souci soucis besoin monter monté montée mettre mis mise lancer lancé
+lancée done carried led anything related
 """
 
 FRENCH = tuple(_FRENCH.split())

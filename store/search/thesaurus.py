@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from store.search.analysis import terms
+import simplemma
+
+from store.search.analysis import fold, terms
 
 Phrase = tuple[str, ...]
 
@@ -21,15 +23,21 @@ class Thesaurus:
     _starts: dict[str, tuple[tuple[Phrase, int], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _lemmas: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_groups(cls, groups: Iterable[Sequence[str]]) -> Thesaurus:
         """Builds the lookup from raw groups; expressions reduced to nothing are ignored."""
         analysed: list[tuple[Phrase, ...]] = []
+        lemmas: dict[str, set[str]] = {}
         for group in groups:
             phrases = tuple(dict.fromkeys(p for p in (tuple(terms(str(e))) for e in group) if p))
             if len(phrases) > 1:
                 analysed.append(phrases)
+                for expression in group:
+                    single = terms(str(expression))
+                    if len(single) == 1:
+                        lemmas.setdefault(single[0], set()).add(lemma(str(expression)))
         starts: dict[str, list[tuple[Phrase, int]]] = {}
         for index, phrases in enumerate(analysed):
             for phrase in phrases:
@@ -38,7 +46,11 @@ class Thesaurus:
             first: tuple(sorted(entries, key=lambda entry: -len(entry[0])))
             for first, entries in starts.items()
         }
-        return cls(groups=tuple(analysed), _starts=ordered)
+        return cls(
+            groups=tuple(analysed),
+            _starts=ordered,
+            _lemmas={t: frozenset(found) for t, found in lemmas.items()},
+        )
 
     def match(self, sequence: Sequence[str], start: int) -> tuple[Phrase, set[int]] | None:
         """The longest expression starting at `start`, with every group it belongs to."""
@@ -52,8 +64,23 @@ class Thesaurus:
             return None
         return best, {index for phrase, index in entries if phrase == best}
 
+    def other_word(self, phrase: Phrase, typed: str) -> bool:
+        """Whether a one-word match only shares its stem with the entry: « mobilité » is not
+        « mobile » (both `mobil`), so it does not get the synonyms of « application mobile ».
+        Only decided when the lemmatiser knows both words (an unaccented « hopitaux » keeps
+        the synonyms of « hôpital »)."""
+        entries = self._lemmas.get(phrase[0]) if len(phrase) == 1 else None
+        if not entries or not simplemma.is_known(typed.casefold(), lang="fr"):
+            return False
+        return lemma(typed) not in entries and all(e is not None for e in entries)
+
     def alternatives(self, group_ids: set[int]) -> list[Phrase]:
         return [phrase for index in sorted(group_ids) for phrase in self.groups[index]]
+
+
+def lemma(word: str) -> str:
+    """The folded French lemma of one word (the word itself when unknown)."""
+    return fold(simplemma.lemmatize(word.strip().casefold(), lang="fr"))
 
 
 EMPTY = Thesaurus()

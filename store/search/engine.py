@@ -1,0 +1,236 @@
+"""The search index of each process: tantivy, rebuilt from the store.
+
+The store stays the truth (`search_documents` holds every document with its analysed terms);
+each process (each replica) keeps its own tantivy index per doc_type, built from those rows the
+first time it is searched and again whenever the doc_type's `generation` in `search_stats`
+differs from the one it was built at (every write draws a new one). The generation is read
+before the rows, so an index is never labelled newer than what it holds. Terms are indexed as
+analysed in Python (whitespace tokenizer), so the engine matches exactly what the Python scorer
+counts, on SQLite and PostgreSQL alike.
+
+Indexes live in RAM unless `configure(directory)` names a directory (`RELAIS_SEARCH_INDEX_DIR`):
+then each is written to `<database>-<doc_type>-<generation>/` (built aside, then renamed) and
+a process that starts while the store is unchanged — a one-shot `relais ask`, a restarted
+replica — opens it instead of rebuilding; older generations are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import SearchDocument, SearchWord
+
+FIELDS = ("title", "keywords", "body")
+ALL = "all"
+TOKENIZER = "relais_terms"
+WRITER_HEAP = 64_000_000
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Hit:
+    address: tantivy.DocAddress
+    row_id: int
+    doc_id: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A matching document with its analysed fields (stored in the index, so ranking them
+    needs no database read)."""
+
+    row_id: int
+    doc_id: int
+    title: list[str]
+    keywords: list[str]
+    body: list[str]
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("row", fast=True)
+    builder.add_unsigned_field("doc_id", indexed=True, fast=True)
+    for name in FIELDS:
+        builder.add_text_field(name, stored=True, tokenizer_name=TOKENIZER)
+    builder.add_text_field(ALL, tokenizer_name=TOKENIZER, index_option="basic")
+    return builder.build()
+
+
+SCHEMA = _schema()
+_ANALYZER = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+
+
+Word = tuple[str, str, int]
+
+
+@dataclass
+class Built:
+    """One doc_type's index at one generation, with the vocabulary spelling is corrected
+    against (`search_words`, by their first two letters)."""
+
+    generation: int
+    index: tantivy.Index
+    searcher: tantivy.Searcher
+    words: dict[str, list[Word]]
+
+    def frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """Document frequency of each known term (unknown terms are absent)."""
+        found = {term: self.searcher.doc_freq(ALL, term) for term in set(terms)}
+        return {term: df for term, df in found.items() if df > 0}
+
+    def with_prefix(self, prefix: str, limit: int) -> dict[str, int]:
+        """The most frequent terms starting with `prefix`."""
+        found = sorted(self.searcher.terms_with_prefix(ALL, prefix), key=lambda t: (-t[1], t[0]))
+        return dict(found[:limit])
+
+    def words_near(self, start: str, shortest: int, longest: int) -> list[Word]:
+        """Words of titles, keywords and summaries starting with `start` (two letters), with a
+        length in range: typo candidates."""
+        return [w for w in self.words.get(start, ()) if shortest <= len(w[0]) <= longest]
+
+    def search(self, query: tantivy.Query, limit: int) -> list[Hit]:
+        """The best matches by the engine's own BM25, ids only (read from fast fields)."""
+        addresses = [address for _, address in self.searcher.search(query, limit, count=False).hits]
+        if not addresses:
+            return []
+        rows = self.searcher.fast_field_values("row", addresses)
+        doc_ids = self.searcher.fast_field_values("doc_id", addresses)
+        return [
+            Hit(address, int(row or 0), int(doc_id or 0))
+            for address, row, doc_id in zip(addresses, rows, doc_ids, strict=True)
+        ]
+
+    def load(self, hits: Sequence[Hit]) -> list[Candidate]:
+        """The analysed fields of these hits, from the index's own store."""
+        found = []
+        for hit in hits:
+            document = self.searcher.doc(hit.address)
+            found.append(
+                Candidate(
+                    row_id=hit.row_id,
+                    doc_id=hit.doc_id,
+                    title=str(document.get_first("title") or "").split(),
+                    keywords=str(document.get_first("keywords") or "").split(),
+                    body=str(document.get_first("body") or "").split(),
+                )
+            )
+        return found
+
+
+_lock = threading.Lock()
+_built: dict[tuple[str, str], Built] = {}
+_directory: list[Path] = []
+READY = "ready"
+
+
+def configure(directory: Path | None) -> None:
+    """Where indexes are kept between processes (None: in RAM only)."""
+    with _lock:
+        _directory[:] = [directory] if directory is not None else []
+
+
+def current(session: Session, *, doc_type: str, generation: int) -> Built:
+    """This process's index of `doc_type` as of `generation`, rebuilt first if it is older."""
+    key = (session.get_bind().engine.url.render_as_string(hide_password=True), doc_type)
+    found = _built.get(key)
+    if found is not None and found.generation == generation:
+        return found
+    with _lock:
+        found = _built.get(key)
+        if found is None or found.generation != generation:
+            found = _build(session, key[0], doc_type, generation)
+            _built[key] = found
+    return found
+
+
+def _build(session: Session, database: str, doc_type: str, generation: int) -> Built:
+    """In RAM, or opened from (after writing it to) `<database>-<doc_type>-<generation>/`
+    under the configured directory: the database's digest keeps two stores apart."""
+    words = _words(session, doc_type)
+    if not _directory:
+        return Built(generation, *_indexed(session, doc_type, None), words)
+    root = _directory[0]
+    store = hashlib.sha256(database.encode()).hexdigest()[:12]
+    name = f"{store}-{re.sub(r'[^a-z0-9_]', '_', doc_type.lower())}-{generation}"
+    final = root / name
+    if not (final / READY).exists():
+        aside = root / f".{name}.{os.getpid()}.{threading.get_ident()}"
+        shutil.rmtree(aside, ignore_errors=True)
+        aside.mkdir(parents=True)
+        _indexed(session, doc_type, aside)
+        (aside / READY).touch()
+        try:
+            aside.rename(final)
+        except OSError:
+            shutil.rmtree(aside, ignore_errors=True)
+    for older in root.glob(f"{name.rsplit('-', 1)[0]}-*"):
+        if older != final:
+            shutil.rmtree(older, ignore_errors=True)
+    index = tantivy.Index.open(str(final))
+    index.register_tokenizer(TOKENIZER, _ANALYZER)
+    return Built(generation, index, index.searcher(), words)
+
+
+def _indexed(
+    session: Session, doc_type: str, directory: Path | None
+) -> tuple[tantivy.Index, tantivy.Searcher]:
+    index = tantivy.Index(SCHEMA, path=str(directory) if directory else None)
+    index.register_tokenizer(TOKENIZER, _ANALYZER)
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    rows = session.execute(
+        select(
+            SearchDocument.id,
+            SearchDocument.doc_id,
+            SearchDocument.title_terms,
+            SearchDocument.keywords_terms,
+            SearchDocument.body_terms,
+        )
+        .where(SearchDocument.doc_type == doc_type)
+        .execution_options(yield_per=BATCH)
+    )
+    for row_id, doc_id, title, keywords, body in rows:
+        document = tantivy.Document()
+        document.add_unsigned("row", row_id)
+        document.add_unsigned("doc_id", doc_id)
+        for name, value in zip(FIELDS, (title, keywords, body), strict=True):
+            document.add_text(name, value)
+        document.add_text(ALL, f"{title} {keywords} {body}")
+        writer.add_document(document)
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return index, index.searcher()
+
+
+def _words(session: Session, doc_type: str) -> dict[str, list[Word]]:
+    words: dict[str, list[Word]] = {}
+    for word, found, df in session.execute(
+        select(SearchWord.word, SearchWord.term, SearchWord.df).where(
+            SearchWord.doc_type == doc_type, SearchWord.df > 0
+        )
+    ):
+        words.setdefault(word[:2], []).append((word, found, df))
+    return words
+
+
+def forget() -> None:
+    """Drops every index of this process (they are rebuilt on the next search)."""
+    with _lock:
+        _built.clear()
+
+
+def phrase_query(field: str, terms: Sequence[str]) -> tantivy.Query:
+    if len(terms) == 1:
+        return tantivy.Query.term_query(SCHEMA, field, terms[0])
+    return tantivy.Query.phrase_query(SCHEMA, field, list(terms))
