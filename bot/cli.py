@@ -66,7 +66,7 @@ def serve_command() -> None:
     fond tournent dans `relais worker`."""
     from bot.serve import WEB, serve
 
-    serve(open_app(), roles=frozenset({WEB}))
+    serve(_open_service(), roles=frozenset({WEB}))
 
 
 @cli.command()
@@ -75,7 +75,20 @@ def worker() -> None:
     Mattermost, synchronisation Matrix, Slack Socket Mode (HTTP : /healthz et /metrics)."""
     from bot.serve import WORKER, serve
 
-    serve(open_app(), roles=frozenset({WORKER}))
+    serve(_open_service(), roles=frozenset({WORKER}))
+
+
+def _open_service() -> App:
+    """For `serve` and `worker`, the migrations run in a child process (`relais db upgrade`,
+    under the same advisory lock): Alembic (≈ 10 MB) never loads in the process that stays up."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"], stdout=subprocess.DEVNULL, check=False
+    )
+    if done.returncode != 0:
+        raise typer.Exit(done.returncode)
+    return open_app(upgrade=False)
 
 
 @cli.command()

@@ -41,8 +41,8 @@ def settings() -> Settings:
     return loaded
 
 
-def open_app(*, clock: Clock | None = None) -> App:
-    app = build(settings(), clock=clock)
+def open_app(*, clock: Clock | None = None, upgrade: bool = True) -> App:
+    app = build(settings(), clock=clock, upgrade=upgrade)
     t = Translator(app.settings.default_locale)
     app.console_port.show = lambda shown: out.print(render(shown, t, files_dir=FILES_DIR))
     return app

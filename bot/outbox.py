@@ -156,6 +156,9 @@ class Outbox:
         self._locks_lock = threading.Lock()
         self._update_locks: dict[str, threading.Lock] = {}
         self.wakeup = threading.Event()
+        # Set when the process stops: `deliver` returns between batches and what is left stays
+        # due for the next worker (a SIGTERM does not wait for a whole backlog).
+        self.stopping = threading.Event()
 
     @property
     def policy(self) -> OutboxPolicy:
@@ -177,7 +180,7 @@ class Outbox:
         sent = 0
         with self._sessions() as session:
             ceiling = rows.newest_id(session)
-        while True:
+        while not self.stopping.is_set():
             with self._sessions() as session, session.begin():
                 claimed = rows.claim_due(
                     session,
@@ -213,6 +216,7 @@ class Outbox:
                     self._deliver_one(item, batch)
             finally:
                 sent += batch.record()
+        return sent
 
     def _deliver_one(self, item: _Claimed, batch: _SentBatch) -> None:
         try:

@@ -118,9 +118,9 @@ def serve(
     stop.wait()
     log.info("relais stopping")
     http.stop()
-    workers.stop()
     for runner in runners:
         runner.stop()
+    workers.stop()
     REGISTRY.unregister(queue)
 
 
@@ -139,6 +139,7 @@ def start_background(app: App, http: HttpServer) -> Background:
     started.stops.append(retries.stop)
     scheduler = start_scheduler(app.ticker)
     started.stops.append(lambda: scheduler.shutdown(wait=False))
+    started.stops.append(app.outbox.stopping.set)
     http.add_health_check("scheduler", lambda: scheduler.running and app.ticker.ticking())
     return started
 

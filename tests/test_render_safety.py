@@ -149,13 +149,21 @@ def test_the_console_never_shows_a_broadcast_mention(text: str) -> None:
 
 
 HREF = re.compile(r'href="([^"]*)"')
+TAG = re.compile(r"<[^>]*>")
+
+
+def test_matrix_styling_inside_a_broadcast_word_does_not_rebuild_it() -> None:
+    for written in ("@**channel**", "@**room", "@_here_", "@`all`", "@**room** !"):
+        body = matrix_content(message_of(written).text, command="relais")
+        shown = html.unescape(TAG.sub("", body["formatted_body"]))
+        assert not PING.search(body["body"]) and not PING.search(shown), (written, body)
 
 
 @settings(max_examples=400, deadline=None)
 @given(text=USER_TEXT)
 def test_matrix_messages_never_ping_the_room_nor_link_elsewhere(text: str) -> None:
     body = matrix_content(text, command="relais")
-    shown = html.unescape(body["formatted_body"])
+    shown = html.unescape(TAG.sub("", body["formatted_body"]))
     for piece in (body["body"], shown):
         assert not PING.search(piece), (text, piece)
     assert all(WEB.match(html.unescape(url)) for url in HREF.findall(body["formatted_body"]))

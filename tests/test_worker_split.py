@@ -21,11 +21,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import App, build
 from bot.config import Settings
 from bot.http import HttpServer
-from bot.outbox import OutboxPolicy
+from bot.outbox import Outbox, OutboxPolicy, enqueue
+from bot.ports import Delivered
 from bot.serve import WEB, WORKER, serve
 from handlers.clock import FakeClock
+from handlers.types import Action, Message, Post
 from store.models import CheckinOccurrence
 from tests.fakes.mattermost_server import FakeMattermost
+from tests.fakes.recording_port import RecordingPort
 from tests.fakes.slack_server import FakeSlack
 from tests.test_checkins_two_processes import DUE, AppendingPort, plan_cohort
 
@@ -128,6 +131,41 @@ def test_mattermost_websocket_runs_in_the_worker_not_in_serve(tmp_path: Path) ->
             fake.wait_websocket_client()
             routed = requests.post(url + "/mattermost/command", data="text=aide", timeout=5)
         assert routed.status_code == 404
+
+
+def test_a_stopping_worker_leaves_its_backlog_to_the_next_one(
+    sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
+) -> None:
+    """SIGTERM does not wait for a whole backlog: the batch in hand is sent, the rest stays due
+    for the next worker, and nothing is sent twice."""
+    policy = OutboxPolicy(channel_interval={}, batch=10)
+    stopping = Outbox(session_factory=sessions, ports={"test": port}, clock=clock, policy=policy)
+    with sessions() as session, session.begin():
+        enqueue(
+            session,
+            [Post(channel_id="C1", message=Message(text=f"rappel {i}")) for i in range(30)],
+            platform="test",
+            workspace_id="T1",
+            origin="job:backlog",
+            now=clock.now(),
+        )
+    stopping.stopping.set()
+    assert stopping.deliver() == 0
+    stopping.stopping.clear()
+    deliver = port.deliver
+
+    def stop_after_first(action: Action, *, key: str, workspace_id: str) -> Delivered:
+        stopping.stopping.set()
+        return deliver(action, key=key, workspace_id=workspace_id)
+
+    port.deliver = stop_after_first  # type: ignore[method-assign]
+    assert stopping.deliver() == 10
+    port.deliver = deliver  # type: ignore[method-assign]
+    following = Outbox(session_factory=sessions, ports={"test": port}, clock=clock, policy=policy)
+    assert following.deliver() == 20
+    assert sorted(s.action.message.text for s in port.posts()) == sorted(
+        f"rappel {i}" for i in range(30)
+    )
 
 
 def drive_worker(url: str, out: Path, go: Path) -> None:

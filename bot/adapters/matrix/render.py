@@ -16,11 +16,12 @@ from typing import Any
 
 from bot.adapters.dialogue import Pick, picks
 from handlers.i18n import Translator
-from handlers.text import neutralise_mentions
+from handlers.text import neutralise_mentions, neutralise_pieces
 from handlers.types import Message
 
 _ZWSP = "\u200b"
 _ROOM = re.compile(r"(?i)@(room)\b")
+_TAG = re.compile(r"(<[^>]*>)")
 _MENTION = re.compile(r"<@(@[^>|:]+:[^>|]+)(?:\|[^>]*)?>")
 _INLINE = re.compile(
     r"\*\*(?P<bold>.+?)\*\*"
@@ -97,11 +98,19 @@ def content(text: str, *, command: str, notice: bool = False) -> dict[str, Any]:
     mentioned = sorted(set(_MENTION.findall(text)))
     return {
         "msgtype": "m.notice" if notice else "m.text",
-        "body": plain(text),
+        "body": neutralise(plain(text)),
         "format": "org.matrix.custom.html",
-        "formatted_body": to_html(text),
+        "formatted_body": _neutralise_markup(to_html(text)),
         "m.mentions": {"user_ids": mentioned} if mentioned else {},
     }
+
+
+def _neutralise_markup(markup: str) -> str:
+    """The last step on the HTML: broadcast words are looked for in what the reader sees, across
+    tags, since `@**channel**` only becomes `@<strong>channel</strong>` here."""
+    parts = _TAG.split(markup)
+    parts[0::2] = neutralise_pieces(parts[0::2])
+    return "".join(parts)
 
 
 def message_content(
