@@ -46,8 +46,9 @@ cli.command()(ask)
 
 @cli.command()
 def run() -> None:
-    """Démarre Relais : la console locale si aucune plateforme n'est configurée, sinon le
-    service HTTP et les tâches de fond dans un seul processus."""
+    """Démarre Relais en un seul processus.
+
+    Sans plateforme configurée : la console ; sinon le service HTTP et les tâches de fond."""
     app = open_app()
     platforms = app.settings.platforms
     if platforms == ["console"]:
@@ -62,8 +63,9 @@ def run() -> None:
 
 @cli.command("serve")
 def serve_command() -> None:
-    """Démarre le service HTTP seul (Slack, Mattermost, /healthz, /metrics) ; les tâches de
-    fond tournent dans `relais worker`."""
+    """Démarre le service HTTP seul (sans tâches de fond).
+
+    Slack, Mattermost, /healthz, /metrics ; les tâches de fond : `relais worker`."""
     from bot.serve import WEB, serve
 
     serve(_open_service(), roles=frozenset({WEB}))
@@ -71,8 +73,11 @@ def serve_command() -> None:
 
 @cli.command()
 def worker() -> None:
-    """Démarre les tâches de fond seules : planificateur, envois, reprises, websocket
-    Mattermost, synchronisation Matrix, Slack Socket Mode (HTTP : /healthz et /metrics)."""
+    """Démarre les tâches de fond seules (sans service HTTP).
+
+    Planificateur, envois, reprises, websocket Mattermost, Matrix, Slack Socket Mode.
+
+    Le port HTTP ne répond qu'à /healthz et /metrics."""
     from bot.serve import WORKER, serve
 
     serve(_open_service(), roles=frozenset({WORKER}))
