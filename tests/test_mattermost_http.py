@@ -286,16 +286,22 @@ def test_dialog_field_error_stays_on_the_field_and_the_corrected_dialog_passes(
     assert any("guichet unique" in text_of(p) for p in world.bot_posts())
 
 
+def idea_dialog_filled(world: World) -> tuple[dict[str, Any], dict[str, str]]:
+    """bea's « /relais idee » dialog, as Mattermost opened it, and a complete answer to it."""
+    world.slash("bea", "idee")
+    [opened] = world.fake.dialogs
+    values = {e["name"]: f"Texte pour {e['name']}" for e in opened["dialog"]["elements"]}
+    values["titre"] = "Un guichet unique pour les agents"
+    return opened, values
+
+
 def test_dialog_submission_is_recorded_before_the_answer_and_survives_an_outage(
     world: World, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 20, finding 2: the dialog closes only once the submission is recorded; the
     database failing while it is handled leaves it to the retry loop, which posts the idea
     once, even if the member submits again meanwhile."""
-    world.slash("bea", "idee")
-    [opened] = world.fake.dialogs
-    values = {e["name"]: f"Texte pour {e['name']}" for e in opened["dialog"]["elements"]}
-    values["titre"] = "Un guichet unique pour les agents"
+    opened, values = idea_dialog_filled(world)
     dispatch = world.app.runtime.router.dispatch
     calls: list[int] = []
 
@@ -322,10 +328,7 @@ def test_dialog_submission_is_recorded_before_the_answer_and_survives_an_outage(
 def test_dialog_submitted_while_the_store_is_down_stays_open_and_passes_later(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world.slash("bea", "idee")
-    [opened] = world.fake.dialogs
-    values = {e["name"]: f"Texte pour {e['name']}" for e in opened["dialog"]["elements"]}
-    values["titre"] = "Un guichet unique pour les agents"
+    opened, values = idea_dialog_filled(world)
     dispatch = world.app.runtime.router.dispatch
     calls: list[int] = []
 

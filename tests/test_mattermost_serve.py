@@ -4,7 +4,6 @@ outbox port and the health check on the one HTTP server."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -12,10 +11,9 @@ import requests
 
 from bot.app import build
 from bot.config import Settings
-from bot.http import HttpServer
-from bot.serve import serve
 from tests.fakes.mattermost_server import FakeMattermost
 from tests.mattermost_world import ACTION_SECRET, SLASH_TOKEN, fixture, wait_for
+from tests.serving import running_app
 
 
 def test_relais_run_serves_mattermost_end_to_end(tmp_path: Path) -> None:
@@ -36,20 +34,7 @@ def test_relais_run_serves_mattermost_end_to_end(tmp_path: Path) -> None:
             public_url="https://relais.exemple.fr",
         )
         app = build(settings)
-        stop, ready = threading.Event(), threading.Event()
-        server: list[HttpServer] = []
-
-        def started(http: HttpServer) -> None:
-            server.append(http)
-            ready.set()
-
-        thread = threading.Thread(
-            target=serve, kwargs={"app": app, "stop": stop, "on_ready": started}
-        )
-        thread.start()
-        try:
-            assert ready.wait(10)
-            base = f"http://127.0.0.1:{server[0].port}"
+        with running_app(app) as base:
             fake.wait_websocket_client()
             health = requests.get(base + "/healthz", timeout=5)
             form = fixture("slash_command_role") | {
@@ -73,10 +58,6 @@ def test_relais_run_serves_mattermost_end_to_end(tmp_path: Path) -> None:
                 lambda: any(p["root_id"] == mention["id"] for p in fake.posts),
                 what="the answer to the mention",
             )
-        finally:
-            stop.set()
-            thread.join(10)
-            app.close()
 
     assert health.status_code == 200
     assert json.loads(health.text)["checks"]["mattermost"] is True

@@ -8,7 +8,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from bot.http import HttpServer
 from bot.serve import serve
 from store.db import make_engine
 from tests.conftest import make_settings
+from tests.serving import running_app
 
 
 @pytest.fixture
@@ -31,26 +31,6 @@ def app(tmp_path: Path) -> App:
 def running(app: App) -> Iterator[str]:
     with running_app(app) as url:
         yield url
-
-
-@contextmanager
-def running_app(app: App) -> Iterator[str]:
-    stop, ready = threading.Event(), threading.Event()
-    server: list[HttpServer] = []
-
-    def started(http: HttpServer) -> None:
-        server.append(http)
-        ready.set()
-
-    thread = threading.Thread(target=serve, kwargs={"app": app, "stop": stop, "on_ready": started})
-    thread.start()
-    try:
-        assert ready.wait(10)
-        yield f"http://127.0.0.1:{server[0].port}"
-    finally:
-        stop.set()
-        thread.join(10)
-        app.close()
 
 
 def get(url: str) -> tuple[int, bytes]:

@@ -9,8 +9,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,9 +16,8 @@ import requests
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import App, build
+from bot.app import build
 from bot.config import Settings
-from bot.http import HttpServer
 from bot.outbox import Outbox, OutboxPolicy, enqueue
 from bot.ports import Delivered
 from bot.serve import WEB, WORKER, serve
@@ -30,32 +27,11 @@ from store.models import CheckinOccurrence
 from tests.fakes.mattermost_server import FakeMattermost
 from tests.fakes.recording_port import RecordingPort
 from tests.fakes.slack_server import FakeSlack
+from tests.serving import running_app
 from tests.test_checkins_two_processes import DUE, AppendingPort, plan_cohort
 
 WEB_ONLY = frozenset({WEB})
 BACKGROUND_THREADS = {"relais-scheduler", "relais-outbox", "relais-inbox", "relais-leader"}
-
-
-@contextmanager
-def running(app: App, roles: frozenset[str]) -> Iterator[str]:
-    stop, ready = threading.Event(), threading.Event()
-    server: list[HttpServer] = []
-
-    def started(http: HttpServer) -> None:
-        server.append(http)
-        ready.set()
-
-    thread = threading.Thread(
-        target=serve, kwargs={"app": app, "roles": roles, "stop": stop, "on_ready": started}
-    )
-    thread.start()
-    try:
-        assert ready.wait(10)
-        yield f"http://127.0.0.1:{server[0].port}"
-    finally:
-        stop.set()
-        thread.join(10)
-        app.close()
 
 
 def slack_settings(tmp_path: Path, fake: FakeSlack, **more: object) -> Settings:
@@ -77,7 +53,7 @@ def background_threads() -> set[str]:
 
 
 def test_serve_answers_slack_without_the_scheduler_or_the_sender(tmp_path: Path) -> None:
-    with FakeSlack() as fake, running(build(slack_settings(tmp_path, fake)), WEB_ONLY) as url:
+    with FakeSlack() as fake, running_app(build(slack_settings(tmp_path, fake)), WEB_ONLY) as url:
         health = requests.get(url + "/healthz", timeout=5)
         unsigned = requests.post(url + "/slack/events", data="command=/relais", timeout=5)
         threads = background_threads()
@@ -90,7 +66,7 @@ def test_serve_answers_slack_without_the_scheduler_or_the_sender(tmp_path: Path)
 def test_worker_runs_the_background_and_no_chat_route(tmp_path: Path) -> None:
     with FakeSlack() as fake:
         app = build(slack_settings(tmp_path, fake))
-        with running(app, frozenset({WORKER})) as url:
+        with running_app(app, frozenset({WORKER})) as url:
             slack = requests.post(url + "/slack/events", data="command=/relais", timeout=5)
             metrics = requests.get(url + "/metrics", timeout=5)
             checks = requests.get(url + "/healthz", timeout=5).json()["checks"]
@@ -119,7 +95,7 @@ def mattermost_settings(tmp_path: Path, fake: FakeMattermost) -> Settings:
 
 def test_mattermost_websocket_runs_in_the_worker_not_in_serve(tmp_path: Path) -> None:
     with FakeMattermost() as fake:
-        with running(build(mattermost_settings(tmp_path, fake)), frozenset({WEB})) as url:
+        with running_app(build(mattermost_settings(tmp_path, fake)), frozenset({WEB})) as url:
             command = requests.post(url + "/mattermost/command", data="text=aide", timeout=5)
             web_health = requests.get(url + "/healthz", timeout=5)
             web_threads = {t.name for t in threading.enumerate()}
@@ -127,7 +103,7 @@ def test_mattermost_websocket_runs_in_the_worker_not_in_serve(tmp_path: Path) ->
         assert web_health.status_code == 200
         assert "relais-leader" not in web_threads and "relais-mattermost-ws" not in web_threads
         assert fake.websocket_logins == 0
-        with running(build(mattermost_settings(tmp_path, fake)), frozenset({WORKER})) as url:
+        with running_app(build(mattermost_settings(tmp_path, fake)), frozenset({WORKER})) as url:
             fake.wait_websocket_client()
             routed = requests.post(url + "/mattermost/command", data="text=aide", timeout=5)
         assert routed.status_code == 404
