@@ -1,5 +1,6 @@
-"""The retry loop of the inbox: events recorded before their acknowledgement but not handled
-(the store went down, the process died) are handled again, with backoff, until done."""
+"""The inbox loop: events a web process recorded and left to the workers are handled as soon
+as the doorbell rings, and events an outage left pending (the store went down, the process
+died) are handled again, with backoff, until done."""
 
 from __future__ import annotations
 
@@ -7,27 +8,34 @@ import logging
 import threading
 
 from bot.runtime import Runtime
+from store.doorbell import Doorbell
 
 log = logging.getLogger(__name__)
 
 
 class InboxWorker(threading.Thread):
-    """Retries recorded events that are still pending (an outage, a crash) until handled."""
+    """Handles every due recorded event, pass after pass while there are some, then waits for
+    the doorbell (a notification, or its short poll)."""
 
-    def __init__(self, runtime: Runtime, *, interval: float = 1.0) -> None:
+    def __init__(self, runtime: Runtime, *, doorbell: Doorbell) -> None:
         super().__init__(name="relais-inbox", daemon=True)
         self._runtime = runtime
-        self._interval = interval
+        self._doorbell = doorbell
         self._stopping = threading.Event()
 
     def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                self._runtime.retry_due()
-            except Exception:
-                log.warning("inbox retry loop: store unreachable")
-            self._stopping.wait(self._interval)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    while self._runtime.retry_due() and not self._stopping.is_set():
+                        pass
+                except Exception:
+                    log.warning("inbox loop: store unreachable")
+                self._doorbell.wait()
+        finally:
+            self._doorbell.release()
 
     def stop(self) -> None:
         self._stopping.set()
+        self._doorbell.close()
         self.join(timeout=10)

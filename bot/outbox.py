@@ -67,10 +67,12 @@ def enqueue(
     origin: str,
     now: datetime,
     quotes_user_id: int | None = None,
+    hold: timedelta | None = None,
 ) -> list[str]:
     """Records actions in the caller's transaction; returns their keys in order. An action's
     `not_before` holds it back until then; `quotes_user_id` is the member whose event produced
-    them, for erasure to redact."""
+    them, for erasure to redact; `hold` keeps them for the caller's `deliver(keys, held=…)`
+    that long, away from other processes' senders."""
     keys, values = [], []
     for index, action in enumerate(actions):
         key = action.key or f"{origin}:{index}"
@@ -87,6 +89,7 @@ def enqueue(
                 now=now,
                 not_before=action.not_before,
                 quotes_user_id=quotes_user_id,
+                hold=hold,
             )
         )
         keys.append(key)
@@ -170,7 +173,7 @@ class Outbox:
         self._policy = policy
         self._pacer = Pacer(channel_interval=policy.channel_interval, clock=self._clock)
 
-    def deliver(self, *, keys: Sequence[str] | None = None) -> int:
+    def deliver(self, *, keys: Sequence[str] | None = None, held: timedelta | None = None) -> int:
         """Delivers what is due (only `keys` when given); returns how many were sent.
 
         Rows queued after the call started wait for the next call, so a caller under steady
@@ -190,6 +193,7 @@ class Outbox:
                     platforms=list(self.ports),
                     keys=keys,
                     up_to=ceiling,
+                    held=held,
                 )
                 if not claimed:
                     return sent

@@ -35,6 +35,11 @@ Prepare = Callable[[Event], tuple[Event, Sequence[Person]]]
 the platform (author's profile, channel privacy) and the people its text names."""
 
 
+Restore = Callable[[Event, dict[str, str]], None]
+"""An adapter's way back to what a recorded event's reply needs, stored with it by the process
+that received it (Slack: the response_url), before another process handles it."""
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a stream adapter is once this event is handled (Mattermost: the post's
@@ -85,10 +90,14 @@ class Runtime(Protocol):
         *,
         capabilities: Capabilities | None = None,
         cursor: Cursor | None = None,
+        reply: dict[str, str] | None = None,
+        elsewhere: bool = False,
     ) -> int | None:
         """Records the event in the inbox before the adapter acknowledges it (a stream's
-        `cursor` moves in the same transaction); raises while the store is down (then the
-        adapter must not acknowledge). None: already recorded."""
+        `cursor` moves in the same transaction), with what its `reply` needs (given back to
+        the `restore` hook of the process that handles it); raises while the store is down
+        (then the adapter must not acknowledge). None: already recorded. `elsewhere`: this
+        process does not handle it; the workers' inbox loop takes it at once."""
         ...
 
     def process(
@@ -103,9 +112,12 @@ class Runtime(Protocol):
         for the retry loop."""
         ...
 
-    def prepare_with(self, platform: str, prepare: Prepare) -> None:
+    def prepare_with(
+        self, platform: str, prepare: Prepare, *, restore: Restore | None = None
+    ) -> None:
         """What the runtime does to this platform's recorded events before handling them
-        (look the author up, name the people the text mentions)."""
+        (look the author up, name the people the text mentions); `restore` gets back what the
+        reply needs, recorded with an event that another process received."""
         ...
 
     def home(self, *, platform: str, workspace_id: str, person: Person) -> Home:

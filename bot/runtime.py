@@ -8,7 +8,10 @@ Adapters see this class through the `bot.ports.Runtime` protocol.
 Platforms that do not send an acknowledged event again (Slack) go through the inbox: `accept`
 records the event before the adapter acknowledges it (and raises while the store is down, so
 the adapter does not), then `process` handles it and marks it done in one transaction; the
-`InboxWorker` retries what an outage left pending, with backoff.
+`InboxWorker` retries what an outage left pending, with backoff. A web process that leaves the
+handling to the workers records the event `elsewhere`: the workers' inbox loop takes it at
+once, and the platform's `restore` hook gets back what the reply needs (Slack's response_url),
+stored with the row because the process that received it will not answer.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import introduce
-from bot.ports import Cursor, Home, Person, Prepare
+from bot.ports import Cursor, Home, Person, Prepare, Restore
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
@@ -42,6 +45,9 @@ Outgoing = tuple[Workspace, Sequence[Action]]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 # Two events of a new member at once both create their account: the loser is run again.
 COLLISION_ATTEMPTS = 3
+# A reply restored from the inbox (Slack's response_url) is known in this process only: what
+# the event queued stays this long for this process's own delivery, not another worker's.
+REPLY_HOLD = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class Runtime:
         self.identity = identity_settings
         self.features = features
         self._preparers: dict[str, Prepare] = {}
+        self._restorers: dict[str, Restore] = {}
 
     @property
     def default_locale(self) -> str:
@@ -115,8 +122,12 @@ class Runtime:
         if cursor is not None:
             cursors.advance(session, name=cursor.name, to=cursor.position, now=self.clock.now())
 
-    def prepare_with(self, platform: str, prepare: Prepare) -> None:
+    def prepare_with(
+        self, platform: str, prepare: Prepare, *, restore: Restore | None = None
+    ) -> None:
         self._preparers[platform] = prepare
+        if restore is not None:
+            self._restorers[platform] = restore
 
     def accept(
         self,
@@ -124,11 +135,14 @@ class Runtime:
         *,
         capabilities: Capabilities | None = None,
         cursor: Cursor | None = None,
+        reply: dict[str, str] | None = None,
+        elsewhere: bool = False,
     ) -> int | None:
         """Records the event durably, before the platform is told it arrived (a stream's
-        `cursor` moves in the same transaction). Returns the inbox row to `process`, or None
-        for a retry of an event already recorded; raises when the store is down, and then the
-        adapter must not acknowledge."""
+        `cursor` moves in the same transaction), with what its `reply` needs. Returns the inbox
+        row to `process`, or None for a retry of an event already recorded; raises when the
+        store is down, and then the adapter must not acknowledge. `elsewhere`: this process
+        will not handle it; the workers take it at once."""
         forms = (capabilities or Capabilities()).forms
         with self.sessions() as session, session.begin():
             self._advance(session, cursor)
@@ -140,6 +154,8 @@ class Runtime:
                 event=EVENT.dump_python(event, mode="json", exclude={"raw"}),
                 forms=forms,
                 now=self.clock.now(),
+                reply=reply,
+                elsewhere=elsewhere,
             )
 
     def process(
@@ -152,13 +168,19 @@ class Runtime:
     ) -> list[str]:
         """Handles a recorded event once: the handler's writes and "done" commit together. A
         failure (the store down) leaves it pending for the `InboxWorker`, with backoff. The
-        adapter that just recorded it passes the event along; the retry loop reads it back."""
+        adapter that just recorded it passes the event along; the inbox loop reads it back,
+        with what the reply needs."""
+        held: timedelta | None = None
         if event is None:
             with self.sessions() as session:
                 row = inbox.peek(session, row_id)
                 if row is None:
                     return []
-                event, forms = EVENT.validate_python(row.event), row.forms
+                event, forms, reply = EVENT.validate_python(row.event), row.forms, row.reply
+            restore = self._restorers.get(event.platform)
+            if reply and restore is not None:
+                restore(event, reply)
+                held = REPLY_HOLD if deliver else None
         else:
             forms = (capabilities or Capabilities()).forms
         people: Sequence[Person] = ()
@@ -179,7 +201,9 @@ class Runtime:
                 claimed = inbox.claim(session, row_id)
                 if claimed is None:
                     return []
-                keys = self._handle_in(session, event, origin, Capabilities(forms=forms), people)
+                keys = self._handle_in(
+                    session, event, origin, Capabilities(forms=forms), people, hold=held
+                )
                 inbox.mark_done(claimed, now=self.clock.now())
         except IntegrityError as error:
             if self._seen(origin):  # handled already, through another path
@@ -192,13 +216,14 @@ class Runtime:
             self._note_failure(row_id, error)
             return []
         if keys and deliver:
-            self.deliver(keys)
+            self.deliver(keys, held=held)
         return keys
 
     def retry_due(self) -> int:
-        """One pass of the retry loop: every recorded event due again; how many were done."""
-        with self.sessions() as session:
-            row_ids = inbox.due(session, now=self.clock.now())
+        """One pass of the inbox loop: the recorded events due now (new ones left to the
+        workers, failed ones after their backoff); how many were done."""
+        with self.sessions() as session, session.begin():
+            row_ids = inbox.take_due(session, now=self.clock.now())
         return sum(1 for row_id in row_ids if self._processed(row_id))
 
     def _processed(self, row_id: int) -> bool:
@@ -225,8 +250,8 @@ class Runtime:
         except Exception:
             log.warning("inbox unreachable; the retry loop will pick the event up")
 
-    def deliver(self, keys: Sequence[str]) -> None:
-        self.outbox.deliver(keys=keys)
+    def deliver(self, keys: Sequence[str], *, held: timedelta | None = None) -> None:
+        self.outbox.deliver(keys=keys, held=held)
         self.outbox.wakeup.set()
 
     def send(
@@ -317,6 +342,8 @@ class Runtime:
         origin: str,
         capabilities: Capabilities,
         people: Sequence[Person],
+        *,
+        hold: timedelta | None = None,
     ) -> list[str]:
         now = self.clock.now()
         if event.event_id and not events.first_time_seen(
@@ -335,6 +362,7 @@ class Runtime:
             origin=origin,
             now=now,
             quotes_user_id=ctx.caller.id,
+            hold=hold,
         )
 
     def context(self, session: Session, event: Event, capabilities: Capabilities) -> Context:

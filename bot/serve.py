@@ -1,13 +1,16 @@
 """The long-running roles: `relais serve` (the HTTP side), `relais worker` (the background
 side) and `relais run` (both in one process), each until SIGTERM or Ctrl-C.
 
-The web role answers Slack, Mattermost, `/healthz` and `/metrics`: it records each event in
-the inbox, acknowledges, handles it and delivers what it produced right away. The worker role
-runs what nobody asks for over HTTP: the scheduler, the outbox sender (retries, scheduled
-messages), the inbox retry loop and the platforms' streams (Mattermost websocket, Matrix sync,
-Slack Socket Mode); its HTTP server only answers `/healthz` and `/metrics`. Apart, background
-work never shares a process (and a GIL) with the acknowledgements; several workers may run at
-once, as the store's claims hand each due row to one of them.
+The web role answers Slack, Mattermost, `/healthz` and `/metrics`. A Slack event is only
+recorded in the inbox and acknowledged there: its handling would hold the interpreter lock the
+next acknowledgements wait for, so the workers' inbox loop takes it at once (woken by the
+recording transaction). Mattermost's commands, buttons and dialogs are answered in their HTTP
+response, so the web role handles them itself. The worker role runs what nobody asks for over
+HTTP: the inbox loop, the scheduler, the outbox sender (retries, scheduled messages) and the
+platforms' streams (Mattermost websocket, Matrix sync, Slack Socket Mode); its HTTP server only
+answers `/healthz` and `/metrics`. Several workers may run at once, as the store's claims hand
+each due row to one of them. `relais run` (both roles) handles each event right after its
+acknowledgement, in the same process.
 
 Platform runners are imported only when configured, so a process loads no SDK it does not use.
 """
@@ -129,12 +132,13 @@ def start_background(app: App, http: HttpServer) -> Background:
     from bot.inbox import InboxWorker
     from bot.outbox import OutboxWorker
     from bot.scheduler import start_background as start_scheduler
+    from store.doorbell import Doorbell
 
     started = Background()
     sender = OutboxWorker(app.outbox)
     sender.start()
     started.stops.append(sender.stop)
-    retries = InboxWorker(app.runtime)
+    retries = InboxWorker(app.runtime, doorbell=Doorbell(app.engine))
     retries.start()
     started.stops.append(retries.stop)
     scheduler = start_scheduler(app.ticker)

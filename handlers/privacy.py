@@ -210,7 +210,7 @@ def _erase_account(session: Session, user: User) -> None:
             InboxEvent.user_external_id == user.external_id,
         )
     ):
-        event.event, event.user_external_id = {}, None
+        event.event, event.reply, event.user_external_id = {}, None, None
     for grant in session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id)):
         session.delete(grant)
     session.execute(

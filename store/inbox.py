@@ -4,6 +4,10 @@
 the start of the transaction that handles the event and marks it done, so the handler's writes
 and "done" commit together: a crash or an outage in between leaves the row pending, and the
 retry handles it again from scratch.
+
+An event recorded by a process that leaves it to the workers (`relais serve`) is due at once
+and rings the workers' doorbell (`store.doorbell`) when its transaction commits; one the
+recording process handles itself is left to the retry loop only after a grace period.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from store.db import dialect_insert
+from store.doorbell import ring
 from store.models import InboxEvent
 from store.models.inbox import INBOX_DONE, INBOX_PENDING
 
@@ -23,6 +28,8 @@ MAX_ATTEMPTS = 30
 RETENTION = timedelta(days=7)
 # The adapter handles a new event at once; the retry loop waits this long before it may too.
 GRACE = timedelta(seconds=10)
+# A worker that took due rows has them to itself this long (it crashed if they are still due).
+LEASE = timedelta(seconds=60)
 
 
 def record(
@@ -34,8 +41,11 @@ def record(
     event: dict[str, Any],
     forms: bool,
     now: datetime,
+    reply: dict[str, str] | None = None,
+    elsewhere: bool = False,
 ) -> int | None:
-    """The new row's id, or None when `key` was already recorded (a platform retry)."""
+    """The new row's id, or None when `key` was already recorded (a platform retry).
+    `elsewhere`: the workers handle it, so it is due now and they are woken at the commit."""
     insert = dialect_insert(session)
     statement = (
         insert(InboxEvent)
@@ -45,16 +55,21 @@ def record(
             user_external_id=user_external_id,
             event=event,
             forms=forms,
+            reply=reply,
             status=INBOX_PENDING,
             attempts=0,
-            next_attempt_at=now + GRACE,
+            next_attempt_at=now if elsewhere else now + GRACE,
             received_at=now,
         )
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(InboxEvent.id)
     )
     found = session.execute(statement).scalar()
-    return int(found) if found is not None else None
+    if found is None:
+        return None
+    if elsewhere:
+        ring(session)
+    return int(found)
 
 
 def claim(session: Session, row_id: int) -> InboxEvent | None:
@@ -78,6 +93,7 @@ def mark_done(row: InboxEvent, *, now: datetime) -> None:
     row.status = INBOX_DONE
     row.handled_at = now
     row.event = {}
+    row.reply = None
     row.user_external_id = None
 
 
@@ -91,17 +107,28 @@ def note_failure(session: Session, *, row_id: int, error: str, now: datetime) ->
     row.next_attempt_at = now + timedelta(seconds=min(300, 2 ** min(row.attempts - 1, 9)))
     if row.attempts >= MAX_ATTEMPTS:
         row.status = INBOX_FAILED
+        row.reply = None
 
 
-def due(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
-    return list(
-        session.scalars(
-            select(InboxEvent.id)
-            .where(InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)
-            .order_by(InboxEvent.id)
-            .limit(limit)
-        )
+def take_due(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
+    """Rows due now, leased to the caller (pushed `LEASE` ahead) so that another worker's pass
+    skips them; `claim` still decides who handles each. Rows another worker is leasing right
+    now are skipped (PostgreSQL; SQLite's `BEGIN IMMEDIATE` serialises)."""
+    due = (
+        select(InboxEvent.id)
+        .where(InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)
+        .order_by(InboxEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
+    taken = session.scalars(
+        update(InboxEvent)
+        .where(InboxEvent.id.in_(due))
+        .values(next_attempt_at=now + LEASE)
+        .returning(InboxEvent.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(taken)
 
 
 def forget_handled_before(session: Session, *, cutoff: datetime) -> int:

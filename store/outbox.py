@@ -71,8 +71,10 @@ def row_values(
     now: datetime,
     not_before: datetime | None,
     quotes_user_id: int | None,
+    hold: timedelta | None = None,
 ) -> dict[str, Any]:
-    """A new row's columns, for `record` and `record_many`."""
+    """A new row's columns, for `record` and `record_many`. `hold`: only a claim by key (the
+    process that queued it, about to send it) takes it before then."""
     return {
         "key": key,
         "platform": platform,
@@ -84,7 +86,7 @@ def row_values(
         "origin": origin,
         "status": PENDING,
         "attempts": 0,
-        "next_attempt_at": not_before or now,
+        "next_attempt_at": (not_before or now) + (hold or timedelta(0)),
         "created_at": now,
         "quotes_user_id": quotes_user_id,
     }
@@ -113,6 +115,7 @@ def claim_due(
     platforms: Sequence[str] | None = None,
     keys: Sequence[str] | None = None,
     up_to: int | None = None,
+    held: timedelta | None = None,
 ) -> list[tuple[Delivery, bool]]:
     """Claims due rows for sending, in the order they were queued (a thread's root before its
     replies); each comes with True when an earlier claim was abandoned mid-send (crash), so the
@@ -120,8 +123,13 @@ def claim_due(
 
     A row in flight was due when it was claimed (`next_attempt_at <= claimed_at`), so one range
     on the partial index of open rows finds both kinds; sent rows, however many, are not read.
+    A claim by `keys` also takes rows `held` for it (`row_values(hold=…)`), on their first try.
     """
-    due = (Delivery.next_attempt_at <= now) & or_(
+    ready = Delivery.next_attempt_at <= now
+    if keys is not None and held is not None:
+        untried = (Delivery.attempts == 0) & Delivery.last_error.is_(None)
+        ready = ready | (untried & (Delivery.next_attempt_at <= now + held))
+    due = ready & or_(
         Delivery.status == PENDING,
         (Delivery.status == SENDING) & (Delivery.claimed_at < now - lease),
     )

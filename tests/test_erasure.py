@@ -20,7 +20,7 @@ from handlers.clock import FakeClock
 from handlers.privacy import declared_stores
 from handlers.projects.importer import import_file
 from handlers.projects.sample import SAMPLE
-from handlers.types import DirectMessageAction, Post, UpdatePost
+from handlers.types import DirectMessageAction, Post, SlashCommand, UpdatePost
 from store.models import ConsoleButton, ConsoleMessage
 from tests.chat import Chat, texts
 from tests.checkins_support import STAFF, cohort, paris, tick_at
@@ -157,6 +157,13 @@ def test_oubliez_moi_leaves_no_copy_in_any_table_and_redacts_the_posts(
     waiting = chat.queued("bea", f"projets recette {MARK}attente de la tarte")
     waiting += chat.queued("bea", "mes-donnees")  # her export, every marker, still queued
     assert len(waiting) >= 2 and "deliveries" in copies(sessions, MARK)
+    unhandled = SlashCommand(
+        platform="test", workspace_id=chat.workspace, channel_id="C1", user_id="bea",
+        user_name="bea", text="moi", event_id="Ev-unhandled",
+    )  # fmt: skip
+    reply = {"response_url": f"https://hooks.slack.com/commands/{MARK}url"}
+    assert chat.app.runtime.accept(unhandled, reply=reply, elsewhere=True) is not None
+    assert "reply" in copies(sessions, MARK)["inbox_events"], "recorded for a worker, not done"
 
     [question] = chat.command("bea", "oubliez-moi")
     erased = chat.press("bea", question.button("Oui, tout effacer"), on=question)

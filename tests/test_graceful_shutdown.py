@@ -1,6 +1,6 @@
 """`relais serve` stopped by SIGTERM (a rolling restart): the request in flight still gets its
-acknowledgement and its event is handled before the process exits; new connections are
-refused from the signal on."""
+acknowledgement and its event is recorded before the process exits, for a `relais worker` to
+answer; new connections are refused from the signal on."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def answers(port: int) -> bool:
         return False
 
 
-def test_sigterm_lets_the_request_in_flight_finish_and_its_event_be_handled(
+def test_sigterm_lets_the_request_in_flight_finish_and_a_worker_answer_it(
     tmp_path: Path,
 ) -> None:
     port = free_port()
@@ -93,4 +93,15 @@ def test_sigterm_lets_the_request_in_flight_finish_and_its_event_be_handled(
                 server.kill()
                 server.wait()
         assert answer.startswith(b"HTTP/1.1 200")
+        assert fake.answers() == []
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "bot", "worker"],
+            cwd=tmp_path,
+            env=env | {"PYTHONPATH": str(ROOT), "RELAIS_HTTP_PORT": str(free_port())},
+        )
+        try:
+            wait(lambda: fake.answers() or worker.poll() is not None, "no worker answered")
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(timeout=60) == 0
         assert "voici ce que vous pouvez faire" in fake.answers()[0]

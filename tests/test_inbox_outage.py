@@ -27,6 +27,7 @@ from bot.outbox import OutboxWorker
 from handlers.clock import SystemClock
 from store import migrate
 from store.db import make_engine
+from store.doorbell import Doorbell
 from store.models import InboxEvent
 from store.models.inbox import INBOX_PENDING
 from tests.slack_harness import SlackHarness, SlackWorkspace, fixture, signed_headers, slack_app
@@ -88,7 +89,8 @@ def run_outage(*, rate: int, seconds: int, stop_at: float, down_for: float) -> O
         http = HttpServer(host="127.0.0.1", port=0)
         adapter.listen(http)
         http.start()
-        retries, deliveries = InboxWorker(app.runtime, interval=0.5), OutboxWorker(app.outbox)
+        retries = InboxWorker(app.runtime, doorbell=Doorbell(engine))
+        deliveries = OutboxWorker(app.outbox)
         retries.start()
         deliveries.start()
         harness = SlackHarness(fake, app, adapter, http)

@@ -2,8 +2,9 @@
 
 A platform that got its acknowledgement will not send the event again, so the event must be
 durable first; a worker then handles it, retrying with backoff while the database or a
-feature fails. Once handled, the payload (what the member wrote) is dropped; the key stays
-a while so that a platform retry is recognised.
+feature fails. Once handled, the payload (what the member wrote) and the way to answer it
+(`reply`: Slack's response_url, a secret for 30 minutes) are dropped; the key stays a while so
+that a platform retry is recognised.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class InboxEvent(Base):
     user_external_id: Mapped[str | None] = mapped_column(String(100), index=True)
     event: Mapped[dict[str, Any]] = mapped_column(JSON)
     forms: Mapped[bool] = mapped_column(default=True)
+    reply: Mapped[dict[str, str] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default=INBOX_PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]

@@ -1,13 +1,17 @@
-"""Bolt listeners that record the event, acknowledge, and leave the work to a pool of workers.
+"""Bolt listeners that record the event, acknowledge, and leave the work to workers.
 
 Slack wants an answer within 3 seconds and does not send an acknowledged event again. Each
 listener translates the payload (pure and fast), records it in the inbox (`runtime.accept`,
-one insert) and only then calls `ack()`: while the database is down the insert raises, Bolt
-answers 500 and Slack retries later. A worker then looks the author and the members the text
-names up and makes the one `runtime.process` call (dedupe, identity, dispatch, store, outbox,
-"done"); what fails there stays in the inbox for the runtime's retry loop. The same listeners
-serve HTTP (through `handle_http` on the shared server, where Bolt verifies signatures and
-timestamps) and Socket Mode.
+one insert, with the response_url the reply may need) and only then calls `ack()`: while the
+database is down the insert raises, Bolt answers 500 and Slack retries later. In `relais serve`
+that is all (`handles=False`): the handling would hold the interpreter lock the next
+acknowledgements wait for, so the `relais worker` processes' inbox loop takes the event, gets
+the response_url back (`_restore`) and handles it. In `relais run` and Socket Mode a thread of
+the pool here does it right after the ack. Handling is one `runtime.process` call (the author
+and the members the text names looked up, dedupe, identity, dispatch, store, outbox, "done");
+what fails there stays in the inbox for the retry loop. The same listeners serve HTTP (through
+`handle_http` on the shared server, where Bolt verifies signatures and timestamps) and Socket
+Mode.
 
 A modal's submission is the exception: it is handled before the acknowledgement, because only
 the acknowledgement can keep the modal open with an error under a field
@@ -50,6 +54,8 @@ Payload = dict[str, Any]
 T = TypeVar("T")
 ANY = re.compile(".*")
 MODAL = Capabilities(forms=False, field_errors=True)
+RESPONSE_URL = "response_url"
+EPHEMERAL_TS = "ephemeral_ts"
 
 
 class WorkerPool:
@@ -94,8 +100,10 @@ class SlackReceiver:
         home: HomePublisher,
         privacy: ConversationPrivacy,
         workers: int = 8,
+        handles: bool = True,
     ) -> None:
         self.bolt = bolt
+        self._handles = handles
         self._privacy = privacy
         self.pool = WorkerPool(workers)
         self._runtime = runtime
@@ -109,7 +117,7 @@ class SlackReceiver:
         bolt.event(ANY)(self._on_other_event)
         bolt.action(ANY)(self._on_action)
         bolt.view(ANY)(self._on_view)
-        runtime.prepare_with("slack", self._prepare)
+        runtime.prepare_with("slack", self._prepare, restore=self._restore)
 
     def handle_http(self, request: Request) -> Response:
         """The `/slack/events` route: events, slash commands and interactivity on one URL."""
@@ -132,10 +140,7 @@ class SlackReceiver:
     def _on_command(self, ack: Ack, body: Payload) -> None:
         event = _read(from_slash_command, body)
         if event is not None:
-            self._urls.remember(
-                channel_id=event.channel_id, user_id=event.user_id, url=body.get("response_url")
-            )
-            self._submit(event)
+            self._submit(event, _reply(body.get("response_url")))
         ack()
 
     def _on_message(self, ack: Ack, body: Payload, context: BoltContext) -> None:
@@ -162,13 +167,8 @@ class SlackReceiver:
             ack()
             return
         container = body.get("container") or {}
-        self._urls.remember(
-            channel_id=event.channel_id,
-            user_id=event.user_id,
-            url=body.get("response_url"),
-            message_ts=event.message_id if container.get("is_ephemeral") else None,
-        )
-        self._submit(event)
+        ephemeral = event.message_id if container.get("is_ephemeral") else None
+        self._submit(event, _reply(body.get("response_url"), ephemeral))
         ack()
 
     def _on_view(self, ack: Ack, body: Payload) -> None:
@@ -187,14 +187,28 @@ class SlackReceiver:
 
     # ------------------------------------------------------------ after the ack
 
-    def _submit(self, event: Event) -> None:
+    def _submit(self, event: Event, reply: dict[str, str] | None = None) -> None:
         """Records the event (raises while the store is down: no `ack()` then), and hands it
-        to a worker; a retry of an event already recorded is acknowledged and dropped."""
+        to a thread here or to the workers; a retry of an event already recorded is
+        acknowledged and dropped."""
         forms = isinstance(event, SlashCommand | ButtonPress) and bool(event.trigger_id)
         capabilities = Capabilities(forms=forms)
-        row_id = self._runtime.accept(event, capabilities=capabilities)
-        if row_id is not None:
+        if self._handles and reply:
+            self._restore(event, reply)
+        row_id = self._runtime.accept(
+            event, capabilities=capabilities, reply=reply, elsewhere=not self._handles
+        )
+        if row_id is not None and self._handles:
             self.pool.submit(lambda: self._process(row_id, event, capabilities), kind=event.kind)
+
+    def _restore(self, event: Event, reply: dict[str, str]) -> None:
+        """Keeps the response_url of a recorded event where the port will look for it."""
+        self._urls.remember(
+            channel_id=event.channel_id,
+            user_id=event.user_id,
+            url=reply.get(RESPONSE_URL),
+            message_ts=reply.get(EPHEMERAL_TS),
+        )
 
     def _process(self, row_id: int, event: Event, capabilities: Capabilities) -> None:
         self._runtime.process(row_id, event=event, capabilities=capabilities)
@@ -212,6 +226,14 @@ class SlackReceiver:
         the author's profile and the channel's privacy."""
         people = people_named(self._users, event)
         return self._privacy.complete(self._users.enrich(event)), people
+
+
+def _reply(url: object, ephemeral_ts: str | None = None) -> dict[str, str] | None:
+    """What answering the event may need: its response_url (a slash command typed where the
+    bot cannot post, an ephemeral message to replace), stored with it in the inbox."""
+    if not isinstance(url, str) or not url:
+        return None
+    return {RESPONSE_URL: url} | ({EPHEMERAL_TS: ephemeral_ts} if ephemeral_ts else {})
 
 
 def _read(translate: Callable[..., T], *args: Any) -> T | None:

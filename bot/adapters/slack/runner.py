@@ -69,8 +69,9 @@ class SlackAdapter:
         self.receiver.close()
 
 
-def connect(app: Assembly, *, workers: int = WORKERS) -> SlackAdapter:
-    """Builds the adapter for `app` and plugs its port into the outbox."""
+def connect(app: Assembly, *, workers: int = WORKERS, handles: bool = True) -> SlackAdapter:
+    """Builds the adapter for `app` and plugs its port into the outbox; `handles=False` (a
+    web-only process) only records events for the workers."""
     credentials = SlackCredentials.from_settings(app.settings)
     client = make_client(token=credentials.bot_token, base_url=credentials.api_url)
     bolt = _bolt_app(client, credentials)
@@ -94,12 +95,13 @@ def connect(app: Assembly, *, workers: int = WORKERS) -> SlackAdapter:
         home=home,
         privacy=ConversationPrivacy(client),
         workers=workers,
+        handles=handles,
     )
     return SlackAdapter(credentials, client, port, receiver)
 
 
 def start(app: Assembly, http: Routes | None, *, background: bool) -> SlackAdapter:
-    adapter = connect(app)
+    adapter = connect(app, handles=background)
     adapter.listen(http, background=background)
     mode = "socket" if adapter.socket is not None else "http"
     log.info("slack adapter started", extra={"mode": mode})
