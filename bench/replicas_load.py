@@ -1,7 +1,8 @@
 """Two Relais replicas on one PostgreSQL under concurrent Slack slash commands.
 
 Starts the fake Slack Web API, two `relais serve` processes in Slack HTTP mode on the same
-database (and, with `--worker`, one `relais worker`), then sends signed `/relais aide` commands
+database and `--workers` `relais worker` processes (1 by default: the replicas only record and
+acknowledge, the workers handle), then sends signed `/relais aide` commands
 for D seconds, alternating between the replicas as a round-robin proxy would. Reports the time
 to acknowledge (p50/p95/p99/max), throughput and errors, per replica and overall.
 
@@ -11,12 +12,12 @@ each timed from the moment it was due to leave, so a server falling behind shows
 (a client that cannot keep up counts the wait as latency too) instead of as fewer requests.
 
     .venv/bin/python bench/replicas_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
-        [--clients 200 | --rate 100] [--seconds 60] [--processes 4] [--worker]
+        [--clients 200 | --rate 100] [--seconds 60] [--processes 4] [--workers 1]
         [--profile bench/profiles/NAME]
 
 The database is emptied first (schema dropped and migrated again). With `--profile`, `py-spy
 record` samples each Relais process for the whole load (one flame graph each, threads apart:
-`NAME-replica1.svg`, `NAME-replica2.svg`, `NAME-worker.svg`). After the load the script reports
+`NAME-replica1.svg`, `NAME-replica2.svg`, `NAME-worker1.svg`). After the load the script reports
 the commands acknowledged but not yet handled (the inbox's backlog) and how long each process
 took to finish its work and exit after SIGTERM.
 """
@@ -248,7 +249,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--rate", type=float, help="open loop: commands per second in all")
-    parser.add_argument("--worker", action="store_true", help="also start one `relais worker`")
+    parser.add_argument("--workers", type=int, default=1, help="`relais worker` processes")
     parser.add_argument("--profile", type=Path, help="flame graphs: path prefix for the SVGs")
     options = parser.parse_args()
 
@@ -273,9 +274,9 @@ def main() -> None:
     wait_healthy(ports[0])  # the first one migrates and loads the sample corpus
     processes["replica2"] = start_replica(ports[1], options.database_url, slack_url, workdir)
     wait_healthy(ports[1])
-    if options.worker:
+    for number in range(1, options.workers + 1):
         port = free_port()
-        processes["worker"] = start_replica(
+        processes[f"worker{number}"] = start_replica(
             port, options.database_url, slack_url, workdir, role="worker"
         )
         wait_healthy(port)
@@ -322,7 +323,7 @@ def main() -> None:
     shape = (
         f"open loop, {options.rate:g} commands/s" if options.rate else f"{options.clients} clients"
     )
-    workers = " + 1 worker" if options.worker else ""
+    workers = f" + {options.workers} worker(s)"
     print(f"{shape}, {options.seconds:.0f} s, 2 replicas{workers}, {where}; load average {load}")
     print("| target | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s |")
     print("|---|---|---|---|---|---|---|---|")

@@ -1,12 +1,13 @@
 """Time to acknowledge Slack slash commands over HTTP, Relais beside a Bolt app that only acks.
 
-One run, three processes so that only the servers share the measured process, as in
-production: the fake Slack Web API (tests/fakes) in one, the load clients in another, and in
-this one Relais's Slack adapter behind `bot.http.HttpServer` (uvicorn; signature checked by
-Bolt, work queued after the ack) next to a no-op Bolt app behind another `HttpServer`, the same
-server. Scenarios run in interleaved batches; each batch sends signed slash commands from C
-concurrent clients (one keep-alive connection each), then waits until Relais has done the
-queued work.
+Relais as production runs it: the measured process is a `relais serve` receiver (Relais's Slack
+adapter in the web role behind `bot.http.HttpServer`, uvicorn; signature checked by Bolt, the
+event recorded in the inbox, then the ack), next to a no-op Bolt app behind another
+`HttpServer`, the same server. The handling is done by a `relais worker` subprocess on the same
+database, woken by the inbox's doorbell. The fake Slack Web API (tests/fakes) and the load
+clients run in processes of their own. Scenarios run in interleaved batches; each batch sends
+signed slash commands from C concurrent clients (one keep-alive connection each), then waits
+until the worker has drained the inbox ("work left": how long that took after the batch).
 
 `--busy` runs bench/checkin_punctuality.py over and over beside it (2,000 check-ins due at
 once, the scheduler and the outbox of a `relais worker` in another process), for the ack tail
@@ -22,7 +23,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import multiprocessing
+import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +46,8 @@ from slack_bolt import Ack, BoltRequest  # noqa: E402
 from slack_bolt import App as BoltApp  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 QUESTION = "projets qui a fait du lean à l'hôpital ?"
@@ -334,7 +339,8 @@ def measure(
             log_level="WARNING",
         )
         app = build(settings)
-        adapter = connect(app)
+        adapter = connect(app, handles=False)
+        worker = start_worker(settings.database_url, base_url)
         relais = HttpServer(host="127.0.0.1", port=0)
         adapter.listen(relais)
         noop = HttpServer(host="127.0.0.1", port=0)
@@ -357,13 +363,13 @@ def measure(
         results = {name: Result(name) for name in scenarios}
         jobs.put((relais.port, "aide", options.clients * 2, options.clients))
         answers.get()
-        adapter.receiver.pool.wait_idle(120)
+        drain(app.sessions, 120)
         for _ in range(options.rounds):
             for name, (port, text) in scenarios.items():
                 jobs.put((port, text, options.requests // options.rounds, options.clients))
                 times, errors, wall = answers.get()
                 started = time.perf_counter()
-                adapter.receiver.pool.wait_idle(600)
+                drain(app.sessions, 600)
                 result = results[name]
                 result.times.extend(times)
                 result.errors += errors
@@ -373,9 +379,54 @@ def measure(
         noop.stop()
         for server in stdlib:
             server.stop()
+        worker.terminate()
+        worker.wait(60)
         adapter.stop()
         app.close()
     return list(results.values())
+
+
+def start_worker(database_url: str, slack_url: str) -> subprocess.Popen[bytes]:
+    """`relais worker` on the same database and fake Slack, healthy before the load starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_"))}
+    env.update(
+        RELAIS_DATABASE_URL=database_url,
+        RELAIS_HTTP_HOST="127.0.0.1",
+        RELAIS_HTTP_PORT=str(port),
+        RELAIS_LOG_LEVEL="WARNING",
+        RELAIS_SAMPLE_DATA="false",
+        SLACK_BOT_TOKEN="xoxb-bench",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=slack_url,
+    )
+    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return worker
+        except OSError:
+            time.sleep(0.2)
+    worker.kill()
+    raise SystemExit("relais worker did not become healthy")
+
+
+def drain(sessions: sessionmaker[Session], timeout: float) -> None:
+    """Until the worker has handled every recorded event."""
+    from store.models import InboxEvent
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with sessions() as session:
+            waiting = session.scalar(select(func.count()).where(InboxEvent.status == "pending"))
+        if not waiting:
+            return
+        time.sleep(0.05)
 
 
 if __name__ == "__main__":

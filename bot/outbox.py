@@ -368,10 +368,10 @@ class OutboxWorker(threading.Thread):
     def __init__(self, outbox: Outbox) -> None:
         super().__init__(name="relais-outbox", daemon=True)
         self._outbox = outbox
-        self._stop = threading.Event()
+        self._stopping = threading.Event()  # not `_stop`: `Thread.join` calls its own `_stop`
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 self._outbox.deliver()
                 pause = self._outbox.next_due_in()
@@ -382,5 +382,8 @@ class OutboxWorker(threading.Thread):
             self._outbox.wakeup.clear()
 
     def stop(self) -> None:
-        self._stop.set()
+        """Returns once the batch in hand is sent, so no connection outlives the engine."""
+        self._stopping.set()
         self._outbox.wakeup.set()
+        if self.is_alive():
+            self.join(timeout=10)

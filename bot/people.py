@@ -1,5 +1,5 @@
-"""Members an event names, recorded before its feature runs (argument parsing only accepts
-people the store knows)."""
+"""The caller of an event, resolved once, and the members it names, recorded before its
+feature runs (argument parsing only accepts people the store knows)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.ports import Person
-from handlers.context import Context
+from handlers.clock import Clock
+from handlers.context import Context, FeatureSettings, MemberContext
+from handlers.i18n import normalise_locale
 from store import identity
 
 log = logging.getLogger(__name__)
@@ -40,3 +42,40 @@ def introduce(session: Session, ctx: Context, people: Sequence[Person], *, now: 
                     )
         except IntegrityError:
             log.info("named member recorded concurrently", extra={"event_id": ctx.event.event_id})
+
+
+def resolve(
+    session: Session,
+    who: Person,
+    *,
+    platform: str,
+    workspace_id: str,
+    clock: Clock,
+    admins: frozenset[str],
+    default_locale: str,
+    features: FeatureSettings,
+) -> MemberContext:
+    """Workspace, user (platform facts refreshed), configured admin role, roles and language."""
+    now = clock.now()
+    workspace = identity.ensure_workspace(
+        session, platform=platform, external_id=workspace_id, now=now
+    )
+    caller = identity.ensure_user(
+        session,
+        workspace=workspace,
+        external_id=who.user_id,
+        now=now,
+        username=who.name,
+        timezone=who.timezone,
+    )
+    if f"{workspace.platform}:{caller.external_id}" in admins:
+        identity.grant_role(session, user=caller, role="admin", now=now)
+    return MemberContext(
+        session=session,
+        clock=clock,
+        workspace=workspace,
+        caller=caller,
+        roles=frozenset(identity.roles_of(session, caller)),
+        locale=normalise_locale(caller.locale) or default_locale,
+        settings=features,
+    )

@@ -8,10 +8,9 @@ Adapters see this class through the `bot.ports.Runtime` protocol.
 Platforms that do not send an acknowledged event again (Slack) go through the inbox: `accept`
 records the event before the adapter acknowledges it (and raises while the store is down, so
 the adapter does not), then `process` handles it and marks it done in one transaction; the
-`InboxWorker` retries what an outage left pending, with backoff. A web process that leaves the
-handling to the workers records the event `elsewhere`: the workers' inbox loop takes it at
-once, and the platform's `restore` hook gets back what the reply needs (Slack's response_url),
-stored with the row because the process that received it will not answer.
+`InboxWorker` retries what an outage left pending, with backoff. A web process records events
+`elsewhere` for the workers' inbox loop, with what the reply needs (Slack's response_url),
+which the platform's `restore` hook gets back in the worker.
 """
 
 from __future__ import annotations
@@ -28,16 +27,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
-from bot.people import introduce
+from bot.people import introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
-from handlers.i18n import normalise_locale
 from handlers.types import Action, Event
-from store import cursors, events, identity, inbox
+from store import cursors, events, inbox
 from store import outbox as deliveries
-from store.models import User, Workspace
+from store.models import Workspace
 
 log = logging.getLogger(__name__)
 Outgoing = tuple[Workspace, Sequence[Action]]
@@ -45,8 +43,8 @@ Outgoing = tuple[Workspace, Sequence[Action]]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 # Two events of a new member at once both create their account: the loser is run again.
 COLLISION_ATTEMPTS = 3
-# A reply restored from the inbox (Slack's response_url) is known in this process only: what
-# the event queued stays this long for this process's own delivery, not another worker's.
+# A restored reply (Slack's response_url) is known in this process only: what the event
+# queued is held this long for this process's delivery, away from other workers' senders.
 REPLY_HOLD = timedelta(seconds=5)
 
 
@@ -126,8 +124,7 @@ class Runtime:
         self, platform: str, prepare: Prepare, *, restore: Restore | None = None
     ) -> None:
         self._preparers[platform] = prepare
-        if restore is not None:
-            self._restorers[platform] = restore
+        self._restorers.update({platform: restore} if restore else {})
 
     def accept(
         self,
@@ -143,7 +140,6 @@ class Runtime:
         row to `process`, or None for a retry of an event already recorded; raises when the
         store is down, and then the adapter must not acknowledge. `elsewhere`: this process
         will not handle it; the workers take it at once."""
-        forms = (capabilities or Capabilities()).forms
         with self.sessions() as session, session.begin():
             self._advance(session, cursor)
             return inbox.record(
@@ -152,7 +148,7 @@ class Runtime:
                 platform=event.platform,
                 user_external_id=event.user_id,
                 event=EVENT.dump_python(event, mode="json", exclude={"raw"}),
-                forms=forms,
+                forms=(capabilities or Capabilities()).forms,
                 now=self.clock.now(),
                 reply=reply,
                 elsewhere=elsewhere,
@@ -386,37 +382,17 @@ class Runtime:
     def member(
         self, session: Session, *, platform: str, workspace_id: str, who: Person
     ) -> MemberContext:
-        """The one place a caller is resolved: workspace, user (platform facts refreshed),
-        configured admin role, roles and language."""
-        now = self.clock.now()
-        workspace = identity.ensure_workspace(
-            session, platform=platform, external_id=workspace_id, now=now
-        )
-        caller = identity.ensure_user(
+        """The one place a caller is resolved (`bot.people.resolve`)."""
+        return resolve(
             session,
-            workspace=workspace,
-            external_id=who.user_id,
-            now=now,
-            username=who.name,
-            timezone=who.timezone,
-        )
-        self._grant_configured_admin(session, workspace, caller)
-        return MemberContext(
-            session=session,
+            who,
+            platform=platform,
+            workspace_id=workspace_id,
             clock=self.clock,
-            workspace=workspace,
-            caller=caller,
-            roles=frozenset(identity.roles_of(session, caller)),
-            locale=self.locale_of(caller),
-            settings=self.features,
+            admins=self.identity.admins,
+            default_locale=self.identity.default_locale,
+            features=self.features,
         )
-
-    def locale_of(self, user: User) -> str:
-        return normalise_locale(user.locale) or self.identity.default_locale
-
-    def _grant_configured_admin(self, session: Session, workspace: Workspace, user: User) -> None:
-        if f"{workspace.platform}:{user.external_id}" in self.identity.admins:
-            identity.grant_role(session, user=user, role="admin", now=self.clock.now())
 
 
 def _origin(event: Event) -> str:
