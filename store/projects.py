@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Project
@@ -135,7 +135,11 @@ def by_slug(session: Session, slug: str) -> Project | None:
 
 
 def by_ids(session: Session, ids: Sequence[int]) -> dict[int, Project]:
-    return {p.id: p for p in session.scalars(select(Project).where(Project.id.in_(ids)))}
+    """With a statement built once: every answer reads its projects this way."""
+    return {p.id: p for p in session.scalars(_BY_IDS, {"ids": list(ids)})}
+
+
+_BY_IDS = select(Project).where(Project.id.in_(bindparam("ids", expanding=True)))
 
 
 def slugs(session: Session) -> list[str]:
