@@ -175,9 +175,7 @@ def admits(filters: Filters) -> Admits:
     project are kept beside the search index (rebuilt with it after any write, which every
     change of a project makes) instead of a database query on hundreds of candidate ids.
     The same LIKE patterns, read as regular expressions."""
-    patterns, kinds = (
-        [re.compile(_like_regex(p), re.DOTALL) for p in found] for found in _facet_patterns(filters)
-    )
+    patterns, kinds = ([_like_regex(p) for p in found] for found in _facet_patterns(filters))
 
     low, high = filters.year_from, filters.year_to
 
@@ -196,8 +194,8 @@ def admits(filters: Filters) -> Admits:
             if not patterns and not kinds:
                 return True
             facets = table.facets(at)
-            return all(p.fullmatch(facets) for p in patterns) and (
-                not kinds or any(p.fullmatch(facets) for p in kinds)
+            return all(p.search(facets) for p in patterns) and (
+                not kinds or any(p.search(facets) for p in kinds)
             )
 
         return passes
@@ -260,20 +258,24 @@ def _facet_patterns(filters: Filters) -> tuple[list[str], list[str]]:
     return every, [_pattern("kind", k) for k in filters.kinds]
 
 
-def _like_regex(pattern: str) -> str:
-    """A LIKE pattern as a regular expression for `fullmatch` (`%` any text, `_` one
-    character, a backslash makes the next character literal)."""
-    out: list[str] = []
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    """A LIKE pattern as a regular expression to `search` with (`%` any text, `_` one
+    character, a backslash makes the next character literal), anchored at each end that is
+    not a `%`: `.*` at both ends made every test scan the text back and forth."""
+    parts: list[str] = []
     escaped = False
     for char in pattern:
         if escaped or char not in "%_\\":
-            out.append(re.escape(char))
+            parts.append(re.escape(char))
             escaped = False
         elif char == "\\":
             escaped = True
         else:
-            out.append(".*" if char == "%" else ".")
-    return "".join(out)
+            parts.append(".*" if char == "%" else ".")
+    start = 1 if parts[:1] == [".*"] else 0
+    end = len(parts) - 1 if len(parts) > start and parts[-1] == ".*" else len(parts)
+    anchors = ("" if start else r"\A", "" if end < len(parts) else r"\Z")
+    return re.compile(anchors[0] + "".join(parts[start:end]) + anchors[1], re.DOTALL)
 
 
 def _pattern(name: str, value: str) -> str:
