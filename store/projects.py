@@ -222,7 +222,7 @@ class FacetTable:
     def load(cls, session: Session) -> FacetTable:
         ids, starts, ends, offsets = array("q"), array("i"), array("i"), array("q", [0])
         text = bytearray()
-        for project_id, start, end, facets in session.execute(
+        for project_id, start, end, facets in session.connection().execute(
             select(Project.id, Project.start_year, Project.end_year, Project.facets)
             .order_by(Project.id)
             .execution_options(yield_per=5000)
