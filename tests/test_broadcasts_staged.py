@@ -149,3 +149,21 @@ def test_an_author_forgotten_before_the_minute_sends_nothing(
     [question] = chat.command("eve", "oubliez-moi")
     chat.press("eve", question.button("Oui, tout effacer"), on=question)
     assert delivered(tick_at(app, clock, port, MONDAY_NINE)) == {}
+
+
+def test_a_local_time_broadcast_is_staged_before_the_first_time_zone_and_can_be_cancelled(
+    app: App, chat: Chat, clock: FakeClock, port: RecordingPort
+) -> None:
+    """9:00 first comes in UTC+14, Sunday 20:00 in Paris: staged just before, cancellable until."""
+    cohort(chat, NAME, MEMBERS)
+    chat.command("carl", "fuseau La Réunion")
+    [shown] = chat.command(STAFF, f'diffuser "{NAME}" "Bonne semaine" --le lundi 9h --heure-locale')
+    chat.press(STAFF, shown.button("Envoyer"), on=shown)
+    number = int(shown.button("Envoyer").value.partition(":")[0])
+    assert delivered(tick_at(app, clock, port, paris(2026, 12, 13, 19, 49))) == {}
+    assert not staged(app, number)
+    assert delivered(tick_at(app, clock, port, paris(2026, 12, 13, 19, 55))) == {}
+    assert staged(app, number)
+    assert "annulée" in texts(chat.command(STAFF, f"diffusion annuler {number}"))
+    for hour in (6, 9, 13):
+        assert delivered(tick_at(app, clock, port, paris(2026, 12, 14, hour))) == {}
