@@ -94,18 +94,23 @@ def test_too_late_once_messages_left_even_before_it_is_marked_sent(
     app: App, chat: Chat, clock: FakeClock, port: RecordingPort
 ) -> None:
     """The outbox hands the messages out at the minute; the release job marks the broadcast sent
-    a moment later. A cancel in between must not claim that nothing will be sent."""
+    a moment later. A cancel in between must not claim that nothing will be sent, and a reader
+    quick to press « Lu ✅ » is counted."""
     cohort(chat, NAME, MEMBERS)
-    number, _ = confirm(chat, f'diffuser "{NAME}" "Déjà parti" --le 10 décembre 9h')
+    number, _ = confirm(chat, f'diffuser "{NAME}" "Déjà parti" --le 10 décembre 9h --accuse')
     tick_at(app, clock, port, paris(2026, 12, 10, 8, 55))
     clock.set(paris(2026, 12, 10, 9))
     before = len(port.sent)
     app.outbox.deliver()
+    sent = {s.to_user: s for s in port.sent[before:]}
     assert delivered(port.sent[before:]) == dict.fromkeys(MEMBERS, "to")
     assert "ne peut pas être annulée" in texts(chat.command(STAFF, f"diffusion annuler {number}"))
+    bea = sent["bea"]
+    assert "lecture confirmée" in texts(chat.press("bea", bea.button("Lu ✅"), on=bea))
     tick_at(app, clock, port, paris(2026, 12, 10, 9, 1))
     report = texts(chat.command(STAFF, f"diffusion rapport {number}"))
     assert "**Envoyée**" in report and "Remis : 3 · échecs : 0 · en attente : 0" in report
+    assert "Lu ✅ : 1" in report
 
 
 def test_restart_between_staging_and_its_minute_delivers_once(
