@@ -8,12 +8,14 @@ network time and its rate limits).
 
 Two things fall due, `--gap` seconds apart: every member's check-in (staged `planning.LEAD`
 ahead with the due time as `not_before`), then a broadcast to the same members scheduled for
-that moment (fanned out by the scheduler when it falls due, as `diffuser … --le …` does).
+that moment (as `diffuser … --le …` confirms it: fanned out 10 min ahead too, each message
+held by `not_before` until its due time).
 
 The clock is shifted so that the run starts `--head` seconds before the check-ins' due time
-instead of 10 min: the send jobs, due LEAD before, are all overdue at once and staged in a
-burst, which must finish before the due time (the staging time is reported). `--history N`
-first fills the queues with N finished jobs and N sent deliveries, as months of use would.
+instead of 10 min: the check-ins' send jobs and the broadcast's fan-out and batches, due LEAD
+before, are all overdue at once and staged in a burst, which must finish before the due time
+(the staging time is reported). `--history N` first fills the queues with N finished jobs and
+N sent deliveries, as months of use would.
 
     .venv/bin/python bench/checkin_punctuality.py                      # SQLite, temporary file
     .venv/bin/python bench/checkin_punctuality.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
@@ -43,16 +45,17 @@ from bot.config import Settings  # noqa: E402
 from bot.outbox import OutboxPolicy, OutboxWorker  # noqa: E402
 from bot.ports import Delivered  # noqa: E402
 from bot.scheduler import start_background  # noqa: E402
-from handlers.broadcasts.compose import fanout_key  # noqa: E402
+from handlers.broadcasts.jobs import schedule_fanout  # noqa: E402
 from handlers.checkins import planning  # noqa: E402
 from handlers.types import Action  # noqa: E402
-from store import checkins, due, identity, migrate  # noqa: E402
+from store import checkins, identity, migrate  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.models import Broadcast, CheckinSchedule, DueJob, Workspace  # noqa: E402
 from store.models.broadcasts import BROADCAST_SCHEDULED, TARGET_COHORT  # noqa: E402
 from store.models.jobs import JOB_PENDING, OPEN  # noqa: E402
 
 DUE = datetime(2027, 1, 11, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+STAGING = ("checkins.send", "broadcasts.fanout", "broadcasts.batch")
 HISTORY_SQL = (
     # Finished work, as the queues hold it after months of use: one statement each, the same
     # on PostgreSQL and SQLite (a recursive counter).
@@ -165,15 +168,8 @@ def schedule_broadcast(
     )
     session.add(broadcast)
     session.flush()
-    due.schedule(
-        session,
-        key=fanout_key(broadcast.id),
-        kind="broadcasts.fanout",
-        workspace=session.get_one(Workspace, workspace_id),
-        due_at=send_at,
-        now=now,
-        payload={"broadcast": broadcast.id},
-    )
+    workspace = session.get_one(Workspace, workspace_id)
+    schedule_fanout(session, broadcast=broadcast, workspace=workspace, wall=None, now=now)
 
 
 def fill_history(engine: Engine, workspace_id: int, *, rows: int, at: datetime) -> None:
@@ -187,7 +183,8 @@ def fill_history(engine: Engine, workspace_id: int, *, rows: int, at: datetime) 
 
 
 def staged(sessions: sessionmaker[Session], clock: ShiftedClock) -> int:
-    """Send jobs already due and not yet run: the staging still to do."""
+    """Staging jobs (check-ins' sends, the broadcast's fan-out and batches) already due and not
+    yet run: the staging still to do."""
     with sessions() as session:
         return int(
             session.scalar(
@@ -195,7 +192,7 @@ def staged(sessions: sessionmaker[Session], clock: ShiftedClock) -> int:
                 .select_from(DueJob)
                 .where(
                     text(OPEN),
-                    DueJob.kind == "checkins.send",
+                    DueJob.kind.in_(STAGING),
                     DueJob.status == JOB_PENDING,
                     DueJob.due_at <= clock.now(),
                 )

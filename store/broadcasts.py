@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from store.models import Broadcast, BroadcastRecipient, Delivery, User, Workspace
-from store.models.delivery import FAILED
+from store.models.delivery import DROPPED, FAILED, PENDING
+from store.outbox import mark_dropped
 
 
 def get(session: Session, *, workspace: Workspace, broadcast_id: int) -> Broadcast | None:
@@ -68,6 +69,49 @@ def batch_recipients(session: Session, *, broadcast_id: int, batch: int) -> list
             .order_by(BroadcastRecipient.id)
         )
     )
+
+
+def delivery_prefix(broadcast_id: int) -> str:
+    """What the keys of every outbox row of a broadcast (messages, reminders) start with."""
+    return f"broadcast:{broadcast_id}:"
+
+
+def drop_pending(session: Session, *, broadcast_id: int, reason: str) -> None:
+    """Its queued rows end as dropped, never sent. The pending rows are locked first, so a row a
+    sender is claiming at this very moment is waited for, then seen as no longer pending."""
+    rows = session.scalars(
+        select(Delivery)
+        .where(
+            Delivery.key.startswith(delivery_prefix(broadcast_id), autoescape=True),
+            Delivery.status == PENDING,
+        )
+        .with_for_update()
+    )
+    for row in rows:
+        mark_dropped(row, reason=reason)
+    session.flush()
+
+
+def withdraw(session: Session, *, broadcast: Broadcast, reason: str) -> bool:
+    """Calls off a staged broadcast as if it had never been fanned out: its queued rows dropped,
+    its recipient list forgotten. False when one of its rows already left (or is leaving):
+    then the caller must roll back."""
+    drop_pending(session, broadcast_id=broadcast.id, reason=reason)
+    left = session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.key.startswith(delivery_prefix(broadcast.id), autoescape=True),
+            Delivery.status.not_in((PENDING, DROPPED)),
+        )
+        .limit(1)
+    )
+    if left is not None:
+        return False
+    session.execute(
+        delete(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast.id)
+    )
+    broadcast.recipients_count = None
+    return True
 
 
 def not_acknowledged(session: Session, *, broadcast_id: int) -> list[User]:

@@ -8,8 +8,11 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from store.broadcasts import drop_pending
 from store.models import Broadcast, BroadcastRecipient, User
 from store.models.broadcasts import BROADCAST_SENT
+
+ERASED = "never sent: the broadcast's author asked to be forgotten"
 
 
 def export(session: Session, user: User) -> dict[str, Any]:
@@ -37,9 +40,17 @@ def export(session: Session, user: User) -> dict[str, Any]:
 def erase(session: Session, user: User) -> None:
     """Unsent broadcasts the member wrote are deleted; sent ones are messages the programme
     published and stay, without their author. Receipts stay on the anonymised account so
-    that a broadcast's read count does not change."""
-    session.execute(
-        delete(Broadcast).where(Broadcast.author_id == user.id, Broadcast.status != BROADCAST_SENT)
+    that a broadcast's read count does not change. An unsent broadcast may already be staged
+    in the outbox (fanned out ahead of its time): its queued messages are dropped with it."""
+    unsent = list(
+        session.scalars(
+            select(Broadcast.id).where(
+                Broadcast.author_id == user.id, Broadcast.status != BROADCAST_SENT
+            )
+        )
     )
+    for broadcast_id in unsent:
+        drop_pending(session, broadcast_id=broadcast_id, reason=ERASED)
+    session.execute(delete(Broadcast).where(Broadcast.id.in_(unsent)))
     session.execute(update(Broadcast).where(Broadcast.author_id == user.id).values(author_id=None))
     session.flush()

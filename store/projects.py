@@ -7,17 +7,20 @@ full-text index in step (doc_type `project`). The caller owns the transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Project
-from store.search import Document, index_documents
+from store.search import Admits, Document, index_documents
 from store.search.analysis import fold, folded_name
+from store.search.engine import Built
 
 DOC_TYPE = "project"
 FIELDS = (
@@ -132,7 +135,11 @@ def by_slug(session: Session, slug: str) -> Project | None:
 
 
 def by_ids(session: Session, ids: Sequence[int]) -> dict[int, Project]:
-    return {p.id: p for p in session.scalars(select(Project).where(Project.id.in_(ids)))}
+    """With a statement built once: every answer reads its projects this way."""
+    return {p.id: p for p in session.scalars(_BY_IDS, {"ids": list(ids)})}
+
+
+_BY_IDS = select(Project).where(Project.id.in_(bindparam("ids", expanding=True)))
 
 
 def slugs(session: Session) -> list[str]:
@@ -155,6 +162,90 @@ def matching(filters: Filters) -> Select[int]:
         query = query.where(Project.start_year.is_not(None))
     if filters.year_to is not None:
         query = query.where(Project.start_year <= filters.year_to)
+    every, kinds = _facet_patterns(filters)
+    for pattern in every:
+        query = query.where(Project.facets.like(pattern, escape="\\"))
+    if kinds:
+        query = query.where(or_(*(Project.facets.like(k, escape="\\") for k in kinds)))
+    return query
+
+
+def admits(filters: Filters) -> Admits:
+    """`matching` answered in memory for search candidates: the years and facets of every
+    project are kept beside the search index (rebuilt with it after any write, which every
+    change of a project makes) instead of a database query on hundreds of candidate ids.
+    The same LIKE patterns, read as regular expressions."""
+    patterns, kinds = ([_like_regex(p) for p in found] for found in _facet_patterns(filters))
+
+    low, high = filters.year_from, filters.year_to
+
+    def admitted(session: Session, index: Built) -> Callable[[int], bool]:
+        table = index.beside("project_facets", lambda: FacetTable.load(session))
+
+        def passes(project_id: int) -> bool:
+            at = table.position(project_id)
+            if at is None:
+                return False
+            start, end = table.starts[at], table.ends[at]
+            if low is not None and (start == NO_YEAR or (end != NO_YEAR and end < low)):
+                return False
+            if high is not None and (start == NO_YEAR or start > high):
+                return False
+            if not patterns and not kinds:
+                return True
+            facets = table.facets(at)
+            return all(p.search(facets) for p in patterns) and (
+                not kinds or any(p.search(facets) for p in kinds)
+            )
+
+        return passes
+
+    return admitted
+
+
+NO_YEAR = -(2**31)
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Years (`NO_YEAR` when unknown) and folded facets of every project, in columns (about
+    19 MB for 100,000 projects, where a dict of tuples took 41): ids sorted, facets one after
+    another in UTF-8 (as one `str`, a single non-ASCII character would double its size)."""
+
+    ids: array[int]
+    starts: array[int]
+    ends: array[int]
+    offsets: array[int]
+    text: bytearray
+
+    @classmethod
+    def load(cls, session: Session) -> FacetTable:
+        ids, starts, ends, offsets = array("q"), array("i"), array("i"), array("q", [0])
+        text = bytearray()
+        for project_id, start, end, facets in session.connection().execute(
+            select(Project.id, Project.start_year, Project.end_year, Project.facets)
+            .order_by(Project.id)
+            .execution_options(yield_per=5000)
+        ):
+            ids.append(project_id)
+            starts.append(NO_YEAR if start is None else start)
+            ends.append(NO_YEAR if end is None else end)
+            text += facets.encode()
+            offsets.append(len(text))
+        return cls(ids, starts, ends, offsets, text)
+
+    def position(self, project_id: int) -> int | None:
+        at = bisect_left(self.ids, project_id)
+        return at if at < len(self.ids) and self.ids[at] == project_id else None
+
+    def facets(self, at: int) -> str:
+        return self.text[self.offsets[at] : self.offsets[at + 1]].decode()
+
+
+def _facet_patterns(filters: Filters) -> tuple[list[str], list[str]]:
+    """The LIKE patterns (backslash escapes) on `facets` that a project must all match, and
+    those of which it must match one (the kinds a word like « hôpital » stands for)."""
+    every = []
     for name, value, anywhere in (
         ("theme", filters.theme, False),
         ("region", filters.region, False),
@@ -163,12 +254,28 @@ def matching(filters: Filters) -> Select[int]:
     ):
         if value:
             pattern = _SEPARATORS.sub("_", _like(fold(value.strip())))
-            pattern = f"%|{name}=%{pattern}%" if anywhere else f"%|{name}={pattern}%"
-            query = query.where(Project.facets.like(pattern, escape="\\"))
-    if filters.kinds:
-        kinds = [Project.facets.like(_pattern("kind", k), escape="\\") for k in filters.kinds]
-        query = query.where(or_(*kinds))
-    return query
+            every.append(f"%|{name}=%{pattern}%" if anywhere else f"%|{name}={pattern}%")
+    return every, [_pattern("kind", k) for k in filters.kinds]
+
+
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    """A LIKE pattern as a regular expression to `search` with (`%` any text, `_` one
+    character, a backslash makes the next character literal), anchored at each end that is
+    not a `%`: `.*` at both ends made every test scan the text back and forth."""
+    parts: list[str] = []
+    escaped = False
+    for char in pattern:
+        if escaped or char not in "%_\\":
+            parts.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            parts.append(".*" if char == "%" else ".")
+    start = 1 if parts[:1] == [".*"] else 0
+    end = len(parts) - 1 if len(parts) > start and parts[-1] == ".*" else len(parts)
+    anchors = ("" if start else r"\A", "" if end < len(parts) else r"\Z")
+    return re.compile(anchors[0] + "".join(parts[start:end]) + anchors[1], re.DOTALL)
 
 
 def _pattern(name: str, value: str) -> str:

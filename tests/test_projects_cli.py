@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +107,35 @@ def test_import_of_an_unreadable_file_exits_2(env: dict[str, str], tmp_path: Pat
     assert "Impossible de lire « absent.yaml »" in result.output
     bad = runner.invoke(cli, ["projets", "export", "--format", "xml"], env=env)
     assert bad.exit_code == 2 and "Format inconnu" in bad.output
+
+
+def test_a_project_another_process_imports_is_found_by_the_next_question(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """This process keeps its search index (and what it keeps beside it) in memory; an import
+    run by another process must still reach the next question here, filtered or not."""
+    question = ["ask", "--json", "apiculture sur les toits en Bretagne"]
+    before = json.loads(runner.invoke(cli, question, env=env).stdout)
+    assert "ruchers-toits-rennes" not in [r["slug"] for r in before["results"]]
+    record = {
+        "slug": "ruchers-toits-rennes",
+        "title": "Apiculture sur les toits de la préfecture",
+        "summary": "Des ruches installées sur les toits de la préfecture d'Ille-et-Vilaine.",
+        "organisation": "Préfecture d'Ille-et-Vilaine",
+        "kind": "préfecture",
+        "region": "Bretagne",
+        "start_year": 2019,
+        "sources": [{"document": "rapport-2019.pdf", "title": "Rapport d'activité 2019"}],
+    }
+    source = tmp_path / "ruchers.json"
+    source.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    imported = subprocess.run(
+        [sys.executable, "-m", "bot", "projets", "import", str(source)],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert imported.returncode == 0, imported.stderr
+    after = json.loads(runner.invoke(cli, question, env=env).stdout)
+    assert after["results"][0]["slug"] == "ruchers-toits-rennes"

@@ -8,12 +8,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.clock import FakeClock
 from handlers.projects.answer import ask, to_json
 from handlers.projects.importer import import_file
 from handlers.projects.sample import SAMPLE
+from store import projects as store
+from store.models import Project
+from store.projects import DOC_TYPE, Filters
+from store.search import engine, vocabulary
 
 DATA = Path(__file__).parent / "data"
 DEVSET = yaml.safe_load((DATA / "qa_devset.yaml").read_text(encoding="utf-8"))
@@ -74,3 +79,30 @@ def test_json_shape(session: Session) -> None:
     assert [r["score"] for r in answer["results"]] == sorted(
         (r["score"] for r in answer["results"]), reverse=True
     )
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(region="Bretagne"),
+        Filters(region="grand est"),
+        Filters(region="Île-de-France", kind="hôpital"),
+        Filters(kinds=("hôpital", "ars")),
+        Filters(theme="santé"),
+        Filters(organisation="chru"),
+        Filters(organisation="100%_x"),
+        Filters(year_from=2016, year_to=2016),
+        Filters(year_from=2018),
+        Filters(year_to=2012, region="Hauts-de-France"),
+    ],
+)
+def test_filters_on_search_candidates_select_what_the_query_selects(
+    session: Session, filters: Filters
+) -> None:
+    """Filters of a question are checked in memory beside the index: the same projects as
+    the database query that lists them."""
+    totals = vocabulary.totals(session, doc_type=DOC_TYPE)
+    index = engine.current(session, doc_type=DOC_TYPE, generation=totals.generation)
+    admits = store.admits(filters)(session, index)
+    every = session.scalars(select(Project.id)).all()
+    assert {i for i in every if admits(i)} == set(session.scalars(store.matching(filters)))

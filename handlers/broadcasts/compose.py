@@ -1,8 +1,8 @@
-"""`/relais diffuser`: staff write, preview, confirm (now or later), and may cancel it in time.
+"""`/relais diffuser`: staff write, preview, confirm (now or later) or discard the draft.
 
-Nothing is sent from the command itself: confirming schedules the job `broadcast:{id}:fanout`,
-which fans out in batches through the outbox, so thousands of recipients never hold up a chat
-answer and a crash never loses or doubles a message.
+Nothing is sent from the command itself: confirming schedules the job `broadcast:{id}:fanout`
+(`jobs.py`), which fans out in batches through the outbox, so thousands of recipients never
+hold up a chat answer and a crash never loses or doubles a message.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.args import UsageError, is_row_id
-from handlers.broadcasts import local_time, targets
+from handlers.broadcasts import jobs, local_time, targets
 from handlers.broadcasts.feature import registry
 from handlers.broadcasts.messages import MAX_TEXT, recipient_message
 from handlers.checkins.dates import when
@@ -19,7 +19,7 @@ from handlers.registry import Arg, Args
 from handlers.text import quote_user
 from handlers.types import Action, Button, ButtonPress, Message, Section
 from handlers.when import describe_day, describe_moment, describe_time
-from store import audit, due
+from store import audit
 from store import broadcasts as store
 from store.models import Broadcast
 from store.models.broadcasts import (
@@ -30,10 +30,6 @@ from store.models.broadcasts import (
 )
 
 MAX_AHEAD = timedelta(days=366)
-
-
-def fanout_key(broadcast_id: int) -> str:
-    return f"broadcast:{broadcast_id}:fanout"
 
 
 def record(ctx: Context, action: str, broadcast: Broadcast, detail: str | None = None) -> None:
@@ -182,20 +178,11 @@ def confirm(ctx: Context, press: ButtonPress) -> list[Action]:
             "broadcasts.confirm.too_late", when=when(ctx.t, broadcast.send_at, ctx.zone)
         )
     broadcast.status, broadcast.confirmed_at = BROADCAST_SCHEDULED, ctx.now()
-    payload: dict[str, object] = {"broadcast": broadcast.id}
-    due_at = broadcast.send_at
+    wall = None
     if press.value.endswith(f":{local_time.MARK}"):
         wall = local_time.wall_clock(broadcast.send_at, sender_zone=ctx.caller.timezone)
-        payload[local_time.MARK] = wall
-        due_at = max(ctx.now(), local_time.first_on_earth(wall))
-    due.schedule(
-        ctx.session,
-        key=fanout_key(broadcast.id),
-        kind="broadcasts.fanout",
-        workspace=ctx.workspace,
-        due_at=due_at,
-        now=ctx.now(),
-        payload=payload,
+    jobs.schedule_fanout(
+        ctx.session, broadcast=broadcast, workspace=ctx.workspace, wall=wall, now=ctx.now()
     )
     record(ctx, "broadcast.confirm", broadcast, detail=broadcast.send_at.isoformat())
     key = "broadcasts.confirm.now" if immediate else "broadcasts.confirm.later"
@@ -213,23 +200,3 @@ def discard(ctx: Context, press: ButtonPress) -> list[Action]:
     broadcast.status, broadcast.cancelled_at = BROADCAST_CANCELLED, ctx.now()
     record(ctx, "broadcast.discard", broadcast)
     return ctx.say("broadcasts.discarded", number=broadcast.id)
-
-
-@registry.command(
-    "diffusion annuler",
-    aliases=("broadcast cancel",),
-    help="broadcasts.help.annuler",
-    role="staff",
-    args=(Arg("numero", kind="int"),),
-)
-def cancel(ctx: Context, args: Args) -> list[Action]:
-    broadcast = store.get(ctx.session, workspace=ctx.workspace, broadcast_id=args["numero"])
-    if broadcast is None:
-        raise UsageError("broadcasts.unknown", number=args["numero"])
-    if broadcast.status != BROADCAST_SCHEDULED or not due.cancel(
-        ctx.session, key=fanout_key(broadcast.id)
-    ):
-        raise UsageError("broadcasts.cancel.too_late", number=broadcast.id)
-    broadcast.status, broadcast.cancelled_at = BROADCAST_CANCELLED, ctx.now()
-    record(ctx, "broadcast.cancel", broadcast)
-    return ctx.say("broadcasts.cancelled", number=broadcast.id)

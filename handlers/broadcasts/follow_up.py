@@ -13,8 +13,8 @@ from handlers.text import mention, quote_user
 from handlers.types import Action, ButtonPress, Message, Section
 from store import broadcasts as store
 from store.models import Broadcast, User
-from store.models.broadcasts import BROADCAST_SENT, TARGET_CHANNEL
-from store.models.delivery import FAILED, PENDING, SENDING, SENT
+from store.models.broadcasts import BROADCAST_SCHEDULED, BROADCAST_SENT, TARGET_CHANNEL
+from store.models.delivery import DROPPED, FAILED, PENDING, SENDING, SENT
 
 SHOWN_FAILURES = 20
 SHOWN_UNREAD = 40
@@ -28,11 +28,18 @@ def acknowledge(ctx: Context, press: ButtonPress) -> list[Action]:
         if is_row_id(press.value)
         else None
     )
-    if broadcast is None or broadcast.status != BROADCAST_SENT or not broadcast.acknowledge:
+    if broadcast is None or not _delivered(broadcast) or not broadcast.acknowledge:
         raise UsageError("core.error.unknown_action")
     if not store.acknowledge(ctx.session, broadcast=broadcast, user=ctx.caller, now=ctx.now()):
         return ctx.say("broadcasts.ack.already")
     return ctx.say("broadcasts.ack.done")
+
+
+def _delivered(broadcast: Broadcast) -> bool:
+    """Sent, or staged: a reader has the button once the outbox handed the message out, which
+    at its minute comes a moment before the release job marks it sent."""
+    staged = broadcast.status == BROADCAST_SCHEDULED and broadcast.fanned_out_at is not None
+    return broadcast.status == BROADCAST_SENT or staged
 
 
 @registry.command(
@@ -49,7 +56,7 @@ def report(ctx: Context, args: Args) -> list[Action]:
     prefix = (
         channel_key(broadcast.id)
         if broadcast.target_kind == TARGET_CHANNEL
-        else f"broadcast:{broadcast.id}:to:"
+        else f"{store.delivery_prefix(broadcast.id)}to:"
     )
     counts = store.delivery_counts(ctx.session, key_prefix=prefix)
     lines = [
@@ -66,10 +73,10 @@ def report(ctx: Context, args: Args) -> list[Action]:
             waiting=counts.get(PENDING, 0) + counts.get(SENDING, 0),
             total=broadcast.recipients_count
             if broadcast.recipients_count is not None
-            else sum(counts.values()),
+            else sum(n for status, n in counts.items() if status != DROPPED),
         ),
     ]
-    if broadcast.acknowledge:
+    if broadcast.acknowledge and broadcast.status == BROADCAST_SENT:
         read = store.acknowledged_count(ctx.session, broadcast_id=broadcast.id)
         lines.append(ctx.t("broadcasts.report.read", read=read))
         lines.append(_not_read(ctx, broadcast))

@@ -1,8 +1,9 @@
 """Broadcasts "at 9:00 in each recipient's time zone": the sender's wall-clock time, applied in
 every recipient's own zone (Paris, La Réunion, Nouméa…).
 
-The fan-out runs when that time first comes somewhere on Earth (UTC+14); each message then
-carries `not_before`, so the outbox holds it until the recipient's own 9:00, like check-ins.
+The broadcast is due when that time first comes somewhere on Earth (UTC+14) and fanned out a
+little before; each message carries `not_before`, so the outbox holds it until the
+recipient's own 9:00, like check-ins.
 The choice travels in the preview's confirm button and the jobs' payloads, so a broadcast row
 needs no new column.
 """

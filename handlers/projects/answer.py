@@ -125,7 +125,7 @@ def ask(
         query=searched,
         limit=limit,
         thesaurus=thesaurus(),
-        within=store.matching(scope.filters) if scope.filters else None,
+        within=store.admits(scope.filters) if scope.filters else None,
         optional=to_french(scope.removed) if language == "en" else scope.removed,
     )
     read_as = _corrected(expanded, found.corrections, fixed, language)

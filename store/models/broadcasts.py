@@ -1,4 +1,5 @@
-"""Broadcasts by programme staff: a draft, confirmed for now or later, fanned out in batches."""
+"""Broadcasts by programme staff: a draft, confirmed for now or later, fanned out in batches
+ahead of its moment, sent at that moment."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from store.models.base import Base
 from store.models.core import User
 
 BROADCAST_DRAFT = "draft"
+# Confirmed, its moment not come yet; its messages may already be queued (`fanned_out_at`).
 BROADCAST_SCHEDULED = "scheduled"
+# Its moment came: its messages are (being) handed out; it can no longer be cancelled.
 BROADCAST_SENT = "sent"
 BROADCAST_CANCELLED = "cancelled"
 

@@ -17,11 +17,11 @@ as term and phrase queries, reach the engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from store.models import SearchDocument
@@ -36,6 +36,7 @@ from store.search.vocabulary import Totals
 
 __all__ = [
     "MAX_QUERY_CHARS",
+    "Admits",
     "Correction",
     "Document",
     "Results",
@@ -53,6 +54,11 @@ __all__ = [
 POOL = 40
 FILTERED_POOLS, FILTERED_ENOUGH = (400, 4000), 10
 BUDGET, BUDGET_SHARE = 2000, 0.02
+
+Admits = Callable[[Session, engine.Built], Callable[[int], bool]]
+"""A filter answered in memory: given the index (and what a feature keeps beside it, see
+`Built.beside`), the test a doc_id must pass. The alternative to a `Select` of doc_ids, which
+costs a database query on hundreds of candidates."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ def search_documents(
     query: str,
     limit: int = 10,
     thesaurus: Thesaurus = EMPTY,
-    within: Select[Any] | None = None,
+    within: Select[Any] | Admits | None = None,
     exclude: Sequence[int] = (),
 ) -> list[SearchHit]:
     """The best matches for a question, best first; an empty list when nothing matches.
@@ -136,7 +142,7 @@ def search(
     query: str,
     limit: int = 10,
     thesaurus: Thesaurus = EMPTY,
-    within: Select[Any] | None = None,
+    within: Select[Any] | Admits | None = None,
     exclude: Sequence[int] = (),
     optional: str = "",
 ) -> Results:
@@ -174,23 +180,43 @@ def _filtered(
     concepts: list[Concept],
     pool: int,
     budget: int,
-    within: Select[Any],
+    within: Select[Any] | Admits,
     exclude: Sequence[int],
 ) -> list[Hit]:
-    """Candidates passing `within`, by filtering a wider pool of unfiltered candidates (one
-    database query for the filter, on the candidates' ids only). The pool widens while too few
+    """Candidates passing `within`, by filtering a wider pool of unfiltered candidates (in
+    memory, or one database query on the candidates' ids only). The pool widens while too few
     pass."""
+    passing = _passing(session, index, within)
     kept: list[Hit] = []
     for wider in FILTERED_POOLS:
         found = retrieval.candidates(
             index, concepts=concepts, pool=max(wider, pool), budget=budget, exclude=exclude
         )
-        column = within.selected_columns[0]
-        allowed = set(session.scalars(within.where(column.in_({c.doc_id for c in found}))))
+        allowed = passing(found)
         kept = [c for c in found if c.doc_id in allowed][:pool]
         if len(kept) >= min(pool, FILTERED_ENOUGH) or len(found) < max(wider, pool):
             break
     return kept
+
+
+def _passing(
+    session: Session, index: engine.Built, within: Select[Any] | Admits
+) -> Callable[[list[Hit]], set[int]]:
+    """Which of some candidates pass `within`."""
+    if isinstance(within, Select):
+        query = within
+        column = query.selected_columns[0]
+        return lambda found: set(
+            session.scalars(query.where(column.in_({c.doc_id for c in found})))
+        )
+    admits = within(session, index)
+    return lambda found: {c.doc_id for c in found if admits(c.doc_id)}
+
+
+_TEXTS = select(
+    SearchDocument.id, SearchDocument.title, SearchDocument.keywords, SearchDocument.body
+).where(SearchDocument.id.in_(bindparam("ids", expanding=True)))
+"""Built once: building a statement costs more than running it on three rows."""
 
 
 def _rank(
@@ -203,14 +229,7 @@ def _rank(
     chosen = [row_id for _, _, row_id in scored]
     texts = {
         row_id: (title, keywords, body)
-        for row_id, title, keywords, body in session.execute(
-            select(
-                SearchDocument.id,
-                SearchDocument.title,
-                SearchDocument.keywords,
-                SearchDocument.body,
-            ).where(SearchDocument.id.in_(chosen))
-        )
+        for row_id, title, keywords, body in session.connection().execute(_TEXTS, {"ids": chosen})
     }
     hits = [
         SearchHit(

@@ -21,9 +21,10 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import tantivy
 from sqlalchemy import select
@@ -72,6 +73,7 @@ _ANALYZER = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
 
 
 Word = tuple[str, str, int]
+T = TypeVar("T")
 
 
 @dataclass
@@ -83,6 +85,16 @@ class Built:
     index: tantivy.Index
     searcher: tantivy.Searcher
     words: dict[str, list[Word]]
+    kept: dict[str, Any] = field(default_factory=dict)
+
+    def beside(self, name: str, load: Callable[[], T]) -> T:
+        """What a feature derives from the store for this generation (the filter values of
+        every document…), loaded on first use and dropped with the index when a write changes
+        the generation, so that it is never older than what the index holds."""
+        if name not in self.kept:
+            self.kept[name] = load()
+        found: T = self.kept[name]
+        return found
 
     def frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """Document frequency of each known term (unknown terms are absent)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,23 +56,6 @@ def weights(concepts: Sequence[Concept], documents: int) -> list[float]:
     return found
 
 
-def count(sequence: Sequence[str], counter: Counter[str], phrase: Phrase) -> int:
-    """Occurrences of a term or phrase; a phrase is looked for only where its first term is
-    (`list.index` jumps there without a Python loop over the other terms)."""
-    if len(phrase) == 1:
-        return counter[phrase[0]]
-    if not all(counter[t] for t in phrase):
-        return 0
-    size, first = len(phrase), phrase[0]
-    listed = sequence if isinstance(sequence, list) else list(sequence)
-    found, start = 0, 0
-    for _ in range(counter[first]):
-        at = listed.index(first, start)
-        found += tuple(listed[at : at + size]) == phrase
-        start = at + 1
-    return found
-
-
 @dataclass(frozen=True)
 class _Option:
     """One way a concept can match, with what a match is worth."""
@@ -99,42 +81,44 @@ class Scorer:
             ]
             for concept, weight in zip(concepts, self.weights, strict=True)
         ]
-        self.singles = {
-            o.terms[0] for options in self.options for o in options if len(o.terms) == 1
-        }
+        self.averages = (totals.title, totals.keywords, totals.body)
+        self.phrases = list(dict.fromkeys(o.terms for options in self.options for o in options))
+        self.wanted = {t for phrase in self.phrases for t in phrase}
+        self.firsts = {phrase[0] for phrase in self.phrases}
 
     def score(self, fields: Fields) -> float:
-        """The normalised BM25F score of one document."""
+        """The normalised BM25F score of one document. Per field, only the question's terms
+        present in it (one set intersection) are counted: no counter of the whole field."""
         if self.total <= 0:
             return 0.0
-        sequences = (fields.title, fields.keywords, fields.body)
-        averages = (self.totals.title, self.totals.keywords, self.totals.body)
-        counters = [Counter(sequence) for sequence in sequences]
-        factors = [
-            weight / (1 - b + b * len(sequence) / average)
-            for sequence, weight, b, average in zip(
-                sequences, FIELD_WEIGHTS, FIELD_B, averages, strict=True
-            )
-        ]
-        weighted: dict[str, float] = {}
-        for counter, factor in zip(counters, factors, strict=True):
-            for single in self.singles:
-                found = counter.get(single)
+        frequencies: dict[Phrase, float] = {}
+        for sequence, weight, b, average in zip(
+            (fields.title, fields.keywords, fields.body),
+            FIELD_WEIGHTS,
+            FIELD_B,
+            self.averages,
+            strict=True,
+        ):
+            present = self.wanted.intersection(sequence)
+            if not present:
+                continue
+            factor = weight / (1 - b + b * len(sequence) / average)
+            for phrase in self.phrases:
+                if phrase[0] not in present:
+                    continue
+                if len(phrase) == 1:
+                    found = sequence.count(phrase[0])
+                elif all(t in present for t in phrase):
+                    found = _occurrences(sequence, phrase)
+                else:
+                    continue
                 if found:
-                    weighted[single] = weighted.get(single, 0.0) + found * factor
+                    frequencies[phrase] = frequencies.get(phrase, 0.0) + found * factor
         gained = gained_optional = 0.0
         for options, optional in zip(self.options, self.optional, strict=True):
             best = 0.0
             for option in options:
-                if len(option.terms) == 1:
-                    frequency = weighted.get(option.terms[0], 0.0)
-                else:
-                    frequency = sum(
-                        count(sequence, counter, option.terms) * factor
-                        for sequence, counter, factor in zip(
-                            sequences, counters, factors, strict=True
-                        )
-                    )
+                frequency = frequencies.get(option.terms, 0.0)
                 if frequency:
                     frequency *= option.weight
                     best = max(best, option.specific * frequency / (frequency + SATURATION))
@@ -152,9 +136,11 @@ class Scorer:
         match; the first passage when none matches. Passages are compared on their terms alone;
         positions are computed for the chosen one only."""
         best: tuple[float, str] | None = None
-        for passage in _PASSAGE.finditer(body):
-            text = passage.group()
-            value = sum(weight for weight, _ in self._matched(terms(text)))
+        for text in _PASSAGE.findall(body):
+            sequence = terms(text)
+            if best is not None and self.firsts.isdisjoint(sequence):
+                continue
+            value = sum(weight for weight, _ in self._matched(sequence))
             if best is None or value > best[0]:
                 best = (value, text)
         if best is None:
@@ -172,18 +158,27 @@ class Scorer:
         """For each concept found in `sequence`, its weight and the first option found."""
         present = set(sequence)
         found = []
-        counter: Counter[str] | None = None
         for options, weight in zip(self.options, self.weights, strict=True):
             for option in options:
                 if option.terms[0] not in present:
                     continue
-                if len(option.terms) > 1:
-                    counter = counter or Counter(sequence)
-                    if not count(sequence, counter, option.terms):
-                        continue
+                if len(option.terms) > 1 and not _occurrences(sequence, option.terms):
+                    continue
                 found.append((weight, option.terms))
                 break
         return found
+
+
+def _occurrences(sequence: list[str], phrase: Phrase) -> int:
+    """How often a phrase occurs (`list.index` jumps from one occurrence of its first term to
+    the next)."""
+    size, first = len(phrase), phrase[0]
+    found, start = 0, 0
+    for _ in range(sequence.count(first)):
+        at = sequence.index(first, start)
+        found += tuple(sequence[at : at + size]) == phrase
+        start = at + 1
+    return found
 
 
 def _first(sequence: Sequence[str], phrase: Phrase) -> int:
