@@ -13,9 +13,10 @@ from bot.adapters.console_port import ConsolePort, Shown
 from bot.config import ConfigError, Settings
 from bot.cursors import StoreCursors
 from bot.outbox import Outbox, OutboxPolicy
+from bot.people import Identity
 from bot.ports import ChatPort
 from bot.router import Router
-from bot.runtime import Identity, Runtime
+from bot.runtime import Runtime
 from bot.scheduler import Ticker
 from bot.transcript import StoreTranscript
 from handlers import broadcasts, checkins, codev, help, home, ideas, privacy, profile, projects
@@ -25,6 +26,7 @@ from handlers.projects.sample import load_if_empty as load_sample_projects
 from handlers.registry import Registries
 from store import migrate
 from store.db import make_engine, make_session_factory
+from store.doorbell import Ringer
 from store.search import engine as search_engine
 
 log = logging.getLogger(__name__)
@@ -133,6 +135,7 @@ def build(
             default_locale=settings.default_locale, admins=frozenset(settings.admins)
         ),
         features=features,
+        doorbell=Ringer(engine),
     )
     ticker = Ticker(
         sessions=sessions,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,14 @@ from handlers.i18n import normalise_locale
 from store import identity
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Settings that shape who a caller is: default language and first admins."""
+
+    default_locale: str = "fr"
+    admins: frozenset[str] = field(default_factory=frozenset)
 
 
 def introduce(session: Session, ctx: Context, people: Sequence[Person], *, now: datetime) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
-from bot.people import introduce, resolve
+from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
 from bot.router import Router
 from handlers.clock import Clock
@@ -35,6 +34,7 @@ from handlers.context import Capabilities, Context, FeatureSettings, MemberConte
 from handlers.types import Action, Event
 from store import cursors, events, inbox
 from store import outbox as deliveries
+from store.doorbell import Ringer
 from store.models import Workspace
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,6 @@ COLLISION_ATTEMPTS = 3
 REPLY_HOLD = timedelta(seconds=5)
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Settings that shape who a caller is: default language and first admins."""
-
-    default_locale: str = "fr"
-    admins: frozenset[str] = field(default_factory=frozenset)
-
-
 class Runtime:
     def __init__(
         self,
@@ -66,8 +58,10 @@ class Runtime:
         clock: Clock,
         identity_settings: Identity,
         features: FeatureSettings,
+        doorbell: Ringer,
     ) -> None:
         self.sessions = sessions
+        self.doorbell = doorbell
         self.router = router
         self.outbox = outbox
         self.clock = clock
@@ -142,7 +136,7 @@ class Runtime:
         will not handle it; the workers take it at once."""
         with self.sessions() as session, session.begin():
             self._advance(session, cursor)
-            return inbox.record(
+            row_id = inbox.record(
                 session,
                 key=_origin(event),
                 platform=event.platform,
@@ -153,6 +147,9 @@ class Runtime:
                 reply=reply,
                 elsewhere=elsewhere,
             )
+        if elsewhere and row_id is not None:
+            self.doorbell.ring()
+        return row_id
 
     def process(
         self,

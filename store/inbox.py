@@ -6,8 +6,8 @@ and "done" commit together: a crash or an outage in between leaves the row pendi
 retry handles it again from scratch.
 
 An event recorded by a process that leaves it to the workers (`relais serve`) is due at once
-and rings the workers' doorbell (`store.doorbell`) when its transaction commits; one the
-recording process handles itself is left to the retry loop only after a grace period.
+(the caller then rings their doorbell, `store.doorbell`); one the recording process handles
+itself is left to the retry loop only after a grace period.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from store.db import dialect_insert
-from store.doorbell import ring
 from store.models import InboxEvent
 from store.models.inbox import INBOX_DONE, INBOX_PENDING
 
@@ -45,7 +44,7 @@ def record(
     elsewhere: bool = False,
 ) -> int | None:
     """The new row's id, or None when `key` was already recorded (a platform retry).
-    `elsewhere`: the workers handle it, so it is due now and they are woken at the commit."""
+    `elsewhere`: the workers handle it, so it is due now."""
     insert = dialect_insert(session)
     statement = (
         insert(InboxEvent)
@@ -65,11 +64,7 @@ def record(
         .returning(InboxEvent.id)
     )
     found = session.execute(statement).scalar()
-    if found is None:
-        return None
-    if elsewhere:
-        ring(session)
-    return int(found)
+    return int(found) if found is not None else None
 
 
 def claim(session: Session, row_id: int) -> InboxEvent | None:
