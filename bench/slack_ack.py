@@ -7,7 +7,8 @@ event recorded in the inbox, then the ack), next to a no-op Bolt app behind anot
 database, woken by the inbox's doorbell. The fake Slack Web API (tests/fakes) and the load
 clients run in processes of their own. Scenarios run in interleaved batches; each batch sends
 signed slash commands from C concurrent clients (one keep-alive connection each), then waits
-until the worker has drained the inbox ("work left": how long that took after the batch).
+until the worker has drained the inbox ("work left": how long that took after the batch). A
+PostgreSQL database is emptied first (schema dropped and migrated again).
 
 `--busy` runs bench/checkin_punctuality.py over and over beside it (2,000 check-ins due at
 once, the scheduler and the outbox of a `relais worker` in another process), for the ack tail
@@ -21,6 +22,7 @@ while background work shares the machine.
 from __future__ import annotations
 
 import argparse
+import atexit
 import http.client
 import multiprocessing
 import os
@@ -47,7 +49,11 @@ from slack_bolt import App as BoltApp  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import text as sql  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from store.db import make_engine  # noqa: E402
+from store.models import InboxEvent  # noqa: E402
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 QUESTION = "projets qui a fait du lean à l'hôpital ?"
@@ -338,9 +344,12 @@ def measure(
             sample_data=True,
             log_level="WARNING",
         )
+        if options.database_url:  # no backlog of an earlier run (inbox, outbox)
+            empty_schema(options.database_url)
         app = build(settings)
         adapter = connect(app, handles=False)
         worker = start_worker(settings.database_url, base_url)
+        atexit.register(worker.kill)
         relais = HttpServer(host="127.0.0.1", port=0)
         adapter.listen(relais)
         noop = HttpServer(host="127.0.0.1", port=0)
@@ -416,10 +425,16 @@ def start_worker(database_url: str, slack_url: str) -> subprocess.Popen[bytes]:
     raise SystemExit("relais worker did not become healthy")
 
 
+def empty_schema(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(sql("DROP SCHEMA public CASCADE"))
+        connection.execute(sql("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 def drain(sessions: sessionmaker[Session], timeout: float) -> None:
     """Until the worker has handled every recorded event."""
-    from store.models import InboxEvent
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with sessions() as session:

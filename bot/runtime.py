@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
@@ -212,12 +213,12 @@ class Runtime:
             self.deliver(keys, held=held)
         return keys
 
-    def retry_due(self) -> int:
+    def retry_due(self, *, pool: Executor | None = None) -> int:
         """One pass of the inbox loop: the recorded events due now (new ones left to the
-        workers, failed ones after their backoff); how many were done."""
+        workers, failed ones after their backoff), on `pool`'s threads; how many were done."""
         with self.sessions() as session, session.begin():
             row_ids = inbox.take_due(session, now=self.clock.now())
-        return sum(1 for row_id in row_ids if self._processed(row_id))
+        return sum((pool.map if pool else map)(self._processed, row_ids))
 
     def _processed(self, row_id: int) -> bool:
         self.process(row_id)

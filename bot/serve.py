@@ -59,6 +59,8 @@ RUNNERS = {
     "mattermost": "bot.adapters.mattermost.runner",
     "matrix": "bot.adapters.matrix.runner",
 }
+# Events a worker handles at once (SQLite has one writer: more threads would only queue).
+INBOX_THREADS = {"postgresql": 4}
 # Platforms that receive nothing over HTTP: a web process does not connect to them.
 STREAM_ONLY = frozenset({"matrix"})
 
@@ -138,7 +140,8 @@ def start_background(app: App, http: HttpServer) -> Background:
     sender = OutboxWorker(app.outbox)
     sender.start()
     started.stops.append(sender.stop)
-    retries = InboxWorker(app.runtime, doorbell=Doorbell(app.engine))
+    threads = INBOX_THREADS.get(app.engine.dialect.name, 1)
+    retries = InboxWorker(app.runtime, doorbell=Doorbell(app.engine), threads=threads)
     retries.start()
     started.stops.append(retries.stop)
     scheduler = start_scheduler(app.ticker)
