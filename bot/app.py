@@ -27,7 +27,7 @@ from handlers.registry import Registries
 from store import migrate
 from store.db import make_engine, make_session_factory
 from store.doorbell import Ringer
-from store.search import engine as search_engine
+from store.search import place as search_place
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def build(
     engine = engine or make_engine(settings.database_url)
     if upgrade:
         migrate.upgrade(engine)
-    search_engine.configure(settings.search_index_dir)
+    search_place.configure(settings.search_index_dir)
     sessions = sessions or make_session_factory(engine)
     if settings.sample_data:
         load_sample_projects(sessions, now=clock.now())

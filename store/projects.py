@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from store.models import Project
 from store.search import Admits, Document, index_documents
 from store.search.analysis import fold, folded_name
-from store.search.engine import Built
+
+if TYPE_CHECKING:
+    from store.search.engine import Built
 
 DOC_TYPE = "project"
 FIELDS = (

@@ -18,6 +18,7 @@ from store.search import (
     engine,
     index_document,
     index_documents,
+    place,
     remove_document,
     search_documents,
 )
@@ -206,7 +207,7 @@ def test_an_index_directory_is_reused_until_the_documents_change(
 ) -> None:
     """A process started while nothing changed (a one-shot `relais ask`, a restarted replica)
     opens the index another one wrote; a write makes the next search rebuild it."""
-    engine.configure(tmp_path)
+    place.configure(tmp_path)
     try:
         with sessions() as session, session.begin():
             add(session, 1, "Télémédecine en cancérologie")
@@ -223,5 +224,5 @@ def test_an_index_directory_is_reused_until_the_documents_change(
             assert ids(session, "télémédecine") == [1, 2]
         assert built not in list(tmp_path.iterdir())
     finally:
-        engine.configure(None)
+        place.configure(None)
         engine.forget()

@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import simplemma
 import yaml
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
-from rapidfuzz.distance import DamerauLevenshtein
 
 from store.search.analysis import WORD, fold
 from store.search.stopwords import ENGLISH, FRENCH
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
 
 Lang = Literal["fr", "en"]
 GLOSSARY = Path(__file__).parent / "data" / "glossary.yaml"
@@ -36,6 +36,11 @@ _ENGLISH_REQUEST = frozenset({"who", "what", "which", "how", "anyone", "someone"
 
 @cache
 def _detector() -> LanguageDetector:
+    """lingua, its models and the lemmatiser and edit distance below are imported when a
+    question first needs them, not with the feature: a process that answers no question
+    does not hold them."""
+    from lingua import Language, LanguageDetectorBuilder
+
     return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()
 
 
@@ -48,6 +53,8 @@ def detect(text: str) -> Lang:
         return "en" if english > french else "fr"
     if len(words) < MIN_WORDS:
         return "fr"
+    from lingua import Language
+
     value = _detector().compute_language_confidence(text, Language.ENGLISH)
     return "en" if value >= ENGLISH_CONFIDENCE else "fr"
 
@@ -79,6 +86,9 @@ def english_corrections(text: str) -> dict[str, str]:
     nor French knows, of five letters or more, within one edit (two from seven letters), with
     the same first letter. The question is then translated as corrected, and the answer can
     say so in English."""
+    import simplemma
+    from rapidfuzz.distance import DamerauLevenshtein
+
     words = _glossary_words()
     found: dict[str, str] = {}
     for word in WORD.findall(fold(text)):
@@ -132,6 +142,8 @@ def in_english(french_word: str) -> str:
 
 
 def _by_lemma(match: re.Match[str]) -> str:
+    import simplemma
+
     word = match.group()
     lemma = fold(simplemma.lemmatize(word, lang="en"))
     return _glossary()[1].get(lemma, word)

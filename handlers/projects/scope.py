@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
-import pycountry
 import yaml
 
 from store.projects import Filters
@@ -66,7 +65,10 @@ def _folded_name(name: str) -> str:
 
 @cache
 def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str]]:
-    """Every region and department, folded (« val d oise »), with the region it belongs to."""
+    """Every region and department, folded (« val d oise »), with the region it belongs to
+    (`pycountry` is imported by the first question, not with the feature)."""
+    import pycountry
+
     subdivisions = {s.code: s for s in pycountry.subdivisions if s.country_code == "FR"}
 
     def region_of(code: str) -> str:

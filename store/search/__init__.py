@@ -13,26 +13,31 @@ from the most selective concepts (about `BUDGET` postings) and the score is comp
 Python, identically on SQLite and PostgreSQL: BM25F normalised to 0–1 (title above keywords
 above body), with the best passage as snippet. Junk input never raises: only analysed terms,
 as term and phrase queries, reach the engine.
+
+The engine, the question's reading and the scoring (tantivy, simplemma, rapidfuzz) are imported
+by the first search, not with this package: a process that never searches (a worker between
+jobs, a web process before its first question) does not hold them in memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from store.models import SearchDocument
-from store.search import engine, retrieval, vocabulary
-from store.search.analysis import WORD, query_words, term
-from store.search.engine import Candidate, Hit
+from store.search import vocabulary
+from store.search.analysis import MAX_QUERY_CHARS, WORD, query_words, term
 from store.search.indexing import Document, index_documents, remove_documents
-from store.search.query import MAX_QUERY_CHARS, TYPO, Concept, plan, resolve
-from store.search.scoring import Fields, Scorer
 from store.search.thesaurus import EMPTY, Thesaurus
 from store.search.vocabulary import Totals
+
+if TYPE_CHECKING:
+    from store.search.engine import Built, Candidate, Hit
+    from store.search.query import Concept
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -55,7 +60,7 @@ POOL = 40
 FILTERED_POOLS, FILTERED_ENOUGH = (400, 4000), 10
 BUDGET, BUDGET_SHARE = 2000, 0.02
 
-Admits = Callable[[Session, engine.Built], Callable[[int], bool]]
+Admits = Callable[[Session, "Built"], Callable[[int], bool]]
 """A filter answered in memory: given the index (and what a feature keeps beside it, see
 `Built.beside`), the test a doc_id must pass. The alternative to a `Select` of doc_ids, which
 costs a database query on hundreds of candidates."""
@@ -151,6 +156,9 @@ def search(
     others' (a place the caller already filters on)."""
     if limit <= 0:
         return Results([])
+    from store.search import engine, retrieval
+    from store.search.query import plan, resolve
+
     wanted = plan(query, thesaurus)
     extra = plan(optional, thesaurus) if optional else []
     for concept in extra:
@@ -176,7 +184,7 @@ def search(
 
 def _filtered(
     session: Session,
-    index: engine.Built,
+    index: Built,
     concepts: list[Concept],
     pool: int,
     budget: int,
@@ -186,6 +194,8 @@ def _filtered(
     """Candidates passing `within`, by filtering a wider pool of unfiltered candidates (in
     memory, or one database query on the candidates' ids only). The pool widens while too few
     pass."""
+    from store.search import retrieval
+
     passing = _passing(session, index, within)
     kept: list[Hit] = []
     for wider in FILTERED_POOLS:
@@ -200,7 +210,7 @@ def _filtered(
 
 
 def _passing(
-    session: Session, index: engine.Built, within: Select[Any] | Admits
+    session: Session, index: Built, within: Select[Any] | Admits
 ) -> Callable[[list[Hit]], set[int]]:
     """Which of some candidates pass `within`."""
     if isinstance(within, Select):
@@ -222,6 +232,8 @@ _TEXTS = select(
 def _rank(
     session: Session, totals: Totals, concepts: list[Concept], found: list[Candidate], limit: int
 ) -> Results:
+    from store.search.scoring import Fields, Scorer
+
     scorer = Scorer(concepts, totals)
     scored = sorted(
         (-scorer.score(Fields(c.title, c.keywords, c.body)), c.doc_id, c.row_id) for c in found
@@ -244,6 +256,8 @@ def _rank(
 
 def _corrections(concepts: list[Concept], best: str) -> tuple[Correction, ...]:
     """How the best match spells each corrected word (nothing when it does not contain it)."""
+    from store.search.query import TYPO
+
     wanted = {
         a.terms[0]: concept.words[0]
         for concept in concepts

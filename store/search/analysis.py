@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-
-import snowballstemmer
+from functools import cache
+from typing import TYPE_CHECKING
 
 from store.search.stopwords import ENGLISH, FRENCH, QUESTION_WORDS
 
+if TYPE_CHECKING:
+    from snowballstemmer.basestemmer import BaseStemmer
+
+MAX_QUERY_CHARS = 2000
 MAX_WORD = 40
 WORD = re.compile(r"[^\W_]+")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
-_STEMMER = snowballstemmer.stemmer("french")
 _CACHE: dict[str, str] = {}
 _FOLDED: dict[str, str] = {}
 _CACHE_LIMIT = 200_000
@@ -51,11 +54,21 @@ def term(word: str) -> str | None:
     folded = fold(lowered)
     result = ""
     if 1 < len(folded) <= MAX_WORD and folded not in STOPWORDS:
-        result = fold(_STEMMER.stemWord(lowered))
+        result = fold(_stemmer().stemWord(lowered))
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
     _CACHE[word] = result
     return result or None
+
+
+@cache
+def _stemmer() -> BaseStemmer:
+    """Loaded by the first word to stem (about 3 MB that a process which never reads text
+    need not hold)."""
+    import snowballstemmer
+
+    stemmer: BaseStemmer = snowballstemmer.stemmer("french")
+    return stemmer
 
 
 def terms(text: str) -> list[str]:

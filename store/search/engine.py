@@ -8,7 +8,7 @@ before the rows, so an index is never labelled newer than what it holds. Terms a
 analysed in Python (whitespace tokenizer), so the engine matches exactly what the Python scorer
 counts, on SQLite and PostgreSQL alike.
 
-Indexes live in RAM unless `configure(directory)` names a directory (`RELAIS_SEARCH_INDEX_DIR`):
+Indexes live in RAM unless `place.configure` names a directory (`RELAIS_SEARCH_INDEX_DIR`):
 then each is written to `<database>-<doc_type>-<generation>/` (built aside, then renamed) and
 a process that starts while the store is unchanged — a one-shot `relais ask`, a restarted
 replica — opens it instead of rebuilding; older generations are removed.
@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import SearchDocument, SearchWord
+from store.search import place
 
 FIELDS = ("title", "keywords", "body")
 ALL = "all"
@@ -142,14 +143,7 @@ class Built:
 
 _lock = threading.Lock()
 _built: dict[tuple[str, str], Built] = {}
-_directory: list[Path] = []
 READY = "ready"
-
-
-def configure(directory: Path | None) -> None:
-    """Where indexes are kept between processes (None: in RAM only)."""
-    with _lock:
-        _directory[:] = [directory] if directory is not None else []
 
 
 def current(session: Session, *, doc_type: str, generation: int) -> Built:
@@ -170,9 +164,9 @@ def _build(session: Session, database: str, doc_type: str, generation: int) -> B
     """In RAM, or opened from (after writing it to) `<database>-<doc_type>-<generation>/`
     under the configured directory: the database's digest keeps two stores apart."""
     words = _words(session, doc_type)
-    if not _directory:
+    root = place.directory()
+    if root is None:
         return Built(generation, *_indexed(session, doc_type, None), words)
-    root = _directory[0]
     store = hashlib.sha256(database.encode()).hexdigest()[:12]
     name = f"{store}-{re.sub(r'[^a-z0-9_]', '_', doc_type.lower())}-{generation}"
     final = root / name

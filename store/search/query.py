@@ -16,12 +16,11 @@ from dataclasses import dataclass
 import simplemma
 from rapidfuzz.distance import DamerauLevenshtein
 
-from store.search.analysis import query_tokens, term
+from store.search.analysis import MAX_QUERY_CHARS, query_tokens, term
 from store.search.engine import Built
 from store.search.thesaurus import Phrase, Thesaurus
 
 MAX_CONCEPTS = 16
-MAX_QUERY_CHARS = 2000
 SHORT_QUERY = 3
 EXACT, LEMMA, SYNONYM, JOINED, PREFIX, TYPO = 1.0, 1.0, 0.9, 0.9, 0.8, 0.75
 PREFIX_TERMS = 8

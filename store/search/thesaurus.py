@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import simplemma
-
 from store.search.analysis import fold, terms
 
 Phrase = tuple[str, ...]
@@ -69,6 +67,8 @@ class Thesaurus:
         « mobile » (both `mobil`), so it does not get the synonyms of « application mobile ».
         Only decided when the lemmatiser knows both words (an unaccented « hopitaux » keeps
         the synonyms of « hôpital »)."""
+        import simplemma  # with the first question, not with the package
+
         entries = self._lemmas.get(phrase[0]) if len(phrase) == 1 else None
         if not entries or not simplemma.is_known(typed.casefold(), lang="fr"):
             return False
@@ -80,6 +80,8 @@ class Thesaurus:
 
 def lemma(word: str) -> str:
     """The folded French lemma of one word (the word itself when unknown)."""
+    import simplemma  # with the first thesaurus, not with the package
+
     return fold(simplemma.lemmatize(word.strip().casefold(), lang="fr"))
 
 

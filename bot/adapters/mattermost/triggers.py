@@ -21,11 +21,10 @@ import functools
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import load_der_public_key
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 # Mattermost honours a trigger for 3 s when it opens a dialog
 # (`InteractiveDialogTriggerTimeoutMilliseconds`); a press reaches us within that, but our clock
@@ -59,6 +58,10 @@ def verify(trigger_id: str, *, public_key: str, user_id: str, now: datetime) -> 
     if len(parts) != 4:
         raise TriggerError("trigger has not four parts")
     client_id, signed_user, millis, signature = parts
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     key = server_key(public_key)
     try:
         der = base64.b64decode(signature, validate=True)
@@ -77,7 +80,11 @@ def verify(trigger_id: str, *, public_key: str, user_id: str, now: datetime) -> 
 
 @functools.lru_cache(maxsize=4)
 def server_key(public_key: str) -> ec.EllipticCurvePublicKey:
-    """The server's key from its client configuration (raises ValueError if unusable)."""
+    """The server's key from its client configuration (raises ValueError if unusable).
+    `cryptography` (about 7 MB) is imported by the first button press, not at start."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
     try:
         loaded = load_der_public_key(base64.b64decode(public_key, validate=True))
     except binascii.Error as error:
