@@ -119,7 +119,8 @@ class Runtime:
         self, platform: str, prepare: Prepare, *, restore: Restore | None = None
     ) -> None:
         self._preparers[platform] = prepare
-        self._restorers.update({platform: restore} if restore else {})
+        if restore is not None:
+            self._restorers[platform] = restore
 
     def accept(
         self,

@@ -1,8 +1,9 @@
 """A fresh `relais serve` does not hold the search stack (tantivy, lingua, rapidfuzz) in memory,
-nor, with Mattermost, the signature library (cryptography): the first question loads the
-search stack, and is answered as before. `bench/idle_rss.py` measures the memory this leaves
-out; this checks the behaviour on a real process, through the native libraries it has mapped
-(a Python extension is mapped when it is imported)."""
+nor, with Mattermost, the signature library (cryptography); a Slack question does not load it
+there either (serve records it, the worker answers it): the worker that answers the first
+question loads the search stack, and the answer is as before. `bench/idle_rss.py` measures
+the memory this leaves out; this checks the behaviour on a real process, through the native
+libraries it has mapped (a Python extension is mapped when it is imported)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def slack_env(tmp_path: Path, fake: SlackWorkspace, port: int) -> dict[str, str]
     return env
 
 
-def test_serve_loads_the_search_stack_with_the_first_question(tmp_path: Path) -> None:
+def test_the_worker_loads_the_search_stack_with_the_first_question(tmp_path: Path) -> None:
     port = free_port()
     with SlackWorkspace() as fake:
         env = slack_env(tmp_path, fake, port)
@@ -51,24 +52,31 @@ def test_serve_loads_the_search_stack_with_the_first_question(tmp_path: Path) ->
             cwd=tmp_path,
             env=env,
         )
+        worker: subprocess.Popen[bytes] | None = None
         try:
             wait(lambda: answers(port) or server.poll() is not None, "relais serve did not start")
             assert server.poll() is None
             idle = loaded(server.pid)
+            worker_env = env | {"RELAIS_HTTP_PORT": str(free_port())}
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "bot", "worker"], cwd=tmp_path, env=worker_env
+            )
             body = slash_body(user_id="U0BEA", text="projets qui a fait du lean à l'hôpital ?")
             headers = signed_headers(body, content_type="application/x-www-form-urlencoded")
             acknowledged = requests.post(
                 f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers, timeout=30
             )
-            wait(lambda: fake.answers(), "the question was not answered")
-            asked = loaded(server.pid)
+            wait(lambda: fake.answers() or worker.poll() is not None, "not answered")
+            asked, answering = loaded(server.pid), loaded(worker.pid)
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            for process in (server, worker):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=60)
         assert acknowledged.status_code == 200
-        assert idle == set()
+        assert idle == asked == set()
         assert "Lean Santé au CHRU de Lille" in fake.answers()[0]
-        assert {"tantivy", "rapidfuzz"} <= asked
+        assert {"tantivy", "rapidfuzz"} <= answering
 
 
 def test_serve_with_mattermost_loads_neither_search_nor_signatures_at_start(
