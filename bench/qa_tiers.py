@@ -1,7 +1,9 @@
 """The second question set, in five tiers (typos, English, contacts, scoped, no-answer):
 Relais on SQLite (and PostgreSQL) beside plain BM25, in the same run.
 
-    .venv/bin/python -m bench.qa_tiers [--postgres URL] [--sqlite PATH]
+    .venv/bin/python -m bench.qa_tiers [--postgres URL] [--sqlite PATH] [--set FILE]
+
+`--set tests/data/qa_tiers_heldout.yaml` runs the held-out set, written before any measurement.
 
 Per tier: recall@3 (expected projects in the top 3), "sure & right" (a confident answer whose
 first project is expected) and, for the no-answer tier, the share of questions answered with
@@ -67,8 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sqlite", default="/tmp/relais-bench-tiers.db")
     parser.add_argument("--postgres", default=None, help="postgresql+psycopg://… (emptied)")
+    parser.add_argument("--set", type=Path, default=TIERS, help="question file, in tiers")
     options = parser.parse_args()
-    sets = tiers()
+    sets = tiers(options.set)
     records = [ProjectRecord.model_validate(r).stored() for r in yaml.safe_load(SAMPLE.read_text())]
     baseline = Bm25Baseline(records)
     engines = [("Relais, SQLite", f"sqlite:///{options.sqlite}")]

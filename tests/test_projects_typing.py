@@ -137,3 +137,25 @@ def test_unsure_answers_show_two_leads_and_offer_the_community_once(community: C
     assert "Poser la question à la communauté" not in [b.label for b in again.buttons]
     [there] = community.mention("carl", "vélo électrique en libre service", channel="C-community")
     assert "Poser la question à la communauté" not in [b.label for b in there.buttons]
+
+
+def test_a_department_by_its_number_filters_on_its_region(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "projets numériques dans le 35")
+    assert "Filtres appliqués : région Bretagne (Ille-et-Vilaine)" in reply.text
+    assert "Ille-et-Vilaine" in reply.text and "Pascaline" not in reply.text
+    [name] = chat.dm("bea", "le projet liens 06")
+    assert "Filtres appliqués" not in name.text, "a number in a name is not a place"
+    assert "Liens 06" in name.text
+
+
+def test_a_year_alone_lists_the_projects_of_that_year(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "projets lancés en 2009")
+    assert "Filtres appliqués : année 2009" in reply.text
+    assert "logement social" in reply.text and "Webcontrat" in reply.text
+
+
+def test_asking_who_can_tell_about_a_project_gets_its_people(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "qui peut me renseigner sur le logement social ?")
+    assert "**Yann Ludmann** — chef de projet" in reply.text
+    [english] = chat.dm("bea", "who's the contact for social housing applications?")
+    assert "**Yann Ludmann**" in english.text and "reach:" in english.text

@@ -32,6 +32,8 @@ _ASKS_WHO = re.compile(
     r"(?:contacter|joindre|appeler)\b"
     r"|\bwho\s+(?:should|can|could|do|would)\s+i\s+(?:contact|call|ask|talk to|reach|write to)\b"
     r"|\bwho\s+to\s+(?:contact|call|ask|talk to)\b"
+    r"|\bwho(?:'s|\s+is)\s+the\s+(?:contact|person\s+to\s+(?:contact|call|ask))\b"
+    r"|^\s*qui\s+(?:peut|pourrait|saurait)\s+(?:me|nous)\s+(?:renseigner|informer|aider)\b"
     r"|\b(?:someone|anyone|a person|a contact)\s+to\s+(?:contact|call|talk to)\b"
     r"|^\s*contacts?\s+(?:pour|sur|about|for|on)\b"
 )

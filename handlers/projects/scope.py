@@ -3,14 +3,17 @@
     « projets primés en 2016 »            → year 2016
     « depuis 2014 », « since 2014 »        → from 2014
     « dans le Val-d'Oise », « en Bretagne » → region (a department stands for its region)
+    « dans le 35 », « du 06 »              → region of the department with that number
     « à la préfecture », « in a hospital »  → kind of administration
 
 Places come from the ISO 3166-2 list of French regions and departments shipped by `pycountry`
 (with each department's region), not from a hand-typed list. A department whose name is also a
 common word (« Nord », « Lot », « Cher ») counts only when written with its capital or after
-« dans le ». What became a filter is taken out of the searched text: a project in the Haut-Rhin
-need not write « Haut-Rhin » to be the answer (the filter holds it to the place); `removed`
-keeps those words so that a project that does name them still ranks first.
+« dans le »; a department number (its ISO code) only after « dans le », « du », « le » or
+« département », so that « Liens 06 » stays a name. What became a filter is taken out of the
+searched text: a project in the Haut-Rhin need not write « Haut-Rhin » to be the answer (the
+filter holds it to the place); `removed` keeps those words so that a project that does name them
+still ranks first.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _SINCE = re.compile(rf"\b(?:depuis|apres|après|since|after|a partir de|à parti
 _UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b")
 _IN = re.compile(rf"\b(?:en|in|pour|au cours de|durant|during)\s+{YEAR}\b")
 _LOCATIVE = re.compile(r"\bdans (?:le|la|les|l) $")
+_NUMBERED = re.compile(r"\b(?:dans le|du|le|departement|dept|dpt)\s+(\d\d\d?|2a|2b)\b")
+_NUMBER = re.compile(r"FR-(\d\d\d?|2[AB])")
 _REGION_TYPES = (
     "Metropolitan region",
     "Overseas region",
@@ -64,9 +69,10 @@ def _folded_name(name: str) -> str:
 
 
 @cache
-def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str]]:
-    """Every region and department, folded (« val d oise »), with the region it belongs to
-    (`pycountry` is imported by the first question, not with the feature)."""
+def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str], dict[str, Place]]:
+    """Every region and department, folded (« val d oise »), with the region it belongs to, and
+    the departments by number (« 35 », « 2a »; `pycountry` is imported by the first question,
+    not with the feature)."""
     import pycountry
 
     subdivisions = {s.code: s for s in pycountry.subdivisions if s.country_code == "FR"}
@@ -85,10 +91,15 @@ def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str]]:
     for s in subdivisions.values():
         if s.type in (*_DEPARTMENT_TYPES, *_REGION_TYPES):
             table.setdefault(_folded_name(s.name), Place(s.name, region_of(s.code)))
+    numbers: dict[str, Place] = {}
+    for s in sorted(subdivisions.values(), key=lambda s: s.type not in _DEPARTMENT_TYPES):
+        number = _NUMBER.fullmatch(s.code.removesuffix("C"))
+        if number and s.type in (*_DEPARTMENT_TYPES, *_REGION_TYPES):
+            numbers.setdefault(number.group(1).lower(), Place(s.name, region_of(s.code)))
     ambiguous = frozenset(k for k in table if " " not in k and len(k) <= SHORT_NAME)
     ordered = sorted(table, key=len, reverse=True)
     pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in ordered) + r")\b")
-    return pattern, table, ambiguous
+    return pattern, table, ambiguous, numbers
 
 
 @dataclass(frozen=True)
@@ -144,8 +155,12 @@ def read(question: str, explicit: Filters | None = None) -> Scope:
     spaced, origin = _spaced(text)
     cuts: list[tuple[int, int]] = []
     if not filters.region:
-        pattern, table, ambiguous = _places()
-        for match in pattern.finditer(spaced):
+        pattern, table, ambiguous, numbers = _places()
+        matches = list(pattern.finditer(spaced))
+        numbered = _NUMBERED.search(spaced)
+        if numbered and numbered.group(1) in numbers:
+            matches.append(numbered)
+        for match in sorted(matches, key=lambda m: m.start(1)):
             name = match.group(1)
             if (
                 name in ambiguous
@@ -153,7 +168,7 @@ def read(question: str, explicit: Filters | None = None) -> Scope:
                 and not _LOCATIVE.search(spaced[: match.start(1)])
             ):
                 continue
-            place = table[name]
+            place = table.get(name) or numbers[name]
             filters = replace(filters, region=place.region)
             shown = place.region if place.name == place.region else f"{place.region} ({place.name})"
             applied.append(("region", shown))

@@ -38,7 +38,8 @@ faire fais mené menée menés menées déjà svp merci bonjour hello please pro
 examples anyone someone know looking find contact appeler adresser call ask reach truc trucs
 chose choses machin quelque quelqu something thing things stuff
 problème problèmes pb souci soucis besoin monter monté montée mettre mis mise lancer lancé
-lancée done carried led anything related
+lancée lancés lancées réalisé réalisée réalisés réalisées renseigner renseignements
+renseignement informer infos info peut pourrait pouvez done carried led anything related
 """
 
 FRENCH = tuple(_FRENCH.split())
