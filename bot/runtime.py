@@ -33,7 +33,7 @@ from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
 from handlers.types import Action, Event
-from store import cursors, events, inbox
+from store import cursors, db, events, inbox
 from store import outbox as deliveries
 from store.doorbell import Ringer
 from store.models import Workspace
@@ -133,10 +133,11 @@ class Runtime:
     ) -> int | None:
         """Records the event durably, before the platform is told it arrived (a stream's
         `cursor` moves in the same transaction), with what its `reply` needs. Returns the inbox
-        row to `process`, or None for a retry of an event already recorded; raises when the
-        store is down, and then the adapter must not acknowledge. `elsewhere`: this process
-        will not handle it; the workers take it at once."""
+        row to `process`, or None for a platform's retry; raises when the store is down (then
+        the adapter must not acknowledge). `elsewhere`: the workers handle it, at once."""
         with self.sessions() as session, session.begin():
+            if cursor is None:
+                db.single_statement(session)
             self._advance(session, cursor)
             row_id = inbox.record(
                 session,
