@@ -159,12 +159,16 @@ def make_settings(engine: Engine, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def app(
-    engine: Engine, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
-) -> Iterator[App]:
-    built = build(
-        make_settings(engine, admins=["test:ada"]),
+def app_on(
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+    port: RecordingPort,
+    **settings: object,
+) -> App:
+    """The app as the `app` fixture builds it; a second one on the same engine is a restart."""
+    return build(
+        make_settings(engine, **{"admins": ["test:ada"], **settings}),
         clock=clock,
         engine=engine,
         sessions=sessions,
@@ -172,7 +176,13 @@ def app(
         policy=OutboxPolicy(base_delay=0.0, max_delay=0.0, channel_interval={}),
         upgrade=False,
     )
-    yield built
+
+
+@pytest.fixture
+def app(
+    engine: Engine, sessions: sessionmaker[Session], clock: FakeClock, port: RecordingPort
+) -> Iterator[App]:
+    yield app_on(engine, sessions, clock, port)
 
 
 @pytest.fixture

@@ -9,13 +9,12 @@ import itertools
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import App, build
-from bot.outbox import OutboxPolicy
+from bot.app import App
 from handlers.clock import FakeClock
 from store.models import AuditEntry, Broadcast
 from tests.chat import Chat, texts
 from tests.checkins_support import STAFF, cohort, paris, tick_at
-from tests.conftest import make_settings
+from tests.conftest import app_on
 from tests.fakes.recording_port import RecordingPort
 from tests.test_broadcasts_dialog import MEMBERS, NAME, confirm, delivered
 
@@ -124,15 +123,7 @@ def test_restart_between_staging_and_its_minute_delivers_once(
     number, _ = confirm(chat, f'diffuser "{NAME}" "Après la panne" --le lundi 9h')
     tick_at(app, clock, port, paris(2026, 12, 14, 8, 52))
     assert staged(app, number)
-    restarted = build(
-        make_settings(chat.app.engine, admins=["test:ada"]),
-        clock=clock,
-        engine=chat.app.engine,
-        sessions=sessions,
-        ports={"test": port},
-        policy=OutboxPolicy(base_delay=0.0, max_delay=0.0, channel_interval={}),
-        upgrade=False,
-    )
+    restarted = app_on(chat.app.engine, sessions, clock, port)
     assert delivered(tick_at(restarted, clock, port, paris(2026, 12, 14, 8, 59))) == {}
     sent = tick_at(restarted, clock, port, MONDAY_NINE)
     sent += tick_at(app, clock, port, MONDAY_NINE)  # the old process, if it still ticks

@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import build
-from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
 from handlers.types import DirectMessageAction, Ephemeral, OpenForm, Post, UpdatePost
 from store.models import DueJob
@@ -27,7 +25,7 @@ from tests.codev_support import (
     to,
     updates,
 )
-from tests.conftest import make_settings
+from tests.conftest import app_on
 from tests.fakes.recording_port import RecordingPort
 
 SUGGESTIONS = [
@@ -249,15 +247,7 @@ def test_restart_in_step_four_resumes_with_the_right_time(
     group.say("carl", "Une suggestion avant la panne.")
     clock.advance(timedelta(minutes=10))
 
-    app = build(
-        make_settings(chat.app.engine, admins=["test:ada"]),
-        clock=clock,
-        engine=chat.app.engine,
-        sessions=sessions,
-        ports={"test": port},
-        policy=OutboxPolicy(base_delay=0.0, max_delay=0.0, channel_interval={}),
-        upgrade=False,
-    )
+    app = app_on(chat.app.engine, sessions, clock, port)
     again = Chat(app=app, port=port, _ids=itertools.count(10_000))
     status = texts(again.command(COACH, "codev statut", channel=CHANNEL))
     assert "Étape 4 — Consultation" in status and "il reste 15 min (fin prévue à 09:25)" in status

@@ -14,8 +14,7 @@ import pytest
 from sqlalchemy import Connection, Engine, MetaData, Text, cast, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import App, build
-from bot.outbox import OutboxPolicy
+from bot.app import App
 from handlers.clock import FakeClock
 from handlers.privacy import declared_stores
 from handlers.projects.importer import import_file
@@ -25,7 +24,7 @@ from store.models import ConsoleButton, ConsoleMessage
 from tests.chat import Chat, texts
 from tests.checkins_support import STAFF, cohort, paris, tick_at
 from tests.codev_support import create_group
-from tests.conftest import make_settings
+from tests.conftest import app_on
 from tests.fakes.recording_port import RecordingPort
 from tests.ideas_world import open_campaign, propose
 
@@ -94,15 +93,7 @@ def community(
 ) -> Iterator[Chat]:
     with sessions() as session, session.begin():
         import_file(session, SAMPLE, now=clock.now())
-    app = build(
-        make_settings(engine, admins=["test:ada"], community_channel="C-community"),
-        clock=clock,
-        engine=engine,
-        sessions=sessions,
-        ports={"test": port},
-        policy=OutboxPolicy(base_delay=0.0, max_delay=0.0, channel_interval={}),
-        upgrade=False,
-    )
+    app = app_on(engine, sessions, clock, port, community_channel="C-community")
     yield Chat(app=app, port=port)
 
 

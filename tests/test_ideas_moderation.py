@@ -6,13 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import build
-from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
 from handlers.types import OpenForm, UpdatePost
 from store.models import AuditEntry, Idea, IdeaReport
 from tests.chat import Chat, texts
-from tests.conftest import make_settings
+from tests.conftest import app_on
 from tests.fakes.recording_port import RecordingPort, Sent
 from tests.ideas_world import card, direct_messages, grant, number, posts, propose
 
@@ -90,15 +88,7 @@ def test_three_reports_hide_then_a_moderator_restores(chat: Chat, port: Recordin
 def test_a_moderator_confirms_the_hiding(
     chat: Chat, port: RecordingPort, sessions: sessionmaker[Session], clock: FakeClock
 ) -> None:
-    app = build(
-        make_settings(chat.app.engine, admins=["test:ada"], ideas_report_threshold=1),
-        clock=clock,
-        engine=chat.app.engine,
-        sessions=sessions,
-        ports={"test": port},
-        policy=OutboxPolicy(base_delay=0.0, max_delay=0.0, channel_interval={}),
-        upgrade=False,
-    )
+    app = app_on(chat.app.engine, sessions, clock, port, ideas_report_threshold=1)
     strict = Chat(app=app, port=port)
     grant(strict, "mona", "staff")
     root = propose(strict, "bea", "Covoiturage entre agents")[0]
