@@ -4,13 +4,13 @@ side) and `relais run` (both in one process), each until SIGTERM or Ctrl-C.
 The web role answers Slack, Mattermost, `/healthz` and `/metrics`. A Slack event is only
 recorded in the inbox and acknowledged there: its handling would hold the interpreter lock the
 next acknowledgements wait for, so the workers' inbox loop takes it at once (woken by a
-notification once the recording commits, `store.doorbell`). Mattermost's commands, buttons and dialogs are answered in their HTTP
-response, so the web role handles them itself. The worker role runs what nobody asks for over
-HTTP: the inbox loop, the scheduler, the outbox sender (retries, scheduled messages) and the
-platforms' streams (Mattermost websocket, Matrix sync, Slack Socket Mode); its HTTP server only
-answers `/healthz` and `/metrics`. Several workers may run at once, as the store's claims hand
-each due row to one of them. `relais run` (both roles) handles each event right after its
-acknowledgement, in the same process.
+notification once the recording commits, `store.doorbell`). Mattermost's commands, buttons and
+dialogs are answered in their HTTP response, so the web role handles them itself. The worker
+role runs what nobody asks for over HTTP: the inbox loop, the scheduler, the outbox sender
+(retries, scheduled messages) and the platforms' streams (Mattermost websocket, Matrix sync,
+Slack Socket Mode); its HTTP server only answers `/healthz` and `/metrics`. Several workers may
+run at once, as the store's claims hand each due row to one of them. `relais run` (both roles)
+handles each event right after its acknowledgement, in the same process.
 
 Platform runners are imported only when configured, so a process loads no SDK it does not use.
 """
