@@ -148,6 +148,18 @@ def test_a_department_by_its_number_filters_on_its_region(chat: Chat) -> None:
     assert "Liens 06" in name.text
 
 
+def test_a_date_is_not_read_as_a_department_number(chat: Chat) -> None:
+    for question in (
+        "projets numériques lancés le 12 mars 2009",
+        "projets numériques présentés au comité du 06/05",
+        "projets numériques vus le 13 à 9h",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert "région" not in reply.text, question
+    [place] = chat.dm("bea", "projets numériques du 35")
+    assert "région Bretagne (Ille-et-Vilaine)" in place.text
+
+
 def test_a_year_alone_lists_the_projects_of_that_year(chat: Chat) -> None:
     [reply] = chat.dm("bea", "projets lancés en 2009")
     assert "Filtres appliqués : année 2009" in reply.text
