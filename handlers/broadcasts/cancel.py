@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from handlers.args import UsageError
 from handlers.broadcasts import jobs
-from handlers.broadcasts.compose import record
+from handlers.broadcasts.compose import numbered, record
 from handlers.broadcasts.feature import registry
 from handlers.context import Context
 from handlers.registry import Arg, Args
@@ -31,9 +31,7 @@ WITHDRAWN = "never sent: the broadcast was cancelled"
     args=(Arg("numero", kind="int"),),
 )
 def cancel(ctx: Context, args: Args) -> list[Action]:
-    broadcast = store.get(ctx.session, workspace=ctx.workspace, broadcast_id=args["numero"])
-    if broadcast is None:
-        raise UsageError("broadcasts.unknown", number=args["numero"])
+    broadcast = numbered(ctx, args["numero"])
     too_late = UsageError("broadcasts.cancel.too_late", number=broadcast.id)
     if broadcast.status != BROADCAST_SCHEDULED:
         raise too_late

@@ -32,6 +32,14 @@ from store.models.broadcasts import (
 MAX_AHEAD = timedelta(days=366)
 
 
+def numbered(ctx: Context, number: int) -> Broadcast:
+    """The workspace's broadcast n° `number`, for the commands that name one."""
+    broadcast = store.get(ctx.session, workspace=ctx.workspace, broadcast_id=number)
+    if broadcast is None:
+        raise UsageError("broadcasts.unknown", number=number)
+    return broadcast
+
+
 def record(ctx: Context, action: str, broadcast: Broadcast, detail: str | None = None) -> None:
     audit.record(
         ctx.session,

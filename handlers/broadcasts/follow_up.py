@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from handlers.args import UsageError, is_row_id
-from handlers.broadcasts.compose import record
+from handlers.broadcasts.compose import numbered, record
 from handlers.broadcasts.feature import registry
-from handlers.broadcasts.jobs import channel_key
+from handlers.broadcasts.jobs import channel_key, people_prefix
 from handlers.checkins.dates import when
 from handlers.context import Context
 from handlers.registry import Arg, Args
@@ -50,13 +50,11 @@ def _delivered(broadcast: Broadcast) -> bool:
     args=(Arg("numero", kind="int"),),
 )
 def report(ctx: Context, args: Args) -> list[Action]:
-    broadcast = store.get(ctx.session, workspace=ctx.workspace, broadcast_id=args["numero"])
-    if broadcast is None:
-        raise UsageError("broadcasts.unknown", number=args["numero"])
+    broadcast = numbered(ctx, args["numero"])
     prefix = (
         channel_key(broadcast.id)
         if broadcast.target_kind == TARGET_CHANNEL
-        else f"{store.delivery_prefix(broadcast.id)}to:"
+        else people_prefix(broadcast.id)
     )
     counts = store.delivery_counts(ctx.session, key_prefix=prefix)
     lines = [

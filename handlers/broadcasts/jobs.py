@@ -37,23 +37,28 @@ LEAD = timedelta(minutes=10)
 
 
 def fanout_key(broadcast_id: int) -> str:
-    return f"broadcast:{broadcast_id}:fanout"
+    return f"{store.delivery_prefix(broadcast_id)}fanout"
 
 
 def release_key(broadcast_id: int) -> str:
-    return f"broadcast:{broadcast_id}:release"
+    return f"{store.delivery_prefix(broadcast_id)}release"
 
 
 def batch_prefix(broadcast_id: int) -> str:
-    return f"broadcast:{broadcast_id}:batch:"
+    return f"{store.delivery_prefix(broadcast_id)}batch:"
 
 
 def channel_key(broadcast_id: int) -> str:
-    return f"broadcast:{broadcast_id}:channel"
+    return f"{store.delivery_prefix(broadcast_id)}channel"
+
+
+def people_prefix(broadcast_id: int) -> str:
+    """What the keys of its direct messages start with (the report counts them by it)."""
+    return f"{store.delivery_prefix(broadcast_id)}to:"
 
 
 def person_key(broadcast_id: int, user_id: int) -> str:
-    return f"broadcast:{broadcast_id}:to:{user_id}"
+    return f"{people_prefix(broadcast_id)}{user_id}"
 
 
 def due_moment(broadcast: Broadcast, wall: str | None) -> datetime:
@@ -179,7 +184,7 @@ def _release(ctx: JobContext, broadcast: Broadcast, wall: str | None) -> None:
     if broadcast.acknowledge:
         due.schedule(
             ctx.session,
-            key=f"broadcast:{broadcast.id}:remind",
+            key=f"{store.delivery_prefix(broadcast.id)}remind",
             kind="broadcasts.remind",
             workspace=ctx.workspace,
             due_at=(local_time.last_on_earth(wall) if wall else broadcast.send_at) + REMINDER_AFTER,
@@ -211,7 +216,7 @@ def remind(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
     if broadcast.target_kind == TARGET_CHANNEL:
         return [
             Post(
-                key=f"broadcast:{broadcast.id}:remind:channel",
+                key=f"{store.delivery_prefix(broadcast.id)}remind:channel",
                 channel_id=broadcast.target_ref,
                 thread_key=channel_key(broadcast.id),
                 message=recipient_message(ctx.t, broadcast, reminder=True),
@@ -219,7 +224,7 @@ def remind(ctx: JobContext, payload: dict[str, Any]) -> list[Action]:
         ]
     return [
         DirectMessageAction(
-            key=f"broadcast:{broadcast.id}:remind:{user.id}",
+            key=f"{store.delivery_prefix(broadcast.id)}remind:{user.id}",
             user_id=user.external_id,
             message=recipient_message(ctx.translator_for(user), broadcast, reminder=True),
         )
