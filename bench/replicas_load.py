@@ -28,13 +28,11 @@ import argparse
 import http.client
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from multiprocessing.queues import Queue
 from pathlib import Path
 
@@ -44,53 +42,27 @@ sys.path.insert(0, str(ROOT))
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench.slack_ack import SECRET, body_for, fake_slack_process  # noqa: E402
+from bench.slack_ack import (  # noqa: E402
+    SECRET,
+    body_for,
+    fake_slack_process,
+    free_port,
+    relais_process,
+    wait_healthy,
+)
 from store.db import make_engine  # noqa: E402
 
 Sample = tuple[int, float, bool]
 USERS = 100  # members the open loop's commands come from
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_replica(
     port: int, database_url: str, slack_url: str, workdir: Path, *, role: str = "serve"
 ) -> subprocess.Popen[bytes]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_"))
-    }
-    env.update(
-        RELAIS_DATABASE_URL=database_url,
-        RELAIS_HTTP_HOST="127.0.0.1",
-        RELAIS_HTTP_PORT=str(port),
-        RELAIS_LOG_LEVEL="WARNING",
-        SLACK_BOT_TOKEN="xoxb-bench",
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=slack_url,
-    )
     log = (workdir / f"{role}-{port}.log").open("wb")
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", role], cwd=ROOT, env=env, stdout=log, stderr=log
+    return relais_process(
+        role, port=port, database_url=database_url, slack_url=slack_url, output=log
     )
-
-
-def wait_healthy(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"replica on port {port} did not become healthy")
 
 
 def profile(pid: int, output: Path, seconds: float) -> subprocess.Popen[bytes]:

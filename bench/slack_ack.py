@@ -34,11 +34,13 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -395,34 +397,71 @@ def measure(
     return list(results.values())
 
 
-def start_worker(database_url: str, slack_url: str) -> subprocess.Popen[bytes]:
-    """`relais worker` on the same database and fake Slack, healthy before the load starts."""
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_"))}
+        return int(probe.getsockname()[1])
+
+
+def relais_process(
+    role: str,
+    *,
+    port: int,
+    database_url: str,
+    slack_url: str,
+    output: IO[bytes] | None = None,
+    **settings: str,
+) -> subprocess.Popen[bytes]:
+    """`relais <role>` on this database and fake Slack, with none of this shell's own Relais,
+    Slack or Mattermost settings."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_"))
+    }
     env.update(
         RELAIS_DATABASE_URL=database_url,
         RELAIS_HTTP_HOST="127.0.0.1",
         RELAIS_HTTP_PORT=str(port),
         RELAIS_LOG_LEVEL="WARNING",
-        RELAIS_SAMPLE_DATA="false",
         SLACK_BOT_TOKEN="xoxb-bench",
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=slack_url,
+        **settings,
     )
-    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
+    command = [sys.executable, "-m", "bot", role]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+
+
+def wait_healthy(port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return worker
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
         except OSError:
-            time.sleep(0.2)
-    worker.kill()
-    raise SystemExit("relais worker did not become healthy")
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"relais on port {port} did not become healthy")
+
+
+def start_worker(database_url: str, slack_url: str) -> subprocess.Popen[bytes]:
+    """`relais worker` on the same database and fake Slack, healthy before the load starts."""
+    port = free_port()
+    worker = relais_process(
+        "worker",
+        port=port,
+        database_url=database_url,
+        slack_url=slack_url,
+        RELAIS_SAMPLE_DATA="false",
+    )
+    try:
+        wait_healthy(port)
+    except SystemExit:
+        worker.kill()
+        raise
+    return worker
 
 
 def empty_schema(database_url: str) -> None:
