@@ -16,9 +16,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from typing import TYPE_CHECKING
 
-import psycopg
 from sqlalchemy import Engine, text
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 CHANNEL = "relais_inbox"
@@ -70,6 +73,8 @@ class Doorbell:
         if not self._listens or self._closed.is_set():
             self._closed.wait(self._poll)
             return
+        import psycopg  # here: a process on SQLite, or one that only rings, never loads it
+
         try:
             connection = self._listening()
             for _ in connection.notifies(timeout=self._poll, stop_after=1):
@@ -88,6 +93,8 @@ class Doorbell:
         self._drop()
 
     def _listening(self) -> psycopg.Connection[tuple[object, ...]]:
+        import psycopg
+
         if self._connection is None:
             conninfo = self._url.render_as_string(hide_password=False)
             self._connection = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
@@ -96,6 +103,8 @@ class Doorbell:
 
     def _drop(self) -> None:
         if self._connection is not None:
+            import psycopg
+
             with contextlib.suppress(psycopg.Error):
                 self._connection.close()
             self._connection = None
