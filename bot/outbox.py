@@ -339,13 +339,9 @@ class Outbox:
         return float(delay * random.uniform(0.8, 1.2))
 
     def _settle_retry(self, row_id: int, error: str, delay: float, *, attempts_used: bool) -> None:
+        at = self._clock.now() + timedelta(seconds=delay)
         with self._sessions() as session, session.begin():
-            rows.mark_retry(
-                session, row_id=row_id, error=error, at=self._clock.now() + timedelta(seconds=delay)
-            )
-            if not attempts_used:
-                row = session.get_one(Delivery, row_id)
-                row.attempts -= 1
+            rows.mark_retry(session, row_id=row_id, error=error, at=at, refund=not attempts_used)
 
     def _settle_failed(self, row_id: int, error: str) -> None:
         with self._sessions() as session, session.begin():

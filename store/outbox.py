@@ -208,11 +208,22 @@ _MARK_SENT = (
 )
 
 
-def mark_retry(session: Session, *, row_id: int, error: str, at: datetime) -> None:
-    row = session.get_one(Delivery, row_id)
-    row.status = PENDING
-    row.next_attempt_at = at
-    row.last_error = error[:2000]
+def mark_retry(
+    session: Session, *, row_id: int, error: str, at: datetime, refund: bool = False
+) -> None:
+    """Back to pending until `at`; `refund`: this try does not count as an attempt (a wait
+    for pacing or for another delivery). One statement: under load most sends of a busy
+    channel are paced, so this runs about as often as a send."""
+    session.connection().execute(
+        update(Delivery)
+        .where(Delivery.id == row_id)
+        .values(
+            status=PENDING,
+            next_attempt_at=at,
+            last_error=error[:2000],
+            attempts=Delivery.attempts - (1 if refund else 0),
+        )
+    )
 
 
 def mark_superseded(session: Session, *, row_id: int) -> None:
