@@ -5,8 +5,9 @@ many channels) are recorded in the inbox first, as `relais serve` records them, 
 listening; then one `relais worker` starts on the same PostgreSQL database and fake Slack and
 works through them. The script polls the inbox: the clock starts at the first command handled
 and stops when none is left; the worker's CPU (user + system, from /proc) over the same span
-gives the CPU per command. With `--profile PATH`, `py-spy record` samples the worker meanwhile
-(flame graph, or `--format speedscope`). The database is emptied first.
+gives the CPU per command. With `--profile PATH`, `py-spy record --gil` samples the worker
+meanwhile (only the thread holding the interpreter lock: where its Python CPU goes; flame graph,
+or `--format speedscope|raw`). The database is emptied first.
 
     .venv/bin/python bench/worker_throughput.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
         [--commands 3000] [--text aide] [--users 100] [--profile PATH [--format speedscope] [--py-spy /tmp/spy/bin/py-spy]]
@@ -148,7 +149,7 @@ def main() -> None:
         if options.profile:
             spy = subprocess.Popen(
                 [options.py_spy, "record", "--pid"]
-                + [str(worker.pid), "--rate", "200", "--nonblocking", "--format"]
+                + [str(worker.pid), "--rate", "200", "--nonblocking", "--gil", "--format"]
                 + [options.format, "--output", str(options.profile)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
