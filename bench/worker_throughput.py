@@ -10,7 +10,8 @@ meanwhile (only the thread holding the interpreter lock: where its Python CPU go
 or `--format speedscope|raw`). The database is emptied first.
 
     .venv/bin/python bench/worker_throughput.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB
-        [--commands 3000] [--text aide] [--users 100] [--profile PATH [--format speedscope] [--py-spy /tmp/spy/bin/py-spy]]
+        [--commands 3000] [--text aide] [--users 100]
+        [--profile PATH [--format speedscope|raw] [--py-spy /tmp/spy/bin/py-spy]]
 """
 
 from __future__ import annotations
@@ -50,9 +51,7 @@ def cpu_seconds(pid: int) -> float:
 
 def pending(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
-        return int(
-            session.scalar(select(func.count()).where(InboxEvent.status == "pending")) or 0
-        )
+        return int(session.scalar(select(func.count()).where(InboxEvent.status == "pending")) or 0)
 
 
 def record(database_url: str, slack_url: str, *, commands: int, text: str, users: int) -> None:
@@ -147,10 +146,10 @@ def main() -> None:
             left = pending(sessions)
         first, cpu_first, left_first = time.perf_counter(), cpu_seconds(worker.pid), left
         if options.profile:
+            command = [options.py_spy, "record", "--pid", str(worker.pid), "--rate", "200"]
+            command += ["--nonblocking", "--gil", "--format", options.format]
             spy = subprocess.Popen(
-                [options.py_spy, "record", "--pid"]
-                + [str(worker.pid), "--rate", "200", "--nonblocking", "--gil", "--format"]
-                + [options.format, "--output", str(options.profile)],
+                [*command, "--output", str(options.profile)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
