@@ -23,7 +23,6 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session, sessionmaker
@@ -101,18 +100,6 @@ class _Unresolved(Exception):
     """The action refers to a delivery that has not happened yet."""
 
 
-@dataclass(frozen=True)
-class _Claimed:
-    row_id: int
-    key: str
-    kind: str
-    platform: str
-    workspace: str
-    payload: dict[str, Any]
-    attempts: int
-    stale: bool  # an earlier claim was abandoned mid-send: ask the platform first
-
-
 class _SentBatch:
     """What a claimed batch sent, recorded together (one transaction, not one per row)."""
 
@@ -121,7 +108,7 @@ class _SentBatch:
         self._sent: list[tuple[str, rows.Sent]] = []
         self.count = 0
 
-    def add(self, item: _Claimed, found: Delivered, *, at: datetime) -> None:
+    def add(self, item: rows.Claimed, found: Delivered, *, at: datetime) -> None:
         sent = rows.Sent(item.row_id, item.kind, found.message_id, found.channel_id, at)
         self._sent.append((item.platform, sent))
         self.count += 1
@@ -198,23 +185,14 @@ class Outbox:
                 )
                 if not claimed:
                     return sent
-                for row, _stale in claimed:
-                    if rows.superseded(session, row):
-                        rows.mark_superseded(session, row_id=row.id)
-                work = [
-                    _Claimed(
-                        row.id,
-                        row.key,
-                        row.kind,
-                        row.platform,
-                        row.workspace_external_id,
-                        row.payload,
-                        row.attempts,
-                        stale,
-                    )
-                    for row, stale in claimed
-                    if row.status == "sending"
-                ]
+                dropped = {
+                    row.row_id
+                    for row in claimed
+                    if rows.superseded(session, row_id=row.row_id, target_key=row.target_key)
+                }
+                for row_id in dropped:
+                    rows.mark_superseded(session, row_id=row_id)
+                work = [row for row in claimed if row.row_id not in dropped]
             batch = _SentBatch(self._record_sent)
             try:
                 for item in work:
@@ -225,7 +203,7 @@ class Outbox:
                 return sent  # every key that was due came in this claim
         return sent
 
-    def _deliver_one(self, item: _Claimed, batch: _SentBatch) -> None:
+    def _deliver_one(self, item: rows.Claimed, batch: _SentBatch) -> None:
         try:
             action = ACTION.validate_python(item.payload)
         except ValueError as error:
@@ -243,7 +221,7 @@ class Outbox:
             if isinstance(action, UpdatePost):
                 batch.record()  # recorded under the post's lock: an older update sees it
 
-    def _attempt(self, item: _Claimed, action: Action) -> Delivered | None:
+    def _attempt(self, item: rows.Claimed, action: Action) -> Delivered | None:
         """Sends (or finds, after a crash); None when the row was settled otherwise.
 
         An unexpected error leaves the row claimed: like a crash, it is checked against the
@@ -299,8 +277,8 @@ class Outbox:
         if not isinstance(action, UpdatePost) or action.target_key is None:
             return False
         with self._sessions() as session, session.begin():
-            row = session.get_one(Delivery, row_id)
-            if not rows.superseded(session, row, sent_only=True):
+            target = action.target_key
+            if not rows.superseded(session, row_id=row_id, target_key=target, sent_only=True):
                 return False
             rows.mark_superseded(session, row_id=row_id)
         return True

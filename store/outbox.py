@@ -113,6 +113,21 @@ _RECORD = {
 }
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A row claimed for sending, with what the sender needs (read by the claim itself)."""
+
+    row_id: int
+    key: str
+    kind: str
+    platform: str
+    workspace: str
+    payload: dict[str, Any]
+    attempts: int
+    target_key: str | None
+    stale: bool  # an earlier claim was abandoned mid-send: ask the platform first
+
+
 def claim_due(
     session: Session,
     *,
@@ -123,14 +138,16 @@ def claim_due(
     keys: Sequence[str] | None = None,
     up_to: int | None = None,
     held: timedelta | None = None,
-) -> list[tuple[Delivery, bool]]:
+) -> list[Claimed]:
     """Claims due rows for sending, in the order they were queued (a thread's root before its
-    replies); each comes with True when an earlier claim was abandoned mid-send (crash), so the
-    caller must ask the platform whether it arrived.
+    replies); `stale` ones were abandoned mid-send by an earlier claim (crash), so the caller
+    must ask the platform whether they arrived.
 
     A row in flight was due when it was claimed (`next_attempt_at <= claimed_at`), so one range
     on the partial index of open rows finds both kinds; sent rows, however many, are not read.
     A claim by `keys` also takes rows `held` for it (`row_values(hold=…)`), on their first try.
+    Columns, not ORM objects, in two statements: loading and flushing the objects cost as much
+    as a Slack call for every handled event.
     """
     ready = Delivery.next_attempt_at <= now
     if keys is not None and held is not None:
@@ -143,7 +160,7 @@ def claim_due(
     # What one event just queued is found by key (the unique index), whatever the backlog.
     rows = Delivery.key.in_(keys) if keys is not None else text(OPEN)
     query = (
-        select(Delivery)
+        select(*_CLAIMED)
         .where(rows, due)
         .order_by(Delivery.id)
         .limit(limit)
@@ -153,14 +170,30 @@ def claim_due(
         query = query.where(Delivery.platform.in_(platforms))
     if up_to is not None:
         query = query.where(Delivery.id <= up_to)
-    claimed = []
-    for row in session.scalars(query):
-        claimed.append((row, row.status == SENDING))
-        row.status = SENDING
-        row.claimed_at = now
-        row.attempts += 1
-    session.flush()
-    return claimed
+    connection = session.connection()
+    found = connection.execute(query).all()
+    if found:
+        connection.execute(
+            update(Delivery)
+            .where(Delivery.id.in_([row.id for row in found]))
+            .values(status=SENDING, claimed_at=now, attempts=Delivery.attempts + 1)
+        )
+    return [
+        Claimed(*row[:6], row.attempts + 1, row.target_key, row.status == SENDING) for row in found
+    ]
+
+
+_CLAIMED = (
+    Delivery.id,
+    Delivery.key,
+    Delivery.kind,
+    Delivery.platform,
+    Delivery.workspace_external_id,
+    Delivery.payload,
+    Delivery.attempts,
+    Delivery.target_key,
+    Delivery.status,
+)
 
 
 @dataclass(frozen=True)
@@ -246,15 +279,18 @@ def mark_failed(session: Session, *, row_id: int, error: str) -> None:
     row.last_error = error[:2000]
 
 
-def superseded(session: Session, row: Delivery, *, sent_only: bool = False) -> bool:
-    """An update of a post that a newer update of the same post will overwrite (or did,
-    with `sent_only`): sending it now could land after the newer one and show stale content."""
-    if row.target_key is None:
+def superseded(
+    session: Session, *, row_id: int, target_key: str | None, sent_only: bool = False
+) -> bool:
+    """An update of a post (`target_key`) that a newer update of the same post will overwrite
+    (or did, with `sent_only`): sending it now could land after the newer one and show stale
+    content."""
+    if target_key is None:
         return False
     statuses = (SENT,) if sent_only else (PENDING, SENDING, SENT)
     newer = select(Delivery.id).where(
-        Delivery.target_key == row.target_key,
-        Delivery.id > row.id,
+        Delivery.target_key == target_key,
+        Delivery.id > row_id,
         Delivery.status.in_(statuses),
     )
     return session.scalar(newer.limit(1)) is not None
