@@ -58,7 +58,8 @@ def ensure_user(
         user.locale = locale
     if timezone and not user.timezone_chosen:
         user.timezone = timezone
-    session.flush()
+    if user in session.new or session.is_modified(user):  # a flush of nothing still costs
+        session.flush()
     return user
 
 
