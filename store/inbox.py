@@ -1,17 +1,18 @@
 """Incoming events recorded before they are acknowledged, then handled exactly once.
 
-`record` runs in its own short transaction before the adapter acknowledges; `claim` runs at
-the start of the transaction that handles the event and marks it done, so the handler's writes
-and "done" commit together: a crash or an outage in between leaves the row pending, and the
-retry handles it again from scratch.
+`record` runs in a short transaction of its own before the adapter acknowledges (events that
+arrive together share one); `claim` runs at the start of the transaction that handles the event
+and marks it done, so the handler's writes and "done" commit together: a crash or an outage in
+between leaves the row pending, and the retry handles it again from scratch.
 
 An event recorded by a process that leaves it to the workers (`relais serve`) is due at once
-(the caller then rings their doorbell, `store.doorbell`); one the recording process handles
-itself is left to the retry loop only after a grace period.
+(the recording transaction rings their doorbell, `store.doorbell`); one the recording process
+handles itself is left to the retry loop only after a grace period.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,10 +31,11 @@ RETENTION = timedelta(days=7)
 GRACE = timedelta(seconds=10)
 # A worker that took due rows has them to itself this long (it crashed if they are still due).
 LEASE = timedelta(seconds=60)
+Arrival = dict[str, Any]
+"""The columns of one event to record (`arrival`)."""
 
 
-def record(
-    session: Session,
+def arrival(
     *,
     key: str,
     platform: str,
@@ -43,12 +45,9 @@ def record(
     now: datetime,
     reply: dict[str, str] | None = None,
     elsewhere: bool = False,
-) -> int | None:
-    """The new row's id, or None when `key` was already recorded (a platform retry).
-    `elsewhere`: the workers handle it, so it is due now. The statement is built once per
-    database: this insert is on the path of every acknowledgement, and building it per call
-    cost more CPU than running it."""
-    values = {
+) -> Arrival:
+    """One event to `record`. `elsewhere`: the workers handle it, so it is due now."""
+    return {
         "key": key,
         "platform": platform,
         "user_external_id": user_external_id,
@@ -60,14 +59,33 @@ def record(
         "next_attempt_at": now if elsewhere else now + GRACE,
         "received_at": now,
     }
+
+
+def record(session: Session, arrivals: Sequence[Arrival]) -> list[int | None]:
+    """Records several events in one statement (one round trip, SQLAlchemy's insertmanyvalues):
+    for each, its new row's id, or None when its key was already recorded (a platform retry),
+    by an earlier statement or earlier in `arrivals`, as if they had come one by one. The
+    statement is built once per database: it is on the path of every acknowledgement, and
+    building it per call cost more CPU than running it."""
+    first: dict[str, Arrival] = {}
+    for values in arrivals:
+        first.setdefault(values["key"], values)
     dialect = session.get_bind().dialect.name
-    found = session.connection().execute(_RECORD[dialect], values).scalar()
-    return int(found) if found is not None else None
+    rows = session.connection().execute(_RECORD[dialect], list(first.values())).all()
+    created: dict[str, int] = {key: int(row_id) for key, row_id in rows}
+    return [
+        created.get(values["key"]) if first[values["key"]] is values else None
+        for values in arrivals
+    ]
 
 
 def _record(insert: Any) -> Any:
     table = InboxEvent.__table__
-    return insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key, table.c.id)
+    )
 
 
 _RECORD = {"postgresql": _record(pg_insert), "sqlite": _record(sqlite_insert)}

@@ -1,0 +1,116 @@
+"""Group commit: the events that arrive while one is being recorded share the next transaction.
+
+An event is acknowledged only once its row is committed (`Runtime.accept`: Slack does not send
+an acknowledged event again). With one transaction per acknowledgement, 20 members at once
+kept the web process's CPU busy with the session, the pool and the round trips around one
+insert each. Here, as a database does with its log flushes, the first event to arrive records
+itself at once (no timer: an event alone is never delayed); those that arrive meanwhile wait,
+then the first of them records all of them in one transaction (one insert of several rows, one
+notification to the workers) and wakes each with its own row. When that transaction fails (the
+store is down), every event it carried fails with it: none of them is acknowledged, and the
+platform sends them again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from store import db, doorbell, inbox
+from store.inbox import Arrival
+
+
+class NotRecorded(Exception):
+    """The transaction that carried this event failed; the cause says why."""
+
+
+class Entry(NamedTuple):
+    arrival: Arrival
+    elsewhere: bool  # the workers handle it: they are notified at the commit
+
+
+Write = Callable[[Sequence[Entry]], list[int | None]]
+
+
+def write_with(sessions: sessionmaker[Session]) -> Write:
+    """One transaction for the entries: their rows, and one notification if the workers
+    have a new one to handle. Without any for the workers, the insert is the whole
+    transaction (`db.single_statement`)."""
+
+    def write(entries: Sequence[Entry]) -> list[int | None]:
+        with sessions() as session, session.begin():
+            if not any(entry.elsewhere for entry in entries):
+                db.single_statement(session)
+            row_ids = inbox.record(session, [entry.arrival for entry in entries])
+            if any(r is not None and e.elsewhere for r, e in zip(row_ids, entries, strict=True)):
+                doorbell.ring(session)
+        return row_ids
+
+    return write
+
+
+class _Waiting:
+    """One event in the queue; `woken` is released when it has its row, or its turn to
+    write (`leads`)."""
+
+    __slots__ = ("entry", "error", "leads", "row_id", "woken")
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.woken = threading.Lock()
+        self.woken.acquire()
+        self.row_id: int | None = None
+        self.error: BaseException | None = None
+        self.leads = False
+
+
+class GroupCommit:
+    """`record` from any number of threads; one of them at a time writes what is queued."""
+
+    def __init__(self, write: Write) -> None:
+        self._write = write
+        self._lock = threading.Lock()
+        self._queue: list[_Waiting] = []
+        self._writing = False
+
+    def record(self, entry: Entry) -> int | None:
+        """The event's new row, or None when its key was recorded before (a platform retry);
+        raises `NotRecorded` when the transaction that carried it failed."""
+        waiting = _Waiting(entry)
+        with self._lock:
+            self._queue.append(waiting)
+            leads = not self._writing
+            self._writing = True
+        if not leads:
+            waiting.woken.acquire()
+        if leads or waiting.leads:
+            self._lead()
+        if isinstance(waiting.error, Exception):
+            raise NotRecorded("the event was not recorded") from waiting.error
+        if waiting.error is not None:
+            raise waiting.error
+        return waiting.row_id
+
+    def _lead(self) -> None:
+        """Writes everything queued (the caller first), hands the turn to the first event
+        queued meanwhile, then wakes the others of this batch."""
+        with self._lock:
+            batch, self._queue = self._queue, []
+        try:
+            row_ids = self._write([waiting.entry for waiting in batch])
+            for waiting, row_id in zip(batch, row_ids, strict=True):
+                waiting.row_id = row_id
+        except BaseException as error:
+            for waiting in batch:
+                waiting.error = error
+        with self._lock:
+            if self._queue:
+                self._queue[0].leads = True
+                self._queue[0].woken.release()
+            else:
+                self._writing = False
+        for waiting in batch[1:]:
+            waiting.woken.release()
