@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import db, doorbell, inbox
+from store import db, inbox
 from store.inbox import Arrival
 
 
@@ -27,27 +26,17 @@ class NotRecorded(Exception):
     """The transaction that carried this event failed; the cause says why."""
 
 
-class Entry(NamedTuple):
-    arrival: Arrival
-    elsewhere: bool  # the workers handle it: they are notified at the commit
-
-
-Write = Callable[[Sequence[Entry]], list[int | None]]
+Write = Callable[[Sequence[Arrival]], list[int | None]]
 
 
 def write_with(sessions: sessionmaker[Session]) -> Write:
-    """One transaction for the entries: their rows, and one notification if the workers
-    have a new one to handle. Without any for the workers, the insert is the whole
-    transaction (`db.single_statement`)."""
+    """One transaction for the entries: their rows, and the workers notified if one of them
+    is new and theirs (`store.inbox.record`: one statement, so autocommit on PostgreSQL)."""
 
-    def write(entries: Sequence[Entry]) -> list[int | None]:
+    def write(arrivals: Sequence[Arrival]) -> list[int | None]:
         with sessions() as session, session.begin():
-            if not any(entry.elsewhere for entry in entries):
-                db.single_statement(session)
-            row_ids = inbox.record(session, [entry.arrival for entry in entries])
-            if any(r is not None and e.elsewhere for r, e in zip(row_ids, entries, strict=True)):
-                doorbell.ring(session)
-        return row_ids
+            db.single_statement(session)
+            return inbox.record(session, arrivals)
 
     return write
 
@@ -56,10 +45,10 @@ class _Waiting:
     """One event in the queue; `woken` is released when it has its row, or its turn to
     write (`leads`)."""
 
-    __slots__ = ("entry", "error", "leads", "row_id", "woken")
+    __slots__ = ("arrival", "error", "leads", "row_id", "woken")
 
-    def __init__(self, entry: Entry) -> None:
-        self.entry = entry
+    def __init__(self, arrival: Arrival) -> None:
+        self.arrival = arrival
         self.woken = threading.Lock()
         self.woken.acquire()
         self.row_id: int | None = None
@@ -76,10 +65,10 @@ class GroupCommit:
         self._queue: list[_Waiting] = []
         self._writing = False
 
-    def record(self, entry: Entry) -> int | None:
+    def record(self, arrival: Arrival) -> int | None:
         """The event's new row, or None when its key was recorded before (a platform retry);
         raises `NotRecorded` when the transaction that carried it failed."""
-        waiting = _Waiting(entry)
+        waiting = _Waiting(arrival)
         with self._lock:
             self._queue.append(waiting)
             leads = not self._writing
@@ -100,7 +89,7 @@ class GroupCommit:
         with self._lock:
             batch, self._queue = self._queue, []
         try:
-            row_ids = self._write([waiting.entry for waiting in batch])
+            row_ids = self._write([waiting.arrival for waiting in batch])
             for waiting, row_id in zip(batch, row_ids, strict=True):
                 waiting.row_id = row_id
         except BaseException as error:

@@ -29,7 +29,7 @@ from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
-from bot.recording import Entry, GroupCommit, write_with
+from bot.recording import GroupCommit, write_with
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
@@ -146,7 +146,7 @@ class Runtime:
             elsewhere=elsewhere,
         )
         if cursor is None:
-            return self._recording.record(Entry(arrival, elsewhere))
+            return self._recording.record(arrival)
         with self.sessions() as session, session.begin():
             self._advance(session, cursor)
             [row_id] = inbox.record(session, [arrival])

@@ -1,16 +1,16 @@
 """Waking the workers' inbox loop when a web process records an event for them.
 
-On PostgreSQL the web process's transaction that records events sends `NOTIFY relais_inbox`
-(`ring`), delivered at its commit. PostgreSQL serialises the commits of transactions that
-notify (a queue lock held through the WAL flush): notifying inside each acknowledgement's own
-insert made 20 concurrent acks wait in line (p99 305 ms against 155 ms without,
-`bench/slack_ack.py`). The events that arrive together are recorded in one transaction
-(`bot.recording`), so one notification per group costs one commit in line, not twenty. Each
-worker listens on a connection of its own, outside the pool: a pooled connection would go back
-to the pool still listening, and another thread's transaction would swallow the
-notifications. SQLite has no notifications: the
-doorbell is a short poll there, and on PostgreSQL the poll stays as the fallback (a
-notification sent while the listener was reconnecting is lost).
+On PostgreSQL the statement that records events for the workers also notifies them
+(`pg_notify('relais_inbox')` in `store.inbox.record`), delivered at its commit. PostgreSQL
+serialises the commits of transactions that notify (a queue lock held through the WAL flush):
+notifying inside each acknowledgement's own insert made 20 concurrent acks wait in line (p99
+305 ms against 155 ms without, `bench/slack_ack.py`). The events that arrive together are now
+recorded by one statement (`bot.recording`), so one notification per group costs one commit in
+line, not twenty. Each worker listens on a connection of its own, outside the pool: a pooled
+connection would go back to the pool still listening, and another thread's transaction would
+swallow the notifications. SQLite has no notifications: the doorbell is a short poll there, and
+on PostgreSQL the poll stays as the fallback (a notification sent while the listener was
+reconnecting is lost).
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 if TYPE_CHECKING:
     import psycopg
@@ -29,14 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CHANNEL = "relais_inbox"
 POLL_SECONDS = {"postgresql": 1.0, "sqlite": 0.25}
-NOTIFY = text(f"NOTIFY {CHANNEL}")
-
-
-def ring(session: Session) -> None:
-    """Notifies the listening workers when the session's transaction commits (PostgreSQL
-    delivers a notification at commit, and only then); nothing on SQLite, where they poll."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(NOTIFY)
 
 
 class Doorbell:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build
 from bot.config import Settings
-from bot.recording import Entry, GroupCommit, NotRecorded
+from bot.recording import GroupCommit, NotRecorded
 from bot.serve import WEB
 from store import inbox
 from store.db import make_engine
@@ -175,14 +175,14 @@ class GatedWrites:
         self.gate = threading.Event()
         self.failing = False
 
-    def write(self, entries: Sequence[Entry]) -> list[int | None]:
-        self.batches.append([entry.arrival["key"] for entry in entries])
+    def write(self, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
+        self.batches.append([values["key"] for values in arrivals])
         if len(self.batches) == 1:
             self.started.set()
             assert self.gate.wait(10)
         if self.failing:
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
-        return [int(entry.arrival["key"][1:]) for entry in entries]
+        return [int(values["key"][1:]) for values in arrivals]
 
 
 def record_in_threads(group: GroupCommit, keys: Sequence[str]) -> list[object]:
@@ -191,7 +191,7 @@ def record_in_threads(group: GroupCommit, keys: Sequence[str]) -> list[object]:
 
     def one(index: int) -> None:
         try:
-            results[index] = group.record(Entry(arrival(keys[index]), elsewhere=True))
+            results[index] = group.record(arrival(keys[index]))
         except NotRecorded as error:
             results[index] = error
 
@@ -227,7 +227,7 @@ def test_events_queued_during_a_write_share_the_next_and_each_gets_its_outcome(
     else:
         assert others == [2, 3, 4]
     store.failing = False
-    assert group.record(Entry(arrival("k5"), elsewhere=True)) == 5, "the next write goes on"
+    assert group.record(arrival("k5")) == 5, "the next write goes on"
 
 
 OTHERS = ["k2", "k3", "k4"]
