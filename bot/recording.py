@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store import db, inbox
@@ -27,6 +28,8 @@ class NotRecorded(Exception):
 
 
 Write = Callable[[Sequence[Arrival]], list[int | None]]
+# What the store refuses for an event's own content (a value too long for its column).
+REFUSED = (DataError, IntegrityError)
 
 
 def write_with(sessions: sessionmaker[Session]) -> Write:
@@ -57,10 +60,13 @@ class _Waiting:
 
 
 class GroupCommit:
-    """`record` from any number of threads; one of them at a time writes what is queued."""
+    """`record` from any number of threads; one of them at a time writes what is queued.
+    When the store refuses a group for what one event holds (`alone`: a value too long), each
+    is written again on its own, so that only that one fails and the others are acknowledged."""
 
-    def __init__(self, write: Write) -> None:
+    def __init__(self, write: Write, *, alone: tuple[type[Exception], ...] = ()) -> None:
         self._write = write
+        self._alone = alone
         self._lock = threading.Lock()
         self._queue: list[_Waiting] = []
         self._writing = False
@@ -89,12 +95,10 @@ class GroupCommit:
         with self._lock:
             batch, self._queue = self._queue, []
         try:
-            row_ids = self._write([waiting.arrival for waiting in batch])
-            for waiting, row_id in zip(batch, row_ids, strict=True):
-                waiting.row_id = row_id
-        except BaseException as error:
+            self._write_into(batch)
+        except self._alone:
             for waiting in batch:
-                waiting.error = error
+                self._write_into([waiting])
         with self._lock:
             if self._queue:
                 self._queue[0].leads = True
@@ -103,3 +107,18 @@ class GroupCommit:
                 self._writing = False
         for waiting in batch[1:]:
             waiting.woken.release()
+
+    def _write_into(self, batch: Sequence[_Waiting]) -> None:
+        """Each event of `batch` gets its row, or the error of the write; raises an `alone`
+        error instead when the batch has several events, for them to be written one by one."""
+        try:
+            row_ids = self._write([waiting.arrival for waiting in batch])
+            for waiting, row_id in zip(batch, row_ids, strict=True):
+                waiting.row_id = row_id
+        except self._alone as error:
+            if len(batch) > 1:
+                raise
+            batch[0].error = error
+        except BaseException as error:
+            for waiting in batch:
+                waiting.error = error

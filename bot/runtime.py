@@ -29,7 +29,7 @@ from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
-from bot.recording import GroupCommit, write_with
+from bot.recording import REFUSED, GroupCommit, write_with
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
@@ -61,7 +61,7 @@ class Runtime:
         features: FeatureSettings,
     ) -> None:
         self.sessions = sessions
-        self._recording = GroupCommit(write_with(sessions))
+        self._recording = GroupCommit(write_with(sessions), alone=REFUSED)
         self.router = router
         self.outbox = outbox
         self.clock = clock

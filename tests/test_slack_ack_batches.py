@@ -17,12 +17,12 @@ import psycopg
 import pytest
 import requests
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build
 from bot.config import Settings
-from bot.recording import GroupCommit, NotRecorded
+from bot.recording import REFUSED, GroupCommit, NotRecorded
 from bot.serve import WEB
 from store import inbox
 from store.db import make_engine
@@ -167,67 +167,88 @@ def test_events_recorded_together_are_recorded_as_if_they_came_one_by_one(
 
 
 class GatedWrites:
-    """A store whose first write waits until the test opens it, so that events queue up."""
+    """A store whose first write waits until the test opens it, so that events queue up; it
+    is `down`, or refuses the keys in `refused` (and the whole write that holds one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, down: bool = False, refused: frozenset[str] = frozenset()) -> None:
         self.batches: list[list[str]] = []
         self.started = threading.Event()
         self.gate = threading.Event()
-        self.failing = False
+        self.down = down
+        self.refused = refused
 
     def write(self, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
-        self.batches.append([values["key"] for values in arrivals])
+        keys = [values["key"] for values in arrivals]
+        self.batches.append(keys)
         if len(self.batches) == 1:
             self.started.set()
             assert self.gate.wait(10)
-        if self.failing:
+        if self.down:
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
-        return [int(values["key"][1:]) for values in arrivals]
+        if self.refused.intersection(keys):
+            raise IntegrityError("INSERT", {}, Exception("null value in column « platform »"))
+        return [int(key[1:]) for key in keys]
 
 
 def record_in_threads(group: GroupCommit, keys: Sequence[str]) -> list[object]:
-    """Each key recorded from a thread of its own; their results (a row id or the error)."""
-    results: list[object] = [None] * len(keys)
+    """Each key recorded from a thread of its own; their outcomes (a row id or the error)."""
+    outcomes: list[object] = [None] * len(keys)
 
     def one(index: int) -> None:
         try:
-            results[index] = group.record(arrival(keys[index]))
+            outcomes[index] = group.record(arrival(keys[index]))
         except NotRecorded as error:
-            results[index] = error
+            outcomes[index] = type(error)
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(len(keys))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(10)
-    return results
+    return outcomes
 
 
-@pytest.mark.parametrize("failing", [False, True])
-def test_events_queued_during_a_write_share_the_next_and_each_gets_its_outcome(
-    failing: bool,
-) -> None:
-    store = GatedWrites()
-    store.failing = failing
-    group = GroupCommit(store.write)
+def queued_behind_a_write(store: GatedWrites, keys: Sequence[str]) -> list[object]:
+    """`k1` is being written when `keys` arrive, each from a thread of its own; their
+    outcomes once the write is let through."""
+    group = GroupCommit(store.write, alone=REFUSED)
     first = threading.Thread(target=record_in_threads, args=(group, ["k1"]))
     first.start()
     assert store.started.wait(10)
-    others: list[object] = []
-    queued = threading.Thread(target=lambda: others.extend(record_in_threads(group, OTHERS)))
+    outcomes: list[object] = []
+    queued = threading.Thread(target=lambda: outcomes.extend(record_in_threads(group, keys)))
     queued.start()
-    while len(group._queue) < len(OTHERS):  # the events waiting for the write in progress
+    while len(group._queue) < len(keys):  # the events waiting for the write in progress
         threading.Event().wait(0.01)
     store.gate.set()
     queued.join(10)
     first.join(10)
-    assert [sorted(batch) for batch in store.batches] == [["k1"], OTHERS]
-    if failing:
-        assert [type(outcome) for outcome in others] == [NotRecorded] * len(OTHERS)
-    else:
-        assert others == [2, 3, 4]
-    store.failing = False
-    assert group.record(arrival("k5")) == 5, "the next write goes on"
+    store.down, store.refused = False, frozenset()
+    assert group.record(arrival("k9")) == 9, "the next write goes on"
+    return outcomes
 
 
-OTHERS = ["k2", "k3", "k4"]
+def test_events_queued_during_a_write_share_the_next_and_each_gets_its_row() -> None:
+    store = GatedWrites()
+    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [2, 3, 4]
+    assert [sorted(batch) for batch in store.batches] == [["k1"], ["k2", "k3", "k4"], ["k9"]]
+
+
+def test_when_the_store_is_down_every_event_of_the_write_fails() -> None:
+    store = GatedWrites(down=True)
+    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [NotRecorded] * 3
+    assert [sorted(batch) for batch in store.batches] == [["k1"], ["k2", "k3", "k4"], ["k9"]]
+
+
+def test_an_event_the_store_refuses_fails_alone() -> None:
+    store = GatedWrites(refused=frozenset({"k3"}))
+    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [2, NotRecorded, 4]
+    assert sorted(map(sorted, store.batches[2:5])) == [["k2"], ["k3"], ["k4"]]
+
+
+def test_the_store_refuses_an_incomplete_event_as_its_own(
+    sessions: sessionmaker[Session],
+) -> None:
+    incomplete = arrival("k1") | {"platform": None}
+    with pytest.raises(REFUSED), sessions() as session, session.begin():
+        inbox.record(session, [incomplete])
