@@ -171,3 +171,42 @@ def test_asking_who_can_tell_about_a_project_gets_its_people(chat: Chat) -> None
     assert "**Yann Ludmann** — chef de projet" in reply.text
     [english] = chat.dm("bea", "who's the contact for social housing applications?")
     assert "**Yann Ludmann**" in english.text and "reach:" in english.text
+
+
+def test_a_question_whose_parts_belong_to_different_projects_is_not_answered_as_sure(
+    chat: Chat,
+) -> None:
+    for question in ("télémédecine dans les prisons", "logement social des militaires"):
+        [reply] = chat.dm("bea", question)
+        assert "Je ne suis pas sûr que ces pistes répondent à votre question" in reply.text
+        assert reply.message is not None and 1 <= len(reply.message.sections) <= 2, question
+    [contact] = chat.dm("bea", "qui contacter pour la télémédecine dans les prisons ?")
+    assert "Je ne trouve aucun projet qui corresponde bien" in contact.text
+    assert "Muriel Guégan" not in contact.text
+
+
+def test_a_question_one_project_covers_is_still_answered_as_sure(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "télémédecine pour les malades du cancer")
+    assert "Je ne suis pas sûr" not in reply.text
+    assert reply.message is not None
+    assert "CAPRI" in (reply.message.sections[0].title or "")
+    [prison] = chat.dm("bea", "motivation des surveillants de prison")
+    assert "Je ne suis pas sûr" not in prison.text
+    assert "Motiver en milieu carcéral" in prison.text
+
+
+def test_a_region_by_its_usual_abbreviation_filters_on_it(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "projets en PACA")
+    assert "Filtres appliqués : région Provence-Alpes-Côte-d’Azur" in reply.text
+    assert "Liens 06" in reply.text
+    [verb] = chat.dm("bea", "un projet qui aura lieu en santé")
+    assert "Filtres appliqués" not in verb.text, "« aura » in lower case is the verb"
+
+
+def test_slang_for_working_on_and_connected_are_read(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "qq1 a bossé sur la mutualisation comptable ?")
+    assert "Je ne suis pas sûr" not in reply.text
+    assert reply.message is not None
+    assert "SIFAS" in (reply.message.sections[0].title or "")
+    [connected] = chat.dm("bea", "la gendarmerie connectée")
+    assert "Je ne suis pas sûr" not in connected.text and "NEOGEND" in connected.text

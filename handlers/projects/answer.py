@@ -11,7 +11,9 @@ model of the best score (0–1, which already discounts the parts of a question 
 base knows nothing about), its lead over the second and the share of the question's words the
 collection knows, fitted on the dev set and its out-of-scope questions (`bench/qa_calibrate.py`).
 `confident` — cards rather than « I am not sure » — is that probability reaching
-`CONFIDENT_PROBABILITY`.
+`CONFIDENT_PROBABILITY`, unless the question is `split` between projects: a question whose
+every word the collection knows, but never together (« logement des gendarmes »), gets a high
+probability from the known share, so the first project's own coverage decides there.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from store.search import (
 
 CALIBRATION = (-4.694, 5.785, 1.900, 3.795)
 CONFIDENT_PROBABILITY = 0.7
+SPLIT_SHARE, SPLIT_LEAD = 1 / 3, 0.2
 DEFAULT_LIMIT = 3
 Status = Literal["answered", "empty", "no_terms"]
 
@@ -68,6 +71,7 @@ class Answer:
     truncated: bool = False
     language: Lang = "fr"
     known: float = 1.0
+    elsewhere: float = 0.0
     read_as: str | None = None
     applied: tuple[tuple[str, str], ...] = ()
 
@@ -83,8 +87,17 @@ class Answer:
         return 1 / (1 + math.exp(-value))
 
     @property
+    def split(self) -> bool:
+        """Whether the question's parts belong to different projects: the first lacks a third
+        or more of what the collection knows of the question, and the second is nearly as
+        good. « télémédecine en prison » is the prison project or the telemedicine one, never
+        both; every word is known, so the probability alone would present the first."""
+        scores = [m.score for m in self.matches[:2]] + [0.0, 0.0]
+        return self.elsewhere >= SPLIT_SHARE and scores[0] - scores[1] < SPLIT_LEAD
+
+    @property
     def confident(self) -> bool:
-        return self.confidence >= CONFIDENT_PROBABILITY
+        return self.confidence >= CONFIDENT_PROBABILITY and not self.split
 
 
 def features(answer: Answer) -> tuple[float, float, float]:
@@ -136,6 +149,7 @@ def ask(
         truncated,
         read_as=read_as if read_as != query else None,
         known=found.known,
+        elsewhere=found.elsewhere,
         language=language,
         applied=scope.applied,
     )

@@ -3,6 +3,7 @@
     « projets primés en 2016 »            → year 2016
     « depuis 2014 », « since 2014 »        → from 2014
     « dans le Val-d'Oise », « en Bretagne » → region (a department stands for its region)
+    « en PACA », « en IDF »                → region, by its usual abbreviation
     « dans le 35 », « du 06 »              → region of the department with that number
     « à la préfecture », « in a hospital »  → kind of administration
 
@@ -53,6 +54,17 @@ _REGION_TYPES = (
 )
 _DEPARTMENT_TYPES = ("Metropolitan department", "Overseas departmental collectivity")
 SHORT_NAME = 6
+# What managers call some regions (ISO 3166-2 codes); « aura » is also a verb, so it counts only
+# capitalised or after « dans le », like the short names.
+ABBREVIATIONS = {
+    "paca": "FR-PAC",
+    "idf": "FR-IDF",
+    "aura": "FR-ARA",
+    "hdf": "FR-HDF",
+    "bfc": "FR-BFC",
+    "cvl": "FR-CVL",
+}
+WORDS = frozenset({"aura"})
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,10 @@ def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str], dict[s
         number = _NUMBER.fullmatch(s.code.removesuffix("C"))
         if number and s.type in (*_DEPARTMENT_TYPES, *_REGION_TYPES):
             numbers.setdefault(number.group(1).lower(), Place(s.name, region_of(s.code)))
-    ambiguous = frozenset(k for k in table if " " not in k and len(k) <= SHORT_NAME)
+    ambiguous = frozenset(k for k in table if " " not in k and len(k) <= SHORT_NAME) | WORDS
+    for abbreviation, code in ABBREVIATIONS.items():
+        name = str(subdivisions[code].name)
+        table.setdefault(abbreviation, Place(name, name))
     ordered = sorted(table, key=len, reverse=True)
     pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in ordered) + r")\b")
     return pattern, table, ambiguous, numbers

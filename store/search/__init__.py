@@ -86,12 +86,14 @@ class Correction:
 
 @dataclass(frozen=True)
 class Results:
-    """The hits, the corrections they relied on, and the share of the question's concepts the
-    collection knows at all (1.0: every word of the question occurs somewhere)."""
+    """The hits, the corrections they relied on, the share of the question's concepts the
+    collection knows at all (1.0: every word of the question occurs somewhere), and the share
+    of the question that the collection knows but the first hit lacks (`Scorer.elsewhere`)."""
 
     hits: list[SearchHit]
     corrections: tuple[Correction, ...] = ()
     known: float = 0.0
+    elsewhere: float = 0.0
 
 
 def index_document(
@@ -179,7 +181,7 @@ def search(
     ranked = _rank(session, totals, concepts, index.load(found), limit)
     required = [c for c in concepts if not c.optional]
     known = sum(c.known for c in required) / len(required)
-    return Results(ranked.hits, ranked.corrections, round(known, 4))
+    return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.elsewhere)
 
 
 def _filtered(
@@ -235,9 +237,8 @@ def _rank(
     from store.search.scoring import Fields, Scorer
 
     scorer = Scorer(concepts, totals)
-    scored = sorted(
-        (-scorer.score(Fields(c.title, c.keywords, c.body)), c.doc_id, c.row_id) for c in found
-    )[:limit]
+    fields = {c.row_id: Fields(c.title, c.keywords, c.body) for c in found}
+    scored = sorted((-scorer.score(fields[c.row_id]), c.doc_id, c.row_id) for c in found)[:limit]
     chosen = [row_id for _, _, row_id in scored]
     texts = {
         row_id: (title, keywords, body)
@@ -251,7 +252,8 @@ def _rank(
         if negative < 0 and row_id in texts
     ]
     best = "\n".join(texts[scored[0][2]]) if hits else ""
-    return Results(hits, _corrections(concepts, best))
+    elsewhere = scorer.elsewhere(fields[scored[0][2]]) if hits else 0.0
+    return Results(hits, _corrections(concepts, best), elsewhere=round(elsewhere, 4))
 
 
 def _corrections(concepts: list[Concept], best: str) -> tuple[Correction, ...]:

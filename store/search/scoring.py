@@ -87,10 +87,48 @@ class Scorer:
         self.firsts = {phrase[0] for phrase in self.phrases}
 
     def score(self, fields: Fields) -> float:
-        """The normalised BM25F score of one document. Per field, only the question's terms
-        present in it (one set intersection) are counted: no counter of the whole field."""
+        """The normalised BM25F score of one document."""
         if self.total <= 0:
             return 0.0
+        frequencies = self._frequencies(fields)
+        gained = gained_optional = 0.0
+        for options, optional in zip(self.options, self.optional, strict=True):
+            best = 0.0
+            for option in options:
+                frequency = frequencies.get(option.terms, 0.0)
+                if frequency:
+                    frequency *= option.weight
+                    best = max(best, option.specific * frequency / (frequency + SATURATION))
+            if optional:
+                gained_optional += best
+            else:
+                gained += best
+        if not self.total_optional:
+            return gained / self.total
+        share = OPTIONAL_SHARE * gained_optional / self.total_optional
+        return (1 - OPTIONAL_SHARE) * gained / self.total + share
+
+    def elsewhere(self, fields: Fields) -> float:
+        """The share of the question (by weight) that the collection knows but this document
+        lacks: « télémédecine en prison » answered by the prison project, which says nothing of
+        télémédecine, another project's subject. Words the collection does not know at all are
+        the known share's business, not this one's."""
+        if self.total <= 0:
+            return 0.0
+        frequencies = self._frequencies(fields)
+        lacking = sum(
+            weight
+            for options, weight, optional in zip(
+                self.options, self.weights, self.optional, strict=True
+            )
+            if options and not optional and not any(o.terms in frequencies for o in options)
+        )
+        return lacking / self.total
+
+    def _frequencies(self, fields: Fields) -> dict[Phrase, float]:
+        """Each of the question's phrases found in the document, with its field-weighted and
+        length-normalised frequency. Per field, only the question's terms present in it (one
+        set intersection) are counted: no counter of the whole field."""
         frequencies: dict[Phrase, float] = {}
         for sequence, weight, b, average in zip(
             (fields.title, fields.keywords, fields.body),
@@ -114,22 +152,7 @@ class Scorer:
                     continue
                 if found:
                     frequencies[phrase] = frequencies.get(phrase, 0.0) + found * factor
-        gained = gained_optional = 0.0
-        for options, optional in zip(self.options, self.optional, strict=True):
-            best = 0.0
-            for option in options:
-                frequency = frequencies.get(option.terms, 0.0)
-                if frequency:
-                    frequency *= option.weight
-                    best = max(best, option.specific * frequency / (frequency + SATURATION))
-            if optional:
-                gained_optional += best
-            else:
-                gained += best
-        if not self.total_optional:
-            return gained / self.total
-        share = OPTIONAL_SHARE * gained_optional / self.total_optional
-        return (1 - OPTIONAL_SHARE) * gained / self.total + share
+        return frequencies
 
     def snippet(self, body: str) -> str:
         """The passage of `body` that matches the most (by weight), trimmed around its first

@@ -40,6 +40,8 @@ chose choses machin quelque quelqu something thing things stuff
 problème problèmes pb souci soucis besoin monter monté montée mettre mis mise lancer lancé
 lancée lancés lancées réalisé réalisée réalisés réalisées renseigner renseignements
 renseignement informer infos info peut pourrait pouvez done carried led anything related
+bosser bossé bossée bossés bosse bossent travaillé travaillée travaillés occupe occupé occupent
+worked
 """
 
 FRENCH = tuple(_FRENCH.split())
