@@ -33,7 +33,7 @@ REFUSED = (DataError, IntegrityError)
 
 
 def write_with(sessions: sessionmaker[Session]) -> Write:
-    """One transaction for the entries: their rows, and the workers notified if one of them
+    """One transaction for the arrivals: their rows, and the workers notified if one of them
     is new and theirs (`store.inbox.record`: one statement, so autocommit on PostgreSQL)."""
 
     def write(arrivals: Sequence[Arrival]) -> list[int | None]:
