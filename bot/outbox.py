@@ -180,9 +180,10 @@ class Outbox:
         load (a scheduler tick) still returns. What a batch sent is recorded in one commit at
         its end: a crash in between leaves rows `sending`, checked against the platform after
         the lease like any other crash, so batching never sends a key twice."""
-        sent = 0
-        with self._sessions() as session:
-            ceiling = rows.newest_id(session)
+        sent, ceiling = 0, None
+        if keys is None:  # `keys` are a fixed set already
+            with self._sessions() as session:
+                ceiling = rows.newest_id(session)
         while not self.stopping.is_set():
             with self._sessions() as session, session.begin():
                 claimed = rows.claim_due(
@@ -220,6 +221,8 @@ class Outbox:
                     self._deliver_one(item, batch)
             finally:
                 sent += batch.record()
+            if keys is not None and len(claimed) < self.policy.batch:
+                return sent  # every key that was due came in this claim
         return sent
 
     def _deliver_one(self, item: _Claimed, batch: _SentBatch) -> None:
@@ -336,13 +339,9 @@ class Outbox:
         return float(delay * random.uniform(0.8, 1.2))
 
     def _settle_retry(self, row_id: int, error: str, delay: float, *, attempts_used: bool) -> None:
+        at = self._clock.now() + timedelta(seconds=delay)
         with self._sessions() as session, session.begin():
-            rows.mark_retry(
-                session, row_id=row_id, error=error, at=self._clock.now() + timedelta(seconds=delay)
-            )
-            if not attempts_used:
-                row = session.get_one(Delivery, row_id)
-                row.attempts -= 1
+            rows.mark_retry(session, row_id=row_id, error=error, at=at, refund=not attempts_used)
 
     def _settle_failed(self, row_id: int, error: str) -> None:
         with self._sessions() as session, session.begin():

@@ -66,8 +66,15 @@ def resolve(
 ) -> MemberContext:
     """Workspace, user (platform facts refreshed), configured admin role, roles and language."""
     now = clock.now()
-    workspace = identity.ensure_workspace(
-        session, platform=platform, external_id=workspace_id, now=now
+    known = identity.member(
+        session, platform=platform, workspace_external_id=workspace_id, external_id=who.user_id
+    )
+    workspace = (
+        known[0].workspace
+        if known
+        else identity.ensure_workspace(
+            session, platform=platform, external_id=workspace_id, now=now
+        )
     )
     caller = identity.ensure_user(
         session,
@@ -76,15 +83,18 @@ def resolve(
         now=now,
         username=who.name,
         timezone=who.timezone,
+        known=known[0] if known else None,
     )
-    if f"{workspace.platform}:{caller.external_id}" in admins:
+    roles = known[1] if known else identity.roles_of(session, caller)
+    if f"{workspace.platform}:{caller.external_id}" in admins and "admin" not in roles:
         identity.grant_role(session, user=caller, role="admin", now=now)
+        roles = roles | {"admin"}
     return MemberContext(
         session=session,
         clock=clock,
         workspace=workspace,
         caller=caller,
-        roles=frozenset(identity.roles_of(session, caller)),
+        roles=frozenset(roles),
         locale=normalise_locale(caller.locale) or default_locale,
         settings=features,
     )

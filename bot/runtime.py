@@ -164,19 +164,34 @@ class Runtime:
         failure (the store down) leaves it pending for the `InboxWorker`, with backoff. The
         adapter that just recorded it passes the event along; the inbox loop reads it back,
         with what the reply needs."""
-        held: timedelta | None = None
-        if event is None:
-            with self.sessions() as session:
-                row = inbox.peek(session, row_id)
-                if row is None:
-                    return []
-                event, forms, reply = EVENT.validate_python(row.event), row.forms, row.reply
-            restore = self._restorers.get(event.platform)
-            if reply and restore is not None:
-                restore(event, reply)
-                held = REPLY_HOLD if deliver else None
-        else:
+        if event is not None:
             forms = (capabilities or Capabilities()).forms
+            return self._process(row_id, event, forms, deliver=deliver)[1]
+        with self.sessions() as session:
+            row = inbox.peek(session, row_id)
+            taken = row and inbox.Taken(row.id, row.event, row.forms, row.reply)
+        return self._taken(taken, deliver=deliver)[1] if taken else []
+
+    def retry_due(self, *, pool: Executor | None = None) -> int:
+        """One pass of the inbox loop: the recorded events due now (new ones left to the
+        workers, failed ones after their backoff), on `pool`'s threads; how many were done."""
+        with self.sessions() as session, session.begin():
+            rows = inbox.take_due(session, now=self.clock.now())
+        return sum(done for done, _keys in (pool.map if pool else map)(self._taken, rows))
+
+    def _taken(self, row: inbox.Taken, *, deliver: bool = True) -> tuple[bool, list[str]]:
+        """A recorded event read back, its reply's needs restored (held for this process)."""
+        event, held = EVENT.validate_python(row.event), None
+        restore = self._restorers.get(event.platform)
+        if row.reply and restore is not None:
+            restore(event, row.reply)
+            held = REPLY_HOLD if deliver else None
+        return self._process(row.id, event, row.forms, deliver=deliver, held=held)
+
+    def _process(
+        self, row: int, event: Event, forms: bool, *, deliver: bool, held: timedelta | None = None
+    ) -> tuple[bool, list[str]]:
+        """Whether the row is settled (handled, here or elsewhere), and the keys queued."""
         people: Sequence[Person] = ()
         prepare = self._preparers.get(event.platform)
         if prepare is not None:
@@ -192,48 +207,29 @@ class Runtime:
                 self.sessions() as session,
                 session.begin(),
             ):
-                claimed = inbox.claim(session, row_id)
-                if claimed is None:
-                    return []
+                if not inbox.finish(session, row, now=self.clock.now()):
+                    return True, []
                 keys = self._handle_in(
                     session, event, origin, Capabilities(forms=forms), people, hold=held
                 )
-                inbox.mark_done(claimed, now=self.clock.now())
         except IntegrityError as error:
             if self._seen(origin):  # handled already, through another path
-                self._mark_done(row_id)
-            else:  # two events created the same row at once (a new member): handle it again
-                self._note_failure(row_id, error)
-            return []
+                with self.sessions() as session, session.begin():
+                    inbox.finish(session, row, now=self.clock.now())
+                return True, []
+            self._note_failure(row, error)  # two events created one row at once: again
+            return False, []
         except Exception as error:
             log.warning("event left for a retry", extra={"error": type(error).__name__})
-            self._note_failure(row_id, error)
-            return []
+            self._note_failure(row, error)
+            return False, []
         if keys and deliver:
             self.deliver(keys, held=held)
-        return keys
-
-    def retry_due(self, *, pool: Executor | None = None) -> int:
-        """One pass of the inbox loop: the recorded events due now (new ones left to the
-        workers, failed ones after their backoff), on `pool`'s threads; how many were done."""
-        with self.sessions() as session, session.begin():
-            row_ids = inbox.take_due(session, now=self.clock.now())
-        return sum((pool.map if pool else map)(self._processed, row_ids))
-
-    def _processed(self, row_id: int) -> bool:
-        self.process(row_id)
-        with self.sessions() as session:
-            return inbox.peek(session, row_id) is None
+        return True, keys
 
     def _seen(self, origin: str) -> bool:
         with self.sessions() as session:
             return events.seen(session, key=origin)
-
-    def _mark_done(self, row_id: int) -> None:
-        with self.sessions() as session, session.begin():
-            row = inbox.claim(session, row_id)
-            if row is not None:
-                inbox.mark_done(row, now=self.clock.now())
 
     def _note_failure(self, row_id: int, error: Exception) -> None:
         try:
@@ -245,8 +241,8 @@ class Runtime:
             log.warning("inbox unreachable; the retry loop will pick the event up")
 
     def deliver(self, keys: Sequence[str], *, held: timedelta | None = None) -> None:
-        self.outbox.deliver(keys=keys, held=held)
-        self.outbox.wakeup.set()
+        if self.outbox.deliver(keys=keys, held=held) < len(keys):
+            self.outbox.wakeup.set()  # what is left (not due yet, paced, failed) is the sender's
 
     def send(
         self, actions: Sequence[Action], *, platform: str, workspace_id: str, origin: str

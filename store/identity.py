@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from store.models import RoleGrant, User, Workspace
 
@@ -37,10 +37,12 @@ def ensure_user(
     display_name: str | None = None,
     locale: str | None = None,
     timezone: str | None = None,
+    known: User | None = None,
 ) -> User:
     """Finds or creates a user; platform facts refresh unless the user chose otherwise. A
-    placeholder made for their name (a role given before they ever wrote) becomes them."""
-    user = find_user(session, workspace=workspace, external_id=external_id)
+    placeholder made for their name (a role given before they ever wrote) becomes them.
+    `known`: the user, already found (`member`)."""
+    user = known or find_user(session, workspace=workspace, external_id=external_id)
     if user is None and username:
         user = find_user(session, workspace=workspace, external_id=PLACEHOLDER + username.lower())
         if user is not None:
@@ -75,6 +77,27 @@ def placeholder_user(session: Session, *, workspace: Workspace, name: str, now: 
 
 def is_placeholder(user: User) -> bool:
     return user.external_id.startswith(PLACEHOLDER)
+
+
+def member(
+    session: Session, *, platform: str, workspace_external_id: str, external_id: str
+) -> tuple[User, set[str]] | None:
+    """A known user with their workspace and roles in one round trip (every event's caller
+    is looked up so; three queries were a fifth of a worker's time on a short command)."""
+    rows = session.execute(
+        select(User, RoleGrant.role)
+        .join(User.workspace)
+        .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            Workspace.platform == platform,
+            Workspace.external_id == workspace_external_id,
+            User.external_id == external_id,
+        )
+        .options(contains_eager(User.workspace))
+    ).all()
+    if not rows:
+        return None
+    return rows[0][0], {role for _user, role in rows if role is not None}
 
 
 def find_user(session: Session, *, workspace: Workspace, external_id: str) -> User | None:

@@ -1,9 +1,9 @@
 """Incoming events recorded before they are acknowledged, then handled exactly once.
 
 `record` runs in a short transaction of its own before the adapter acknowledges (events that
-arrive together share one); `claim` runs at the start of the transaction that handles the event
-and marks it done, so the handler's writes and "done" commit together: a crash or an outage in
-between leaves the row pending, and the retry handles it again from scratch.
+arrive together share one); `finish` runs at the start of the transaction that handles the
+event and marks it done, so the handler's writes and "done" commit together: a crash or an
+outage in between leaves the row pending, and the retry handles it again from scratch.
 
 An event recorded by a process that leaves it to the workers (`relais serve`) is due at once
 (the recording transaction rings their doorbell, `store.doorbell`); one the recording process
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import TextClause, delete, select, text, update
+from sqlalchemy import TextClause, bindparam, delete, null, select, text, update
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -124,29 +125,43 @@ _VALUES = (
 )
 
 
-def claim(session: Session, row_id: int) -> InboxEvent | None:
-    """The row, locked for this transaction, if it still waits to be handled. On PostgreSQL a
-    row another worker is handling is skipped; SQLite's `BEGIN IMMEDIATE` serialises."""
-    return session.scalar(
-        select(InboxEvent)
-        .where(InboxEvent.id == row_id, InboxEvent.status == INBOX_PENDING)
-        .with_for_update(skip_locked=True)
-    )
-
-
 def peek(session: Session, row_id: int) -> InboxEvent | None:
     return session.scalar(
         select(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == INBOX_PENDING)
     )
 
 
-def mark_done(row: InboxEvent, *, now: datetime) -> None:
-    """Handled: what the member wrote is dropped, the key stays to recognise retries."""
-    row.status = INBOX_DONE
-    row.handled_at = now
-    row.event = {}
-    row.reply = None
-    row.user_external_id = None
+def finish(session: Session, row_id: int, *, now: datetime) -> bool:
+    """Marks the row handled in the caller's transaction if it still waits and no other worker
+    holds it (False then): the handling's writes and "done" commit together, and a rollback
+    leaves it pending. What the member wrote is dropped, the key stays to recognise retries.
+    One statement, claim and "done" at once: the row's lock lasts until the commit, so another
+    worker skips it (PostgreSQL) or waits for it (SQLite's `BEGIN IMMEDIATE`)."""
+    found = session.connection().execute(_FINISH, {"row_id": row_id, "now": now})
+    return found.first() is not None
+
+
+def _finish() -> Any:
+    waiting = (
+        select(InboxEvent.id)
+        .where(InboxEvent.id == bindparam("row_id"), InboxEvent.status == INBOX_PENDING)
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(InboxEvent)
+        .where(InboxEvent.id.in_(waiting))
+        .values(
+            status=INBOX_DONE,
+            handled_at=bindparam("now"),
+            event={},
+            reply=null(),
+            user_external_id=null(),
+        )
+        .returning(InboxEvent.id)
+    )
+
+
+_FINISH = _finish()
 
 
 def note_failure(session: Session, *, row_id: int, error: str, now: datetime) -> None:
@@ -162,10 +177,21 @@ def note_failure(session: Session, *, row_id: int, error: str, now: datetime) ->
         row.reply = None
 
 
-def take_due(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
+@dataclass(frozen=True)
+class Taken:
+    """A due row as a worker's pass took it: what handling it needs."""
+
+    id: int
+    event: dict[str, Any]
+    forms: bool
+    reply: dict[str, str] | None
+
+
+def take_due(session: Session, *, now: datetime, limit: int = 50) -> list[Taken]:
     """Rows due now, leased to the caller (pushed `LEASE` ahead) so that another worker's pass
-    skips them; `claim` still decides who handles each. Rows another worker is leasing right
-    now are skipped (PostgreSQL; SQLite's `BEGIN IMMEDIATE` serialises)."""
+    skips them; `finish` still decides who handles each. Rows another worker is leasing right
+    now are skipped (PostgreSQL; SQLite's `BEGIN IMMEDIATE` serialises). They come with their
+    content, so a pass reads each row once."""
     due = (
         select(InboxEvent.id)
         .where(InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)
@@ -173,14 +199,13 @@ def take_due(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    taken = session.scalars(
+    taken = session.connection().execute(
         update(InboxEvent)
         .where(InboxEvent.id.in_(due))
         .values(next_attempt_at=now + LEASE)
-        .returning(InboxEvent.id)
-        .execution_options(synchronize_session=False)
+        .returning(InboxEvent.id, InboxEvent.event, InboxEvent.forms, InboxEvent.reply)
     )
-    return sorted(taken)
+    return sorted((Taken(*row) for row in taken), key=lambda row: row.id)
 
 
 def forget_handled_before(session: Session, *, cutoff: datetime) -> int:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import bindparam, func, null, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from store.db import dialect_insert
@@ -97,13 +99,18 @@ RECORD_CHUNK = 500  # rows per INSERT: well under both databases' bound-paramete
 
 def record_many(session: Session, values: Sequence[dict[str, Any]]) -> None:
     """Inserts rows (from `row_values`) whose key does not exist yet, a few hundred per
-    statement: a fan-out to thousands is a handful of round trips, not one per message."""
-    insert = dialect_insert(session)
+    round trip: a fan-out to thousands is a handful of round trips, not one per message. The
+    statement is built once per database (every event's replies go through here)."""
+    statement = _RECORD[session.get_bind().dialect.name]
+    connection = session.connection()
     for start in range(0, len(values), RECORD_CHUNK):
-        chunk = list(values[start : start + RECORD_CHUNK])
-        session.execute(
-            insert(Delivery).values(chunk).on_conflict_do_nothing(index_elements=["key"])
-        )
+        connection.execute(statement, list(values[start : start + RECORD_CHUNK]))
+
+
+_RECORD = {
+    name: insert(Delivery).on_conflict_do_nothing(index_elements=["key"])
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 
 
 def claim_due(
@@ -168,31 +175,55 @@ class Sent:
 
 
 def mark_sent_many(session: Session, sent: Sequence[Sent]) -> None:
-    """Settles a batch as sent in one statement (one commit for the batch, not one per row)."""
+    """Settles a batch as sent in one round trip (one commit for the batch, not one per row),
+    through a statement built once."""
     if not sent:
         return
-    session.execute(
-        update(Delivery),
+    session.connection().execute(
+        _MARK_SENT,
         [
             {
-                "id": item.row_id,
-                "status": SENT,
-                "payload": {"kind": item.kind},
-                "message_id": item.message_id,
-                "message_channel_id": item.channel_id,
-                "sent_at": item.at,
-                "last_error": None,
+                "row_id": item.row_id,
+                "kind_only": {"kind": item.kind},
+                "sent_id": item.message_id,
+                "sent_channel": item.channel_id,
+                "at": item.at,
             }
             for item in sent
         ],
     )
 
 
-def mark_retry(session: Session, *, row_id: int, error: str, at: datetime) -> None:
-    row = session.get_one(Delivery, row_id)
-    row.status = PENDING
-    row.next_attempt_at = at
-    row.last_error = error[:2000]
+_MARK_SENT = (
+    update(Delivery)
+    .where(Delivery.id == bindparam("row_id"))
+    .values(
+        status=SENT,
+        payload=bindparam("kind_only"),
+        message_id=bindparam("sent_id"),
+        message_channel_id=bindparam("sent_channel"),
+        sent_at=bindparam("at"),
+        last_error=null(),
+    )
+)
+
+
+def mark_retry(
+    session: Session, *, row_id: int, error: str, at: datetime, refund: bool = False
+) -> None:
+    """Back to pending until `at`; `refund`: this try does not count as an attempt (a wait
+    for pacing or for another delivery). One statement: under load most sends of a busy
+    channel are paced, so this runs about as often as a send."""
+    session.connection().execute(
+        update(Delivery)
+        .where(Delivery.id == row_id)
+        .values(
+            status=PENDING,
+            next_attempt_at=at,
+            last_error=error[:2000],
+            attempts=Delivery.attempts - (1 if refund else 0),
+        )
+    )
 
 
 def mark_superseded(session: Session, *, row_id: int) -> None:

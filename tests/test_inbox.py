@@ -67,3 +67,30 @@ def test_a_failure_is_retried_after_its_backoff(
     assert app.runtime.retry_due() == 1
     assert app.runtime.retry_due() == 0
     assert len(port.sent) == 1 and len(calls) == 2
+
+
+def test_a_failing_event_in_a_pass_leaves_the_others_handled(
+    app: App,
+    port: RecordingPort,
+    sessions: sessionmaker[Session],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dispatch = app.runtime.router.dispatch
+
+    def second_fails(event: Any, ctx: Any) -> Any:
+        if event.event_id == "Ev2":
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+        return dispatch(event, ctx)
+
+    monkeypatch.setattr(app.runtime.router, "dispatch", second_fails)
+    rows = [app.runtime.accept(command(event_id=f"Ev{n}"), elsewhere=True) for n in (1, 2, 3)]
+    assert app.runtime.retry_due() == 2
+    assert len(port.sent) == 2
+    with sessions() as session:
+        found = [session.get_one(InboxEvent, row) for row in rows]
+        assert [(row.status, row.attempts) for row in found] == [
+            (INBOX_DONE, 0),
+            (INBOX_PENDING, 1),
+            (INBOX_DONE, 0),
+        ]
+        assert found[1].event["event_id"] == "Ev2", "what it needs is kept for the retry"

@@ -9,7 +9,7 @@ from slack_sdk.models.views import View
 
 from bot.adapters.slack.metadata import FormOrigin, decode_form_origin
 from bot.adapters.slack.mrkdwn import to_mrkdwn
-from bot.adapters.slack.render import original_action_id, render_message, split_text
+from bot.adapters.slack.render import Rendered, original_action_id, render_message, split_text
 from bot.adapters.slack.views import ViewTooLarge, form_view, home_view
 from handlers.text import quote_user
 from handlers.types import Button, Choice, Form, FormField, Message, Option, Section
@@ -212,3 +212,27 @@ def test_home_view_keeps_to_100_blocks() -> None:
     assert len(view["blocks"]) == 100
     assert view["blocks"][-1]["elements"][0]["text"] == "voir la suite avec `/relais aide`"
     assert len(json.dumps(view)) < 250_000
+
+
+def test_a_message_rendered_again_keeps_its_own_buttons_and_note() -> None:
+    """Renderings are remembered: two messages that differ only in a button's value, or one
+    cut with another note, still render their own."""
+
+    def message(value: str) -> Message:
+        return Message(
+            text="Idée 4", buttons=(Button(action_id="idea.support", label="+1", value=value),)
+        )
+
+    def values(rendered: Rendered) -> list[str]:
+        return [
+            e["value"] for b in rendered.blocks if b["type"] == "actions" for e in b["elements"]
+        ]
+
+    assert values(render_message(message("4"), more_note="suite")) == ["4"]
+    assert values(render_message(message("5"), more_note="suite")) == ["5"]
+    assert values(render_message(message("4"), more_note="suite")) == ["4"]
+    long = Message(text="x", sections=tuple(Section(body=f"ligne {n}") for n in range(60)))
+    first = render_message(long, more_note="voir la suite")
+    second = render_message(long, more_note="see below")
+    assert "voir la suite" in json.dumps(first.chunks[0][-1])
+    assert "see below" in json.dumps(second.chunks[0][-1])

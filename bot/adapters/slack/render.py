@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from slack_sdk.models.blocks import (
@@ -55,8 +56,20 @@ class Rendered:
 
 
 def render_message(message: Message, *, more_note: str, max_blocks: int = MAX_BLOCKS) -> Rendered:
+    """Remembered for the messages sent again and again (the help, the usual errors): building
+    the Block Kit objects cost more CPU than the rest of a `/relais aide`. The blocks are shared
+    and never changed; messages with files are not kept (they would hold the files)."""
+    if message.files:
+        return _render(message, more_note, max_blocks)
+    return _remembered(message, more_note, max_blocks)
+
+
+def _render(message: Message, more_note: str, max_blocks: int) -> Rendered:
     blocks = [block.to_dict() for block in message_blocks(message)]
     return Rendered(text=fallback_text(message), chunks=chunk(blocks, max_blocks, more_note))
+
+
+_remembered = lru_cache(maxsize=256)(_render)
 
 
 def message_blocks(message: Message) -> list[Block]:
