@@ -26,7 +26,6 @@ from handlers.projects.sample import load_if_empty as load_sample_projects
 from handlers.registry import Registries
 from store import migrate
 from store.db import make_engine, make_session_factory
-from store.doorbell import Ringer
 from store.search import place as search_place
 
 log = logging.getLogger(__name__)
@@ -135,7 +134,6 @@ def build(
             default_locale=settings.default_locale, admins=frozenset(settings.admins)
         ),
         features=features,
-        doorbell=Ringer(engine),
     )
     ticker = Ticker(
         sessions=sessions,

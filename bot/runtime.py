@@ -29,13 +29,13 @@ from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
+from bot.recording import REFUSED, GroupCommit, write_with
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
 from handlers.types import Action, Event
-from store import cursors, db, events, inbox
+from store import cursors, events, inbox
 from store import outbox as deliveries
-from store.doorbell import Ringer
 from store.models import Workspace
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,9 @@ class Runtime:
         clock: Clock,
         identity_settings: Identity,
         features: FeatureSettings,
-        doorbell: Ringer,
     ) -> None:
         self.sessions = sessions
-        self.doorbell = doorbell
+        self._recording = GroupCommit(write_with(sessions), alone=REFUSED)
         self.router = router
         self.outbox = outbox
         self.clock = clock
@@ -134,24 +133,23 @@ class Runtime:
         """Records the event durably, before the platform is told it arrived (a stream's
         `cursor` moves in the same transaction), with what its `reply` needs. Returns the inbox
         row to `process`, or None for a platform's retry; raises when the store is down (then
-        the adapter must not acknowledge). `elsewhere`: the workers handle it, at once."""
+        the adapter must not acknowledge). `elsewhere`: the workers handle it, at once. Events
+        that arrive together share one transaction (`bot.recording`)."""
+        arrival = inbox.arrival(
+            key=_origin(event),
+            platform=event.platform,
+            user_external_id=event.user_id,
+            event=EVENT.dump_python(event, mode="json", exclude={"raw"}),
+            forms=(capabilities or Capabilities()).forms,
+            now=self.clock.now(),
+            reply=reply,
+            elsewhere=elsewhere,
+        )
+        if cursor is None:
+            return self._recording.record(arrival)
         with self.sessions() as session, session.begin():
-            if cursor is None:
-                db.single_statement(session)
             self._advance(session, cursor)
-            row_id = inbox.record(
-                session,
-                key=_origin(event),
-                platform=event.platform,
-                user_external_id=event.user_id,
-                event=EVENT.dump_python(event, mode="json", exclude={"raw"}),
-                forms=(capabilities or Capabilities()).forms,
-                now=self.clock.now(),
-                reply=reply,
-                elsewhere=elsewhere,
-            )
-        if elsewhere and row_id is not None:
-            self.doorbell.ring()
+            [row_id] = inbox.record(session, [arrival])
         return row_id
 
     def process(

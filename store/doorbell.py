@@ -1,14 +1,16 @@
 """Waking the workers' inbox loop when a web process records an event for them.
 
-On PostgreSQL a `Ringer` thread of the web process sends `NOTIFY relais_inbox` after the
-events are committed, one notification for all the events recorded meanwhile: PostgreSQL
-serialises the commits of transactions that notify (a queue lock held through the WAL flush),
-so notifying inside each acknowledgement's insert made 20 concurrent acks wait in line (p99
-305 ms against 155 ms without, `bench/slack_ack.py`). Each worker listens on a connection of
-its own, outside the pool: a pooled connection would go back to the pool still listening, and
-another thread's transaction would swallow the notifications. SQLite has no notifications: the
-doorbell is a short poll there, and on PostgreSQL the poll stays as the fallback (a
-notification sent while the listener was reconnecting is lost).
+On PostgreSQL the statement that records events for the workers also notifies them
+(`pg_notify('relais_inbox')` in `store.inbox.record`), delivered at its commit. PostgreSQL
+serialises the commits of transactions that notify (a queue lock held through the WAL flush):
+notifying inside each acknowledgement's own insert made 20 concurrent acks wait in line (p99
+305 ms against 155 ms without, `bench/slack_ack.py`). The events that arrive together are now
+recorded by one statement (`bot.recording`), so one notification per group costs one commit in
+line, not twenty. Each worker listens on a connection of its own, outside the pool: a pooled
+connection would go back to the pool still listening, and another thread's transaction would
+swallow the notifications. SQLite has no notifications: the doorbell is a short poll there, and
+on PostgreSQL the poll stays as the fallback (a notification sent while the listener was
+reconnecting is lost).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 if TYPE_CHECKING:
     import psycopg
@@ -26,36 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CHANNEL = "relais_inbox"
 POLL_SECONDS = {"postgresql": 1.0, "sqlite": 0.25}
-
-
-class Ringer(threading.Thread):
-    """Notifies the listening workers after `ring`, once for all the rings since the last
-    notification (nothing to do on SQLite, where they poll)."""
-
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(name="relais-doorbell", daemon=True)
-        self._engine = engine
-        self._rung = threading.Event()
-        self._starting = threading.Lock()
-        self.notifies = engine.dialect.name == "postgresql"
-
-    def ring(self) -> None:
-        if not self.notifies:
-            return
-        with self._starting:
-            if not self.is_alive():
-                self.start()
-        self._rung.set()
-
-    def run(self) -> None:
-        while self._rung.wait():
-            self._rung.clear()
-            try:
-                with self._engine.connect() as connection:
-                    connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
-                    connection.commit()
-            except Exception as error:  # the workers' poll finds the events anyway
-                log.warning("inbox doorbell not rung", extra={"error": type(error).__name__})
 
 
 class Doorbell:

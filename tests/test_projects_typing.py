@@ -210,3 +210,15 @@ def test_slang_for_working_on_and_connected_are_read(chat: Chat) -> None:
     assert "SIFAS" in (reply.message.sections[0].title or "")
     [connected] = chat.dm("bea", "la gendarmerie connectée")
     assert "Je ne suis pas sûr" not in connected.text and "NEOGEND" in connected.text
+
+
+def test_a_word_is_in_a_project_under_its_own_lemma_not_only_its_stem(chat: Chat) -> None:
+    [teachers] = chat.dm("bea", "accompagner les enseignants du collège")
+    assert "Je ne suis pas sûr que ces pistes répondent à votre question" in teachers.text, (
+        "the Éducation nationale project says « enseignement », not « enseignants »"
+    )
+    assert teachers.message is not None and 1 <= len(teachers.message.sections) <= 2
+    [derived] = chat.dm("bea", "la motivation des agents pénitentiaires")
+    assert "Je ne suis pas sûr" not in derived.text, "« Motiver » is the project's own word"
+    assert derived.message is not None
+    assert "Motiver en milieu carcéral" in (derived.message.sections[0].title or "")

@@ -52,6 +52,7 @@ from store.search import (
 CALIBRATION = (-4.694, 5.785, 1.900, 3.795)
 CONFIDENT_PROBABILITY = 0.7
 SPLIT_SHARE, SPLIT_LEAD = 1 / 3, 0.2
+ELSEWHERE_MOSTLY = 1 / 2
 DEFAULT_LIMIT = 3
 Status = Literal["answered", "empty", "no_terms"]
 
@@ -91,8 +92,13 @@ class Answer:
         """Whether the question's parts belong to different projects: the first lacks a third
         or more of what the collection knows of the question, and the second is nearly as
         good. « télémédecine en prison » is the prison project or the telemedicine one, never
-        both; every word is known, so the probability alone would present the first."""
+        both; every word is known, so the probability alone would present the first. A first
+        project lacking half of it is no answer whatever the second: « coaching des
+        enseignants en collège » on a project that says « enseignement » but neither coaching
+        nor teachers."""
         scores = [m.score for m in self.matches[:2]] + [0.0, 0.0]
+        if self.elsewhere >= ELSEWHERE_MOSTLY:
+            return True
         return self.elsewhere >= SPLIT_SHARE and scores[0] - scores[1] < SPLIT_LEAD
 
     @property

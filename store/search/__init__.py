@@ -252,7 +252,7 @@ def _rank(
         if negative < 0 and row_id in texts
     ]
     best = "\n".join(texts[scored[0][2]]) if hits else ""
-    elsewhere = scorer.elsewhere(fields[scored[0][2]]) if hits else 0.0
+    elsewhere = scorer.elsewhere(fields[scored[0][2]], best) if hits else 0.0
     return Results(hits, _corrections(concepts, best), elsewhere=round(elsewhere, 4))
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import simplemma
 from rapidfuzz.distance import DamerauLevenshtein
 
-from store.search.analysis import MAX_QUERY_CHARS, query_tokens, term
+from store.search.analysis import MAX_QUERY_CHARS, fold, query_tokens, term
 from store.search.engine import Built
 from store.search.thesaurus import Phrase, Thesaurus
 
@@ -40,6 +40,9 @@ class Concept:
     alternatives: list[Alternative]
     corrected: bool = False
     optional: bool = False
+    lemma: str = ""
+    """The folded lemma of a one-word concept as typed, when the lemmatiser knows the word:
+    what a document must say for the concept to be there, not only a word of the same stem."""
 
     @property
     def known(self) -> bool:
@@ -73,9 +76,18 @@ def plan(query: str, thesaurus: Thesaurus) -> list[Concept]:
         if key not in seen:
             seen.add(key)
             words = tuple(w for w, _ in pairs[index : index + len(phrase)])
-            concepts.append(Concept(words, alternatives))
+            typed = tokens[index][2] if len(phrase) == 1 else ""
+            concepts.append(Concept(words, alternatives, lemma=known_lemma(typed)))
         index += len(phrase)
     return concepts
+
+
+def known_lemma(word: str) -> str:
+    """The folded lemma of a word the lemmatiser knows; empty for an unknown word (an
+    unaccented « medicaux », a name), which then cannot be told from its stem's other words."""
+    if not word or not simplemma.is_known(word.casefold(), lang="fr"):
+        return ""
+    return fold(simplemma.lemmatize(word.casefold(), lang="fr"))
 
 
 def _lemma(word: str, stem: str) -> list[Alternative]:

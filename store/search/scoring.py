@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from store.search.analysis import term, terms, words
-from store.search.query import EXACT, Concept
+from store.search.query import EXACT, Concept, known_lemma
 from store.search.thesaurus import Phrase
 from store.search.vocabulary import Totals
 
@@ -85,6 +85,7 @@ class Scorer:
         self.phrases = list(dict.fromkeys(o.terms for options in self.options for o in options))
         self.wanted = {t for phrase in self.phrases for t in phrase}
         self.firsts = {phrase[0] for phrase in self.phrases}
+        self.own = [(c.alternatives[0].terms, c.lemma) for c in concepts]
 
     def score(self, fields: Fields) -> float:
         """The normalised BM25F score of one document."""
@@ -108,21 +109,31 @@ class Scorer:
         share = OPTIONAL_SHARE * gained_optional / self.total_optional
         return (1 - OPTIONAL_SHARE) * gained / self.total + share
 
-    def elsewhere(self, fields: Fields) -> float:
+    def elsewhere(self, fields: Fields, text: str) -> float:
         """The share of the question (by weight) that the collection knows but this document
         lacks: « télémédecine en prison » answered by the prison project, which says nothing of
         télémédecine, another project's subject. Words the collection does not know at all are
-        the known share's business, not this one's."""
+        the known share's business, not this one's. A concept found only through a word of the
+        same stem but another lemma is lacking too: « enseignants » are people, the
+        « enseignement » of `text` (the document as written) an activity."""
         if self.total <= 0:
             return 0.0
         frequencies = self._frequencies(fields)
-        lacking = sum(
-            weight
-            for options, weight, optional in zip(
-                self.options, self.weights, self.optional, strict=True
-            )
-            if options and not optional and not any(o.terms in frequencies for o in options)
-        )
+        lacking = 0.0
+        derived: dict[str, set[str]] | None = None
+        for options, weight, optional, (own, lemma) in zip(
+            self.options, self.weights, self.optional, self.own, strict=True
+        ):
+            if optional or not options:
+                continue
+            present = [o.terms for o in options if o.terms in frequencies]
+            if present and not (lemma and present == [own]):
+                continue
+            if present:
+                derived = _lemmas(text, self.own) if derived is None else derived
+                if lemma in derived.get(own[0], ()) or "" in derived.get(own[0], ()):
+                    continue
+            lacking += weight
         return lacking / self.total
 
     def _frequencies(self, fields: Fields) -> dict[Phrase, float]:
@@ -190,6 +201,18 @@ class Scorer:
                 found.append((weight, option.terms))
                 break
         return found
+
+
+def _lemmas(text: str, own: list[tuple[Phrase, str]]) -> dict[str, set[str]]:
+    """The lemmas of the words of `text` whose term is one of the question's own words
+    (empty for a word the lemmatiser does not know: it may be the question's)."""
+    wanted = {phrase[0] for phrase, lemma in own if lemma}
+    found: dict[str, set[str]] = {}
+    for match in words(text):
+        analysed = term(match.group())
+        if analysed in wanted:
+            found.setdefault(analysed, set()).add(known_lemma(match.group()))
+    return found
 
 
 def _occurrences(sequence: list[str], phrase: Phrase) -> int:

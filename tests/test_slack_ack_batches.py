@@ -1,0 +1,254 @@
+"""Slack events that arrive together are recorded in one transaction before their
+acknowledgements (issue 19): each is acknowledged once its own row is committed, a retry of a
+recorded event is acknowledged and recorded once, and when the store is down none of them is
+acknowledged (Slack sends them again)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import build
+from bot.config import Settings
+from bot.recording import REFUSED, GroupCommit, NotRecorded
+from bot.serve import WEB
+from store import inbox
+from store.db import make_engine
+from store.doorbell import CHANNEL
+from store.models import InboxEvent
+from store.models.inbox import INBOX_PENDING
+from tests.serving import running_app
+from tests.slack_harness import SECRET, SlackWorkspace, signed_headers, slash_body
+
+FORM = "application/x-www-form-urlencoded"
+NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+MEMBERS = 10
+WEB_ONLY = frozenset({WEB})
+
+
+def web_settings(engine: Engine, fake: SlackWorkspace) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        sample_data=False,
+        database_url=engine.url.render_as_string(hide_password=False),
+        http_host="127.0.0.1",
+        http_port=0,
+        slack_bot_token=fake.bot_token,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake.base_url,
+    )
+
+
+@contextmanager
+def relais_serve(engine: Engine) -> Iterator[str]:
+    """`relais serve`: the Slack events are recorded for the workers, then acknowledged."""
+    with SlackWorkspace() as fake:
+        app = build(web_settings(engine, fake), upgrade=False)
+        with running_app(app, WEB_ONLY) as url:
+            yield url
+
+
+def typed(url: str, number: int) -> int:
+    """`/relais aide` typed by a member (the command's trigger id is its key); the status."""
+    body = slash_body(text="aide", trigger_id=f"together.{number}")
+    answer = requests.post(
+        url + "/slack/events",
+        data=body,
+        headers=signed_headers(body, content_type=FORM),
+        timeout=30,
+    )
+    return answer.status_code
+
+
+def all_at_once(url: str, numbers: Sequence[int]) -> list[int]:
+    with ThreadPoolExecutor(max_workers=len(numbers)) as members:
+        return list(members.map(lambda n: typed(url, n), numbers))
+
+
+def recorded(sessions: sessionmaker[Session]) -> list[tuple[str, str]]:
+    with sessions() as session:
+        rows = session.scalars(select(InboxEvent).order_by(InboxEvent.key))
+        return [(row.key, row.status) for row in rows]
+
+
+def keys(numbers: Sequence[int]) -> list[tuple[str, str]]:
+    return sorted((f"slack:T0RELAIS:command:together.{n}", INBOX_PENDING) for n in numbers)
+
+
+def test_commands_typed_at_once_are_each_recorded_then_acknowledged_and_retries_once(
+    engine: Engine, committed: sessionmaker[Session]
+) -> None:
+    numbers = range(MEMBERS)
+    with relais_serve(engine) as url:
+        first = all_at_once(url, numbers)
+        stored = recorded(committed)
+        again = all_at_once(url, [*numbers, *numbers])
+    assert first == [200] * MEMBERS
+    assert stored == keys(numbers)
+    assert again == [200] * 2 * MEMBERS
+    assert recorded(committed) == stored, "a retry is acknowledged, and recorded once"
+
+
+def test_while_the_store_is_down_no_command_is_acknowledged_and_slack_retries_them(
+    engine: Engine, committed: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numbers = range(MEMBERS)
+    record = inbox.record
+
+    def store_down(*_args: Any, **_kwargs: Any) -> list[int | None]:
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    with relais_serve(engine) as url:
+        monkeypatch.setattr(inbox, "record", store_down)
+        refused = all_at_once(url, numbers)
+        monkeypatch.setattr(inbox, "record", record)
+        retried = all_at_once(url, numbers)
+    assert set(refused) == {500}
+    assert retried == [200] * MEMBERS
+    assert recorded(committed) == keys(numbers)
+
+
+def test_a_listening_worker_is_woken_when_serve_records_an_event_for_it(
+    postgres_url: str,
+) -> None:
+    engine = make_engine(postgres_url)
+    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    number = uuid.uuid4().int
+    try:
+        with (
+            psycopg.connect(conninfo, autocommit=True) as listener,
+            relais_serve(engine) as url,
+        ):
+            listener.execute(f"LISTEN {CHANNEL}")
+            status = typed(url, number)
+            rung = [n.channel for n in listener.notifies(timeout=20, stop_after=1)]
+    finally:
+        with engine.begin() as connection:
+            connection.execute(delete(InboxEvent).where(InboxEvent.key.endswith(str(number))))
+        engine.dispose()
+    assert (status, rung) == (200, [CHANNEL])
+
+
+def arrival(key: str) -> inbox.Arrival:
+    return inbox.arrival(
+        key=key, platform="slack", user_external_id="U0BEA", event={"text": "aide"}, forms=False,
+        now=NOW, elsewhere=True,
+    )  # fmt: skip
+
+
+def test_events_recorded_together_are_recorded_as_if_they_came_one_by_one(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as session, session.begin():
+        [known] = inbox.record(session, [arrival("k0")])
+    with sessions() as session, session.begin():
+        row_ids = inbox.record(
+            session, [arrival("k1"), arrival("k0"), arrival("k1"), arrival("k2")]
+        )
+    with sessions() as session:
+        stored = {
+            key: row_id for key, row_id in session.execute(select(InboxEvent.key, InboxEvent.id))
+        }
+    assert known is not None
+    assert row_ids == [stored["k1"], None, None, stored["k2"]]
+    assert sorted(stored) == ["k0", "k1", "k2"]
+
+
+class GatedWrites:
+    """A store whose first write waits until the test opens it, so that events queue up; it
+    is `down`, or refuses the keys in `refused` (and the whole write that holds one)."""
+
+    def __init__(self, *, down: bool = False, refused: frozenset[str] = frozenset()) -> None:
+        self.batches: list[list[str]] = []
+        self.started = threading.Event()
+        self.gate = threading.Event()
+        self.down = down
+        self.refused = refused
+
+    def write(self, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
+        keys = [values["key"] for values in arrivals]
+        self.batches.append(keys)
+        if len(self.batches) == 1:
+            self.started.set()
+            assert self.gate.wait(10)
+        if self.down:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        if self.refused.intersection(keys):
+            raise IntegrityError("INSERT", {}, Exception("null value in column « platform »"))
+        return [int(key[1:]) for key in keys]
+
+
+def record_in_threads(group: GroupCommit, keys: Sequence[str]) -> list[object]:
+    """Each key recorded from a thread of its own; their outcomes (a row id or the error)."""
+    outcomes: list[object] = [None] * len(keys)
+
+    def one(index: int) -> None:
+        try:
+            outcomes[index] = group.record(arrival(keys[index]))
+        except NotRecorded as error:
+            outcomes[index] = type(error)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(keys))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    return outcomes
+
+
+def queued_behind_a_write(store: GatedWrites, keys: Sequence[str]) -> list[object]:
+    """`k1` is being written when `keys` arrive, each from a thread of its own; their
+    outcomes once the write is let through."""
+    group = GroupCommit(store.write, alone=REFUSED)
+    first = threading.Thread(target=record_in_threads, args=(group, ["k1"]))
+    first.start()
+    assert store.started.wait(10)
+    outcomes: list[object] = []
+    queued = threading.Thread(target=lambda: outcomes.extend(record_in_threads(group, keys)))
+    queued.start()
+    while len(group._queue) < len(keys):  # the events waiting for the write in progress
+        threading.Event().wait(0.01)
+    store.gate.set()
+    queued.join(10)
+    first.join(10)
+    store.down, store.refused = False, frozenset()
+    assert group.record(arrival("k9")) == 9, "the next write goes on"
+    return outcomes
+
+
+def test_events_queued_during_a_write_share_the_next_and_each_gets_its_row() -> None:
+    store = GatedWrites()
+    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [2, 3, 4]
+    assert [sorted(batch) for batch in store.batches] == [["k1"], ["k2", "k3", "k4"], ["k9"]]
+
+
+def test_when_the_store_is_down_every_event_of_the_write_fails() -> None:
+    store = GatedWrites(down=True)
+    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [NotRecorded] * 3
+    assert [sorted(batch) for batch in store.batches] == [["k1"], ["k2", "k3", "k4"], ["k9"]]
+
+
+def test_an_event_the_store_refuses_fails_alone() -> None:
+    store = GatedWrites(refused=frozenset({"k3"}))
+    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [2, NotRecorded, 4]
+    assert sorted(map(sorted, store.batches[2:5])) == [["k2"], ["k3"], ["k4"]]
+
+
+def test_the_store_refuses_an_incomplete_event_as_its_own(
+    sessions: sessionmaker[Session],
+) -> None:
+    incomplete = arrival("k1") | {"platform": None}
+    with pytest.raises(REFUSED), sessions() as session, session.begin():
+        inbox.record(session, [incomplete])
