@@ -155,7 +155,8 @@ def test_a_date_is_not_read_as_a_department_number(chat: Chat) -> None:
         "projets numériques vus le 13 à 9h",
     ):
         [reply] = chat.dm("bea", question)
-        assert "région" not in reply.text, question
+        applied = [line for line in reply.text.splitlines() if "Filtres appliqués" in line]
+        assert not any("région" in line for line in applied), question
     [place] = chat.dm("bea", "projets numériques du 35")
     assert "région Bretagne (Ille-et-Vilaine)" in place.text
 
@@ -222,3 +223,27 @@ def test_a_word_is_in_a_project_under_its_own_lemma_not_only_its_stem(chat: Chat
     assert "Je ne suis pas sûr" not in derived.text, "« Motiver » is the project's own word"
     assert derived.message is not None
     assert "Motiver en milieu carcéral" in (derived.message.sections[0].title or "")
+
+
+def test_a_rare_word_does_not_carry_a_question_the_project_half_covers(chat: Chat) -> None:
+    for question in (
+        "coordination des soins en détention",
+        "formation au numérique des surveillants de prison",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert "Je ne suis pas sûr que ces pistes répondent à votre question" in reply.text, (
+            f"the prison project lacks the rest of « {question} »"
+        )
+        assert reply.message is not None and 1 <= len(reply.message.sections) <= 2, question
+
+
+def test_a_right_question_typed_without_accents_is_still_sure(chat: Chat) -> None:
+    for question, title in (
+        ("telemedecine pour les patients atteints de cancer", "CAPRI"),
+        ("reorganisation du travail des surveillants", "Motiver en milieu carcéral"),
+        ("mobilite en zone rurale en alsace", "STUWA"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert "Je ne suis pas sûr" not in reply.text, question
+        assert reply.message is not None
+        assert title in (reply.message.sections[0].title or ""), question

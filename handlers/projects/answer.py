@@ -53,6 +53,7 @@ CALIBRATION = (-4.694, 5.785, 1.900, 3.795)
 CONFIDENT_PROBABILITY = 0.7
 SPLIT_SHARE, SPLIT_LEAD = 1 / 3, 0.2
 ELSEWHERE_MOSTLY = 1 / 2
+TIED_LEAD = 0.1
 DEFAULT_LIMIT = 3
 Status = Literal["answered", "empty", "no_terms"]
 
@@ -73,6 +74,10 @@ class Answer:
     language: Lang = "fr"
     known: float = 1.0
     elsewhere: float = 0.0
+    missing: int = 0
+    concepts: int = 0
+    """How many of the question's concepts the collection knows (`concepts`), and how many of
+    them the first project lacks (`missing`)."""
     read_as: str | None = None
     applied: tuple[tuple[str, str], ...] = ()
 
@@ -93,13 +98,22 @@ class Answer:
         or more of what the collection knows of the question, and the second is nearly as
         good. « télémédecine en prison » is the prison project or the telemedicine one, never
         both; every word is known, so the probability alone would present the first. A first
-        project lacking half of it is no answer whatever the second: « coaching des
-        enseignants en collège » on a project that says « enseignement » but neither coaching
-        nor teachers."""
+        project lacking half of it is no answer whatever the second, counted by weight
+        (« coaching des enseignants en collège » on a project that says « enseignement » but
+        neither coaching nor teachers) or by concept, so that one rare word it has cannot
+        carry the common ones it lacks (« parcours de soins des détenus » on the prison
+        project). A filter the project passes (a place, a year) is one concept it has. And a
+        first project lacking a concept while another scores the same is a coin toss
+        (« accompagnement des directeurs d'école »: both say « directeurs » and « école »)."""
         scores = [m.score for m in self.matches[:2]] + [0.0, 0.0]
         if self.elsewhere >= ELSEWHERE_MOSTLY:
             return True
-        return self.elsewhere >= SPLIT_SHARE and scores[0] - scores[1] < SPLIT_LEAD
+        lead = scores[0] - scores[1]
+        if self.missing and self.missing * 2 >= self.concepts + bool(self.applied):
+            return True
+        if self.missing and lead < TIED_LEAD:
+            return True
+        return self.elsewhere >= SPLIT_SHARE and lead < SPLIT_LEAD
 
     @property
     def confident(self) -> bool:
@@ -156,6 +170,8 @@ def ask(
         read_as=read_as if read_as != query else None,
         known=found.known,
         elsewhere=found.elsewhere,
+        missing=found.lacking.concepts if found.lacking else 0,
+        concepts=found.lacking.known if found.lacking else 0,
         language=language,
         applied=scope.applied,
     )

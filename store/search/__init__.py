@@ -38,6 +38,7 @@ from store.search.vocabulary import Totals
 if TYPE_CHECKING:
     from store.search.engine import Built, Candidate, Hit
     from store.search.query import Concept
+    from store.search.scoring import Lacking
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -87,13 +88,19 @@ class Correction:
 @dataclass(frozen=True)
 class Results:
     """The hits, the corrections they relied on, the share of the question's concepts the
-    collection knows at all (1.0: every word of the question occurs somewhere), and the share
-    of the question that the collection knows but the first hit lacks (`Scorer.elsewhere`)."""
+    collection knows at all (1.0: every word of the question occurs somewhere), and what the
+    first hit lacks of what the collection knows (`Scorer.lacking`: by weight and by count)."""
 
     hits: list[SearchHit]
     corrections: tuple[Correction, ...] = ()
     known: float = 0.0
-    elsewhere: float = 0.0
+    lacking: Lacking | None = None
+
+    @property
+    def elsewhere(self) -> float:
+        """The share of the question, by weight, that the collection knows but the first hit
+        lacks."""
+        return round(self.lacking.share, 4) if self.lacking else 0.0
 
 
 def index_document(
@@ -181,7 +188,7 @@ def search(
     ranked = _rank(session, totals, concepts, index.load(found), limit)
     required = [c for c in concepts if not c.optional]
     known = sum(c.known for c in required) / len(required)
-    return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.elsewhere)
+    return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.lacking)
 
 
 def _filtered(
@@ -252,8 +259,8 @@ def _rank(
         if negative < 0 and row_id in texts
     ]
     best = "\n".join(texts[scored[0][2]]) if hits else ""
-    elsewhere = scorer.elsewhere(fields[scored[0][2]], best) if hits else 0.0
-    return Results(hits, _corrections(concepts, best), elsewhere=round(elsewhere, 4))
+    lacking = scorer.lacking(fields[scored[0][2]], best) if hits else None
+    return Results(hits, _corrections(concepts, best), lacking=lacking)
 
 
 def _corrections(concepts: list[Concept], best: str) -> tuple[Correction, ...]:

@@ -57,6 +57,16 @@ def weights(concepts: Sequence[Concept], documents: int) -> list[float]:
 
 
 @dataclass(frozen=True)
+class Lacking:
+    """What the first document lacks of the question (`Scorer.lacking`): the share by
+    weight, and how many of the `known` concepts (those the collection has) it lacks."""
+
+    share: float = 0.0
+    concepts: int = 0
+    known: int = 0
+
+
+@dataclass(frozen=True)
 class _Option:
     """One way a concept can match, with what a match is worth."""
 
@@ -109,23 +119,27 @@ class Scorer:
         share = OPTIONAL_SHARE * gained_optional / self.total_optional
         return (1 - OPTIONAL_SHARE) * gained / self.total + share
 
-    def elsewhere(self, fields: Fields, text: str) -> float:
-        """The share of the question (by weight) that the collection knows but this document
-        lacks: « télémédecine en prison » answered by the prison project, which says nothing of
-        télémédecine, another project's subject. Words the collection does not know at all are
-        the known share's business, not this one's. A concept found only through a word of the
-        same stem but another lemma is lacking too: « enseignants » are people, the
-        « enseignement » of `text` (the document as written) an activity."""
+    def lacking(self, fields: Fields, text: str) -> Lacking:
+        """What of the question this document lacks, among what the collection knows (words
+        it never uses are the known share's business): by weight, « télémédecine en prison »
+        answered by the prison project, which says nothing of télémédecine, another project's
+        subject; and by count, so that one rare word the document has cannot outweigh the
+        common ones it lacks (« formation des surveillants au numérique » on the prison
+        project). A concept found only through a word of the same stem but another lemma is
+        lacking too, by weight only (a derivation is half the concept: « Motiver » for
+        « motivation »): « enseignants » are people, the « enseignement » of `text` (the
+        document as written) an activity."""
         if self.total <= 0:
-            return 0.0
+            return Lacking()
         frequencies = self._frequencies(fields)
-        lacking = 0.0
+        lacking, missing, known = 0.0, 0, 0
         derived: dict[str, set[str]] | None = None
         for options, weight, optional, (own, lemma) in zip(
             self.options, self.weights, self.optional, self.own, strict=True
         ):
             if optional or not options:
                 continue
+            known += 1
             present = [o.terms for o in options if o.terms in frequencies]
             if present and not (lemma and present == [own]):
                 continue
@@ -134,7 +148,8 @@ class Scorer:
                 if lemma in derived.get(own[0], ()) or "" in derived.get(own[0], ()):
                     continue
             lacking += weight
-        return lacking / self.total
+            missing += not present
+        return Lacking(lacking / self.total, missing, known)
 
     def _frequencies(self, fields: Fields) -> dict[Phrase, float]:
         """Each of the question's phrases found in the document, with its field-weighted and

@@ -25,11 +25,13 @@ class Thesaurus:
 
     @classmethod
     def from_groups(cls, groups: Iterable[Sequence[str]]) -> Thesaurus:
-        """Builds the lookup from raw groups; expressions reduced to nothing are ignored."""
+        """Builds the lookup from raw groups; expressions reduced to nothing, or to one word
+        of a compound, are ignored (`_whole`)."""
         analysed: list[tuple[Phrase, ...]] = []
         lemmas: dict[str, set[str]] = {}
         for group in groups:
-            phrases = tuple(dict.fromkeys(p for p in (tuple(terms(str(e))) for e in group) if p))
+            analysed_group = ((str(e), tuple(terms(str(e)))) for e in group)
+            phrases = tuple(dict.fromkeys(p for e, p in analysed_group if _whole(e, p)))
             if len(phrases) > 1:
                 analysed.append(phrases)
                 for expression in group:
@@ -76,6 +78,15 @@ class Thesaurus:
 
     def alternatives(self, group_ids: set[int]) -> list[Phrase]:
         return [phrase for index in sorted(group_ids) for phrase in self.groups[index]]
+
+
+def _whole(expression: str, phrase: Phrase) -> bool:
+    """Whether an expression's analysis still says what it means: « e-administration » reduced
+    to `administr` would make every administration digital, « nouveau-né » reduced to
+    `nouveau` every new thing a newborn."""
+    if not phrase:
+        return False
+    return len(phrase) > 1 or all(len(terms(word)) > word.count("-") for word in expression.split())
 
 
 def lemma(word: str) -> str:
