@@ -76,6 +76,13 @@ def test_synonyms_come_from_the_thesaurus(session: Session) -> None:
     assert ids(session, "univers carcéral", thesaurus=PRISON) == [1]
 
 
+def test_a_synonym_reduced_to_part_of_a_compound_is_ignored(session: Session) -> None:
+    digital = Thesaurus.from_groups([["numérique", "e-administration", "dématérialisation"]])
+    add(session, 1, "Réorganisation de l'administration pénitentiaire")
+    add(session, 2, "Dématérialisation du timbre fiscal")
+    assert ids(session, "numérique", thesaurus=digital) == [2], "« e-administration » ≠ `administr`"
+
+
 def test_prefix_matching_for_short_queries(session: Session) -> None:
     add(session, 1, "Pascaline", "Parcours de santé en Auvergne-Rhône-Alpes.")
     add(session, 2, "Gendarmerie connectée", "Des tablettes pour les gendarmes.")
