@@ -44,6 +44,7 @@ from sqlalchemy import text  # noqa: E402
 
 from bench.slack_ack import (  # noqa: E402
     SECRET,
+    WORKER_NICE,
     body_for,
     fake_slack_process,
     free_port,
@@ -57,11 +58,17 @@ USERS = 100  # members the open loop's commands come from
 
 
 def start_replica(
-    port: int, database_url: str, slack_url: str, workdir: Path, *, role: str = "serve"
+    port: int,
+    database_url: str,
+    slack_url: str,
+    workdir: Path,
+    *,
+    role: str = "serve",
+    nice: int = 0,
 ) -> subprocess.Popen[bytes]:
     log = (workdir / f"{role}-{port}.log").open("wb")
     return relais_process(
-        role, port=port, database_url=database_url, slack_url=slack_url, output=log
+        role, port=port, database_url=database_url, slack_url=slack_url, output=log, nice=nice
     )
 
 
@@ -222,6 +229,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--rate", type=float, help="open loop: commands per second in all")
     parser.add_argument("--workers", type=int, default=1, help="`relais worker` processes")
+    parser.add_argument("--worker-nice", type=int, default=0, help=WORKER_NICE)
     parser.add_argument("--profile", type=Path, help="flame graphs: path prefix for the SVGs")
     options = parser.parse_args()
 
@@ -249,7 +257,7 @@ def main() -> None:
     for number in range(1, options.workers + 1):
         port = free_port()
         processes[f"worker{number}"] = start_replica(
-            port, options.database_url, slack_url, workdir, role="worker"
+            port, options.database_url, slack_url, workdir, role="worker", nice=options.worker_nice
         )
         wait_healthy(port)
     try:
@@ -295,7 +303,9 @@ def main() -> None:
     shape = (
         f"open loop, {options.rate:g} commands/s" if options.rate else f"{options.clients} clients"
     )
-    workers = f" + {options.workers} worker(s)"
+    workers = f" + {options.workers} worker(s)" + (
+        f" at nice {options.worker_nice}" if options.worker_nice else ""
+    )
     print(f"{shape}, {options.seconds:.0f} s, 2 replicas{workers}, {where}; load average {load}")
     print("| target | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s |")
     print("|---|---|---|---|---|---|---|---|")

@@ -12,11 +12,13 @@ PostgreSQL database is emptied first (schema dropped and migrated again).
 
 `--busy` runs bench/checkin_punctuality.py over and over beside it (2,000 check-ins due at
 once, the scheduler and the outbox of a `relais worker` in another process), for the ack tail
-while background work shares the machine.
+while background work shares the machine. `--worker-nice 6` gives the worker the CPU weight
+docker-compose.yml gives it against the web replicas (cpu_shares 256 against 1024).
 
     .venv/bin/python bench/slack_ack.py                # 1,000 commands per scenario, SQLite
     .venv/bin/python bench/slack_ack.py --busy         # the same beside check-ins falling due
     .venv/bin/python bench/slack_ack.py --database-url postgresql+psycopg://postgres@127.0.0.1/db
+        [--worker-nice 6]
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ from store.models import InboxEvent  # noqa: E402
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 QUESTION = "projets qui a fait du lean à l'hôpital ?"
+WORKER_NICE = (
+    "the worker's nice value: docker-compose.yml gives the worker cpu_shares 256 against the web "
+    "replicas' 1024, and processes sharing one cgroup, as here, get that 1:4 weight at nice 6"
+)
 Job = tuple[int, str, int, int]
 
 
@@ -209,6 +215,7 @@ def main() -> None:
     parser.add_argument(
         "--busy", action="store_true", help="run bench/checkin_punctuality.py beside it"
     )
+    parser.add_argument("--worker-nice", type=int, default=0, help=WORKER_NICE)
     parser.add_argument(
         "--compare-stdlib",
         action="store_true",
@@ -237,6 +244,8 @@ def main() -> None:
             busy.stop()
     db = "PostgreSQL" if options.database_url else "SQLite"
     beside = f", beside {busy.runs} run(s) of checkin_punctuality.py" if busy else ", quiet"
+    if options.worker_nice:
+        beside += f", worker at nice {options.worker_nice}"
     print(
         f"{options.requests} signed slash commands per scenario, {options.clients} concurrent "
         f"clients, {options.rounds} interleaved rounds, {db}{beside}"
@@ -350,7 +359,7 @@ def measure(
             empty_schema(options.database_url)
         app = build(settings)
         adapter = connect(app, handles=False)
-        worker = start_worker(settings.database_url, base_url)
+        worker = start_worker(settings.database_url, base_url, options.worker_nice)
         atexit.register(worker.kill)
         relais = HttpServer(host="127.0.0.1", port=0)
         adapter.listen(relais)
@@ -410,10 +419,11 @@ def relais_process(
     database_url: str,
     slack_url: str,
     output: IO[bytes] | None = None,
+    nice: int = 0,
     **settings: str,
 ) -> subprocess.Popen[bytes]:
     """`relais <role>` on this database and fake Slack, with none of this shell's own Relais,
-    Slack or Mattermost settings."""
+    Slack or Mattermost settings. `nice`: its CPU weight below the others' (`--worker-nice`)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -429,7 +439,7 @@ def relais_process(
         SLACK_API_URL=slack_url,
         **settings,
     )
-    command = [sys.executable, "-m", "bot", role]
+    command = ["nice", "-n", str(nice)] * bool(nice) + [sys.executable, "-m", "bot", role]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
 
 
@@ -446,7 +456,7 @@ def wait_healthy(port: int, timeout: float = 60.0) -> None:
     raise SystemExit(f"relais on port {port} did not become healthy")
 
 
-def start_worker(database_url: str, slack_url: str) -> subprocess.Popen[bytes]:
+def start_worker(database_url: str, slack_url: str, nice: int = 0) -> subprocess.Popen[bytes]:
     """`relais worker` on the same database and fake Slack, healthy before the load starts."""
     port = free_port()
     worker = relais_process(
@@ -454,6 +464,7 @@ def start_worker(database_url: str, slack_url: str) -> subprocess.Popen[bytes]:
         port=port,
         database_url=database_url,
         slack_url=slack_url,
+        nice=nice,
         RELAIS_SAMPLE_DATA="false",
     )
     try:

@@ -205,7 +205,7 @@ class Outbox:
 
     def _deliver_one(self, item: rows.Claimed, batch: _SentBatch) -> None:
         try:
-            action = ACTION.validate_python(item.payload)
+            action = ACTION.validate_json(item.payload)
         except ValueError as error:
             self._settle_failed(item.row_id, f"unreadable action: {error}")
             return

@@ -255,6 +255,9 @@ class Registries:
     """All features' registries seen as one, with lookups the router needs."""
 
     parts: tuple[Registry, ...]
+    _folded: tuple[int, tuple[tuple[CommandSpec, tuple[str, ...]], ...]] = field(
+        default=(-1, ()), init=False, repr=False, compare=False
+    )
 
     def commands(self) -> Iterator[CommandSpec]:
         for part in self.parts:
@@ -263,15 +266,26 @@ class Registries:
     def find_command(self, words: list[str]) -> tuple[CommandSpec, int] | None:
         """Longest command path (or alias) that prefixes `words`, with its length; accents and
         case do not matter (`idées cherche` is `idees cherche`)."""
-        lowered = [_fold(word) for word in words]
+        lowered = tuple(_fold(word) for word in words)
         best: tuple[CommandSpec, int] | None = None
-        for spec in self.commands():
-            for path in (spec.path, *spec.aliases):
-                size = len(path)
-                folded = tuple(_fold(word) for word in path)
-                if tuple(lowered[:size]) == folded and (best is None or size > best[1]):
-                    best = (spec, size)
+        for spec, folded in self._folded_paths():
+            size = len(folded)
+            if lowered[:size] == folded and (best is None or size > best[1]):
+                best = (spec, size)
         return best
+
+    def _folded_paths(self) -> tuple[tuple[CommandSpec, tuple[str, ...]], ...]:
+        """Every command's path and aliases, folded once (again only when a command was
+        registered since): every command typed is looked up among them."""
+        count = sum(len(part.commands) for part in self.parts)
+        if self._folded[0] != count:
+            paths = tuple(
+                (spec, tuple(_fold(word) for word in path))
+                for spec in self.commands()
+                for path in (spec.path, *spec.aliases)
+            )
+            self._folded = (count, paths)
+        return self._folded[1]
 
     def command_by_form(self, form_id: str) -> CommandSpec | None:
         return next((spec for spec in self.commands() if spec.form_id == form_id), None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, null, or_, select, text, update
+from sqlalchemy import Text, bindparam, cast, func, null, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -122,7 +122,7 @@ class Claimed:
     kind: str
     platform: str
     workspace: str
-    payload: dict[str, Any]
+    payload: str  # the action as JSON text, for `validate_json` (json.loads cost more)
     attempts: int
     target_key: str | None
     stale: bool  # an earlier claim was abandoned mid-send: ask the platform first
@@ -189,7 +189,7 @@ _CLAIMED = (
     Delivery.kind,
     Delivery.platform,
     Delivery.workspace_external_id,
-    Delivery.payload,
+    cast(Delivery.payload, Text),
     Delivery.attempts,
     Delivery.target_key,
     Delivery.status,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.slack.runner import SlackAdapter, connect
 from bot.app import App, build
+from bot.config import Settings
 from bot.http import HttpServer, Request, Response
 from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
@@ -58,6 +59,21 @@ class SlackWorkspace(FakeSlack):
     def answers(self, method: str = "chat.postEphemeral") -> list[str]:
         """Texts of the calls to `method`, blocks included, for assertions on what people read."""
         return [call_text(call) for call in self.calls_to(method)]
+
+
+def http_settings(engine: Engine, fake: SlackWorkspace) -> Settings:
+    """Slack over HTTP on `engine` and `fake`, with no sample data: what `relais serve`,
+    `relais worker` or `relais run` read from their environment."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        sample_data=False,
+        database_url=engine.url.render_as_string(hide_password=False),
+        http_host="127.0.0.1",
+        http_port=0,
+        slack_bot_token=fake.bot_token,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake.base_url,
+    )
 
 
 def call_text(call: SlackCall) -> str:

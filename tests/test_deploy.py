@@ -53,3 +53,12 @@ def test_the_image_runs_a_known_command() -> None:
     assert entry and cmd
     assert json.loads(entry.group(1)) == ["relais"]
     assert json.loads(cmd.group(1))[0] in commands()
+
+
+def test_when_the_cores_are_busy_the_acknowledgements_come_before_the_workers_handling() -> None:
+    """Docker's default weight is 1024: a web replica without `cpu_shares` has it."""
+    services = compose()
+    weight = {name: service.get("cpu_shares", 1024) for name, service in services.items()}
+    web = [weight[n] for n, s in services.items() if s.get("command") == ["serve"]]
+    workers = [weight[n] for n, s in services.items() if s.get("command") == ["worker"]]
+    assert max(workers) * 4 <= min(web)

@@ -151,7 +151,7 @@ def test_crash_after_send_before_record_is_not_sent_again(
     [key] = queue(sessions, clock, [post("une seule fois")])
     with sessions() as session, session.begin():
         [row] = rows.claim_due(session, now=clock.now(), lease=POLICY.lease)
-        action = Post.model_validate(row.payload)
+        action = Post.model_validate_json(row.payload)
     port.deliver(action, key=key, workspace_id="T1")  # sent, then the process dies
     clock.advance(POLICY.lease + timedelta(seconds=1))
     outbox.deliver()

@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build
-from bot.config import Settings
 from bot.recording import REFUSED, GroupCommit, NotRecorded
 from bot.serve import WEB
 from store import inbox
@@ -30,7 +29,7 @@ from store.doorbell import CHANNEL
 from store.models import InboxEvent
 from store.models.inbox import INBOX_PENDING
 from tests.serving import running_app
-from tests.slack_harness import SECRET, SlackWorkspace, signed_headers, slash_body
+from tests.slack_harness import SlackWorkspace, http_settings, signed_headers, slash_body
 
 FORM = "application/x-www-form-urlencoded"
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
@@ -38,24 +37,11 @@ MEMBERS = 10
 WEB_ONLY = frozenset({WEB})
 
 
-def web_settings(engine: Engine, fake: SlackWorkspace) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        sample_data=False,
-        database_url=engine.url.render_as_string(hide_password=False),
-        http_host="127.0.0.1",
-        http_port=0,
-        slack_bot_token=fake.bot_token,
-        slack_signing_secret=SECRET,
-        slack_api_url=fake.base_url,
-    )
-
-
 @contextmanager
 def relais_serve(engine: Engine) -> Iterator[str]:
     """`relais serve`: the Slack events are recorded for the workers, then acknowledged."""
     with SlackWorkspace() as fake:
-        app = build(web_settings(engine, fake), upgrade=False)
+        app = build(http_settings(engine, fake), upgrade=False)
         with running_app(app, WEB_ONLY) as url:
             yield url
 

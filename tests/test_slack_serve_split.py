@@ -14,7 +14,6 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build
-from bot.config import Settings
 from bot.inbox import InboxWorker
 from bot.outbox import OutboxWorker
 from bot.serve import ALL, WEB, starter
@@ -24,9 +23,9 @@ from store.models.inbox import INBOX_DONE, INBOX_PENDING
 from tests.serving import running_app
 from tests.slack_harness import (
     PEOPLE,
-    SECRET,
     Catcher,
     SlackWorkspace,
+    http_settings,
     response_catcher,
     signed_headers,
     slash_body,
@@ -35,22 +34,9 @@ from tests.slack_harness import (
 FORM = "application/x-www-form-urlencoded"
 
 
-def settings(engine: Engine, fake: SlackWorkspace) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        sample_data=False,
-        database_url=engine.url.render_as_string(hide_password=False),
-        http_host="127.0.0.1",
-        http_port=0,
-        slack_bot_token=fake.bot_token,
-        slack_signing_secret=SECRET,
-        slack_api_url=fake.base_url,
-    )
-
-
 @contextmanager
 def relais(engine: Engine, fake: SlackWorkspace, roles: frozenset[str]) -> Iterator[str]:
-    with running_app(build(settings(engine, fake), upgrade=False), roles) as url:
+    with running_app(build(http_settings(engine, fake), upgrade=False), roles) as url:
         yield url
 
 
@@ -59,7 +45,7 @@ def worker(engine: Engine, fake: SlackWorkspace) -> Iterator[None]:
     """The part of `relais worker` that answers Slack events: the Slack adapter, the inbox
     loop and the outbox sender (a second `serve` in this process would register its metrics
     twice)."""
-    app = build(settings(engine, fake), upgrade=False)
+    app = build(http_settings(engine, fake), upgrade=False)
     adapter = starter("slack")(app, None, background=True)
     loop = InboxWorker(app.runtime, doorbell=Doorbell(app.engine))
     sender = OutboxWorker(app.outbox)
