@@ -13,7 +13,8 @@ PostgreSQL database is emptied first (schema dropped and migrated again).
 `--busy` runs bench/checkin_punctuality.py over and over beside it (2,000 check-ins due at
 once, the scheduler and the outbox of a `relais worker` in another process), for the ack tail
 while background work shares the machine. `--worker-nice 6` gives the worker the CPU weight
-docker-compose.yml gives it against the web replicas (cpu_shares 256 against 1024).
+docker-compose.yml gives it against the web replicas (cpu_shares 256 against 1024);
+`--no-worker` measures the acknowledgements alone (nothing handles them).
 
     .venv/bin/python bench/slack_ack.py                # 1,000 commands per scenario, SQLite
     .venv/bin/python bench/slack_ack.py --busy         # the same beside check-ins falling due
@@ -39,6 +40,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -217,6 +219,11 @@ def main() -> None:
     )
     parser.add_argument("--worker-nice", type=int, default=0, help=WORKER_NICE)
     parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="acknowledgements only: no `relais worker`, the inbox is not drained between batches",
+    )
+    parser.add_argument(
         "--compare-stdlib",
         action="store_true",
         help="the same routes also behind the standard library's ThreadingHTTPServer",
@@ -246,6 +253,8 @@ def main() -> None:
     beside = f", beside {busy.runs} run(s) of checkin_punctuality.py" if busy else ", quiet"
     if options.worker_nice:
         beside += f", worker at nice {options.worker_nice}"
+    if options.no_worker:
+        beside += ", no worker (acknowledgements only)"
     print(
         f"{options.requests} signed slash commands per scenario, {options.clients} concurrent "
         f"clients, {options.rounds} interleaved rounds, {db}{beside}"
@@ -359,8 +368,11 @@ def measure(
             empty_schema(options.database_url)
         app = build(settings)
         adapter = connect(app, handles=False)
-        worker = start_worker(settings.database_url, base_url, options.worker_nice)
-        atexit.register(worker.kill)
+        worker = None
+        if not options.no_worker:
+            worker = start_worker(settings.database_url, base_url, options.worker_nice)
+            atexit.register(worker.kill)
+        settle = (lambda timeout: None) if worker is None else partial(drain, app.sessions)
         relais = HttpServer(host="127.0.0.1", port=0)
         adapter.listen(relais)
         noop = HttpServer(host="127.0.0.1", port=0)
@@ -383,13 +395,13 @@ def measure(
         results = {name: Result(name) for name in scenarios}
         jobs.put((relais.port, "aide", options.clients * 2, options.clients))
         answers.get()
-        drain(app.sessions, 120)
+        settle(120)
         for _ in range(options.rounds):
             for name, (port, text) in scenarios.items():
                 jobs.put((port, text, options.requests // options.rounds, options.clients))
                 times, errors, wall = answers.get()
                 started = time.perf_counter()
-                drain(app.sessions, 600)
+                settle(600)
                 result = results[name]
                 result.times.extend(times)
                 result.errors += errors
@@ -399,8 +411,9 @@ def measure(
         noop.stop()
         for server in stdlib:
             server.stop()
-        worker.terminate()
-        worker.wait(60)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(60)
         adapter.stop()
         app.close()
     return list(results.values())
