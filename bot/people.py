@@ -69,13 +69,12 @@ def resolve(
     known = identity.member(
         session, platform=platform, workspace_external_id=workspace_id, external_id=who.user_id
     )
-    workspace = (
-        known[0].workspace
-        if known
-        else identity.ensure_workspace(
+    user, roles = known or (None, None)
+    workspace = user.workspace if user else None
+    if workspace is None:
+        workspace = identity.ensure_workspace(
             session, platform=platform, external_id=workspace_id, now=now
         )
-    )
     caller = identity.ensure_user(
         session,
         workspace=workspace,
@@ -83,9 +82,10 @@ def resolve(
         now=now,
         username=who.name,
         timezone=who.timezone,
-        known=known[0] if known else None,
+        known=user,
     )
-    roles = known[1] if known else identity.roles_of(session, caller)
+    if roles is None:
+        roles = identity.roles_of(session, caller)
     if f"{workspace.platform}:{caller.external_id}" in admins and "admin" not in roles:
         identity.grant_role(session, user=caller, role="admin", now=now)
         roles = roles | {"admin"}

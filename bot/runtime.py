@@ -168,8 +168,7 @@ class Runtime:
             forms = (capabilities or Capabilities()).forms
             return self._process(row_id, event, forms, deliver=deliver)[1]
         with self.sessions() as session:
-            row = inbox.peek(session, row_id)
-            taken = row and inbox.Taken(row.id, row.event, row.forms, row.reply)
+            taken = inbox.peek(session, row_id)
         return self._taken(taken, deliver=deliver)[1] if taken else []
 
     def retry_due(self, *, pool: Executor | None = None) -> int:

@@ -125,10 +125,14 @@ _VALUES = (
 )
 
 
-def peek(session: Session, row_id: int) -> InboxEvent | None:
-    return session.scalar(
-        select(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == INBOX_PENDING)
-    )
+def peek(session: Session, row_id: int) -> Taken | None:
+    """The row, as a pass takes it, if it still waits to be handled."""
+    found = session.execute(
+        select(InboxEvent.id, InboxEvent.event, InboxEvent.forms, InboxEvent.reply).where(
+            InboxEvent.id == row_id, InboxEvent.status == INBOX_PENDING
+        )
+    ).first()
+    return Taken(*found) if found else None
 
 
 def finish(session: Session, row_id: int, *, now: datetime) -> bool:
