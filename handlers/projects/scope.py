@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from handlers.when.parse import MONTHS
 from store.projects import Filters
 from store.search.analysis import fold
 
@@ -36,14 +37,10 @@ _SINCE = re.compile(rf"\b(?:depuis|apres|après|since|after|a partir de|à parti
 _UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b")
 _IN = re.compile(rf"\b(?:en|in|pour|au cours de|durant|during)\s+{YEAR}\b")
 _LOCATIVE = re.compile(r"\bdans (?:le|la|les|l) $")
-_MONTHS = (
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
-    "january february march april may june july august september october november december"
-)
 # « le 12 mars », « du 06/05 », « le 12 à 9h » are dates, not the Aveyron or the Alpes-Maritimes.
 _NUMBERED = re.compile(
     r"\b(?:dans le|du|le|departement|dept|dpt)\s+(\d\d\d?|2a|2b)\b"
-    rf"(?!\s*(?:\d+|h|er|a\s+\d+\s*h?|{'|'.join(_MONTHS.split())})\b|[/.]\d)"
+    rf"(?!\s*(?:\d+|h|er|a\s+\d+\s*h?|{'|'.join(MONTHS)})\b|[/.]\d)"
 )
 _NUMBER = re.compile(r"FR-(\d\d\d?|2[AB])")
 _REGION_TYPES = (
