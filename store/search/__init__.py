@@ -266,11 +266,13 @@ def _rank(
 
 
 def _corrections(concepts: list[Concept], best: str) -> tuple[Correction, ...]:
-    """How the best match spells each corrected word (nothing when it does not contain it)."""
+    """How the best match spells each corrected word (nothing when it does not contain it);
+    a word respelt letter by letter as it was found (« abandonnent », not the « abandons » of
+    the same stem)."""
     from store.search.query import TYPO
 
     wanted = {
-        a.terms[0]: concept.words[0]
+        a.terms[0]: concept
         for concept in concepts
         if concept.corrected
         for a in concept.found()
@@ -278,7 +280,8 @@ def _corrections(concepts: list[Concept], best: str) -> tuple[Correction, ...]:
     }
     found: dict[str, Correction] = {}
     for word in WORD.findall(best) if wanted else ():
-        typed = wanted.get(term(word) or "")
-        if typed is not None and typed not in found:
-            found[typed] = Correction(typed=typed, meant=word.casefold())
+        concept = wanted.get(term(word) or "")
+        if concept is not None and concept.words[0] not in found:
+            meant = concept.respelt or word.casefold()
+            found[concept.words[0]] = Correction(typed=concept.words[0], meant=meant)
     return tuple(found.values())

@@ -24,6 +24,8 @@ MAX_CONCEPTS = 16
 SHORT_QUERY = 3
 EXACT, LEMMA, SYNONYM, JOINED, PREFIX, TYPO = 1.0, 1.0, 0.9, 0.9, 0.8, 0.75
 PREFIX_TERMS = 8
+RESPELL_MIN = 5
+DOUBLING = frozenset("bcdfglmnprst")
 TYPO_TERMS = 3
 
 
@@ -43,6 +45,9 @@ class Concept:
     lemma: str = ""
     """The folded lemma of a one-word concept as typed, when the lemmatiser knows the word:
     what a document must say for the concept to be there, not only a word of the same stem."""
+    respelt: str = ""
+    """The word the question meant, when an unknown word was found respelt (« abandonent »
+    → « abandonnent »): what the answer says it read."""
     gap: int | None = None
     """How many words (stop words, request words) the question writes between the previous
     concept and this one: none for two words naming one thing (« marchés publics »). None
@@ -120,6 +125,8 @@ def resolve(index: Built, concepts: list[Concept]) -> list[Concept]:
         if concept.known or len(concept.words) != 1:
             continue
         word = concept.words[0]
+        if _respell(index, concept, word):
+            continue
         guesses, weight = {}, PREFIX
         if short and len(word) >= 3:
             guesses = index.with_prefix(word, PREFIX_TERMS)
@@ -129,6 +136,70 @@ def resolve(index: Built, concepts: list[Concept]) -> list[Concept]:
             concept.corrected = bool(guesses)
         concept.alternatives += [Alternative((t,), weight, n) for t, n in guesses.items()]
     return concepts
+
+
+def _respell(index: Built, concept: Concept, word: str) -> bool:
+    """An unknown word found under the stem of its accented or doubled-letter spelling, against
+    every indexed term (bodies included, where the vocabulary of typos does not reach): typed
+    without accents, a French ending is not removed by the stemmer (« handicapees » is not
+    `handicap`), and a letter typed once for twice (« abandonent ») or twice for once is the
+    commonest slip. The accented form is the word as typed (nothing to say); a changed letter
+    is a correction, said in the answer."""
+    if len(word) < RESPELL_MIN or not word.isalpha():
+        return False
+    accented, doubled = _accented(word), _doubled(word)
+    terms: dict[str, str] = {}
+    for variant in [*doubled, *accented]:
+        for found_term in (term(variant), _lemma_term(variant)):
+            if found_term:
+                terms[found_term] = variant
+    terms.pop(concept.alternatives[0].terms[0], None)
+    found = index.frequencies(terms)
+    if not found:
+        return False
+    best = max(found, key=lambda t: (terms[t] in accented, found[t]))
+    meant = terms[best]
+    if meant in accented:
+        concept.alternatives.append(Alternative((best,), LEMMA, found[best]))
+    else:
+        concept.alternatives.append(Alternative((best,), TYPO, found[best]))
+        concept.corrected = True
+        concept.respelt = meant
+    return True
+
+
+def _lemma_term(word: str) -> str | None:
+    """The term of a word's lemma, when the lemmatiser knows the word (« abandonnent » →
+    abandonner → `abandon`, where the stemmer keeps `abandonnent`)."""
+    if not simplemma.is_known(word, lang="fr"):
+        return None
+    return term(simplemma.lemmatize(word, lang="fr"))
+
+
+def _accented(word: str) -> set[str]:
+    """The word with one « e » accented (« numerisee » → « numérisee »…), or its ending
+    « -ee(s) » written « -ée(s) » (« handicapees »)."""
+    found = {
+        word[:i] + accent + word[i + 1 :]
+        for i, c in enumerate(word)
+        if c == "e"
+        for accent in "éèê"
+    }
+    for ending, accented in (("ees", "ées"), ("ee", "ée")):
+        if word.endswith(ending):
+            found.add(word[: -len(ending)] + accented)
+    return found
+
+
+def _doubled(word: str) -> set[str]:
+    """The word with one consonant doubled, or one doubled consonant typed once."""
+    found = set()
+    for i, c in enumerate(word):
+        if c in DOUBLING and i > 0 and word[i - 1] != c:
+            found.add(word[:i] + c + word[i:])
+        if i and word[i - 1] == c:
+            found.add(word[:i] + word[i + 1 :])
+    return found
 
 
 def _count(concept: Concept, df: dict[str, int]) -> None:
