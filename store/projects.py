@@ -49,9 +49,13 @@ class Filters:
     region: str | None = None
     kind: str | None = None
     kinds: tuple[str, ...] = ()
+    started: bool = False
+    """The years are those the project started in (« démarrés en 2009 »), not any it ran."""
 
     def __bool__(self) -> bool:
-        return any(value not in (None, "", ()) for value in vars(self).values())
+        return any(
+            value not in (None, "", ()) for name, value in vars(self).items() if name != "started"
+        )
 
 
 def values_of(project: Project) -> dict[str, Any]:
@@ -159,7 +163,9 @@ def matching(filters: Filters) -> Select[int]:
     """The ids of projects passing the filters; text filters ignore case, accents and how
     words are separated (« Grand-Est » finds « Grand Est »)."""
     query = select(Project.id)
-    if filters.year_from is not None:
+    if filters.year_from is not None and filters.started:
+        query = query.where(Project.start_year >= filters.year_from)
+    elif filters.year_from is not None:
         query = query.where(or_(Project.end_year >= filters.year_from, Project.end_year.is_(None)))
         query = query.where(Project.start_year.is_not(None))
     if filters.year_to is not None:
@@ -179,7 +185,7 @@ def admits(filters: Filters) -> Admits:
     The same LIKE patterns, read as regular expressions."""
     patterns, kinds = ([_like_regex(p) for p in found] for found in _facet_patterns(filters))
 
-    low, high = filters.year_from, filters.year_to
+    low, high, started = filters.year_from, filters.year_to, filters.started
 
     def admitted(session: Session, index: Built) -> Callable[[int], bool]:
         table = index.beside("project_facets", lambda: FacetTable.load(session))
@@ -189,6 +195,8 @@ def admits(filters: Filters) -> Admits:
             if at is None:
                 return False
             start, end = table.starts[at], table.ends[at]
+            if started and low is not None and (start == NO_YEAR or start < low):
+                return False
             if low is not None and (start == NO_YEAR or (end != NO_YEAR and end < low)):
                 return False
             if high is not None and (start == NO_YEAR or start > high):

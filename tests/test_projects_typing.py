@@ -161,10 +161,19 @@ def test_a_date_is_not_read_as_a_department_number(chat: Chat) -> None:
     assert "région Bretagne (Ille-et-Vilaine)" in place.text
 
 
-def test_a_year_alone_lists_the_projects_of_that_year(chat: Chat) -> None:
-    [reply] = chat.dm("bea", "projets lancés en 2009")
-    assert "Filtres appliqués : année 2009" in reply.text
-    assert "logement social" in reply.text and "Webcontrat" in reply.text
+def test_a_year_alone_lists_the_projects_started_that_year(chat: Chat) -> None:
+    for question in ("projets lancés en 2009", "projets demarres en 2009"):
+        [reply] = chat.dm("bea", question)
+        assert "Filtres appliqués : démarré en 2009" in reply.text, question
+        assert "logement social" in reply.text and "Webcontrat" in reply.text, question
+    [started] = chat.dm("bea", "projets lancés en 2014 à l'hôpital")
+    assert "Lean Santé" in started.text and "CAPRI" not in started.text, "CAPRI began in 2013"
+    [ran] = chat.dm("bea", "projets en 2014 à l'hôpital")
+    assert "Filtres appliqués : année 2014" in ran.text
+    assert "Lean Santé" in ran.text and "CAPRI" in ran.text
+    [english] = chat.dm("bea", "projects started in 2017")
+    assert "Filters applied: started in 2017" in english.text
+    assert "Éducation nationale" in english.text and "Ille-et-Vilaine" in english.text
 
 
 def test_asking_who_can_tell_about_a_project_gets_its_people(chat: Chat) -> None:

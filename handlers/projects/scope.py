@@ -2,6 +2,7 @@
 
     « projets primés en 2016 »            → year 2016
     « depuis 2014 », « since 2014 »        → from 2014
+    « démarrés en 2009 », « started in 2009 » → started in 2009
     « dans le Val-d'Oise », « en Bretagne » → region (a department stands for its region)
     « en PACA », « en IDF »                → region, by its usual abbreviation
     « dans le 35 », « du 06 »              → region of the department with that number
@@ -35,6 +36,12 @@ YEAR = r"((?:19|20)\d\d)"
 _RANGE = re.compile(rf"\b(?:entre|between|de|from)\s+{YEAR}\s+(?:et|and|à|a|to)\s+{YEAR}\b")
 _SINCE = re.compile(rf"\b(?:depuis|apres|après|since|after|a partir de|à partir de)\s+{YEAR}\b")
 _UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b")
+# « démarrés en 2009 », « lancé en 2013 », « started in 2009 »: the year the project began.
+_STARTED = re.compile(
+    r"\b(?:(?:lanc|d[ée]marr|commenc|d[ée]but|cr[ée]|initi)(?:[ée]|[ée]e|[ée]s|[ée]es)"
+    rf"|started|launched|began|begun|created|initiated)\s+(?:en|in)\s+{YEAR}\b",
+    re.IGNORECASE,
+)
 _IN = re.compile(rf"\b(?:en|in|pour|au cours de|durant|during)\s+{YEAR}\b")
 _LOCATIVE = re.compile(r"\bdans (?:le|la|les|l) $")
 # « le 12 mars », « du 06/05 », « le 12 à 9h » are dates, not the Aveyron or the Alpes-Maritimes.
@@ -168,10 +175,10 @@ def read(question: str, explicit: Filters | None = None) -> Scope:
     filters = explicit or Filters()
     applied = _explicit(filters)
     text = question
-    years, text = _years(text)
+    years, started, text = _years(text)
     if years and filters.year_from is None and filters.year_to is None:
-        filters = replace(filters, year_from=years[0], year_to=years[1])
-        applied.append(("year", _years_label(years)))
+        filters = replace(filters, year_from=years[0], year_to=years[1], started=started)
+        applied.append(("started" if started else "year", _years_label(years)))
     spaced, origin = _spaced(text)
     cuts: list[tuple[int, int]] = []
     if not filters.region:
@@ -223,7 +230,13 @@ def _explicit(filters: Filters) -> list[tuple[str, str]]:
     return applied
 
 
-def _years(text: str) -> tuple[tuple[int | None, int | None] | None, str]:
+def _years(text: str) -> tuple[tuple[int | None, int | None] | None, bool, str]:
+    """The years written in the text, whether they are those the project started in (the
+    verb that says so is read with them), and the text without them."""
+    started = _STARTED.search(text)
+    if started:
+        year = int(started.group(1))
+        return (year, year), True, text[: started.start()] + " " + text[started.end() :]
     for pattern, shape in ((_RANGE, "range"), (_SINCE, "since"), (_UNTIL, "until"), (_IN, "in")):
         match = pattern.search(text)
         if match:
@@ -231,13 +244,13 @@ def _years(text: str) -> tuple[tuple[int | None, int | None] | None, str]:
             first = int(match.group(1))
             if shape == "range":
                 low, high = sorted((first, int(match.group(2))))
-                return (low, high), rest
+                return (low, high), False, rest
             if shape == "since":
-                return (first, None), rest
+                return (first, None), False, rest
             if shape == "until":
-                return (None, first), rest
-            return (first, first), rest
-    return None, text
+                return (None, first), False, rest
+            return (first, first), False, rest
+    return None, False, text
 
 
 def _years_label(years: tuple[int | None, int | None]) -> str:

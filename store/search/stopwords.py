@@ -41,7 +41,8 @@ problème problèmes pb souci soucis besoin monter monté montée mettre mis mis
 lancée lancés lancées réalisé réalisée réalisés réalisées renseigner renseignements
 renseignement informer infos info peut pourrait pouvez done carried led anything related
 bosser bossé bossée bossés bosse bossent travaillé travaillée travaillés occupe occupé occupent
-worked
+worked démarré démarrée démarrés démarrées commencé commencée commencés commencées débuté
+débutée débutés débutées started launched began begun
 """
 
 FRENCH = tuple(_FRENCH.split())
