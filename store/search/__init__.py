@@ -276,7 +276,7 @@ def _corrections(concepts: list[Concept], best: str) -> tuple[Correction, ...]:
         for concept in concepts
         if concept.corrected
         for a in concept.found()
-        if a.weight == TYPO
+        if a.weight == TYPO or concept.respelt
     }
     found: dict[str, Correction] = {}
     for word in WORD.findall(best) if wanted else ():

@@ -112,6 +112,13 @@ class Built:
         length in range: typo candidates."""
         return [w for w in self.words.get(start, ()) if shortest <= len(w[0]) <= longest]
 
+    def has_phrase(self, terms: Sequence[str]) -> bool:
+        """Whether some document has these terms one after the other, in any field."""
+        return any(
+            self.searcher.search(phrase_query(field, terms), 1, count=False).hits
+            for field in FIELDS
+        )
+
     def search(self, query: tantivy.Query, limit: int) -> list[Hit]:
         """The best matches by the engine's own BM25, ids only (read from fast fields)."""
         addresses = [address for _, address in self.searcher.search(query, limit, count=False).hits]

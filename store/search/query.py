@@ -25,6 +25,7 @@ SHORT_QUERY = 3
 EXACT, LEMMA, SYNONYM, JOINED, PREFIX, TYPO = 1.0, 1.0, 0.9, 0.9, 0.8, 0.75
 PREFIX_TERMS = 8
 RESPELL_MIN = 5
+GLUED_PART = 4
 DOUBLING = frozenset("bcdfglmnprst")
 TYPO_TERMS = 3
 
@@ -134,6 +135,8 @@ def resolve(index: Built, concepts: list[Concept]) -> list[Concept]:
             weight = TYPO
             guesses = index.frequencies(_typos(index, word))
             concept.corrected = bool(guesses)
+        if not guesses and _unglue(index, concept, word):
+            continue
         concept.alternatives += [Alternative((t,), weight, n) for t, n in guesses.items()]
     return concepts
 
@@ -165,6 +168,36 @@ def _respell(index: Built, concept: Concept, word: str) -> bool:
         concept.alternatives.append(Alternative((best,), TYPO, found[best]))
         concept.corrected = True
         concept.respelt = meant
+    return True
+
+
+def _unglue(index: Built, concept: Concept, word: str) -> bool:
+    """An unknown word read as two words typed without the space between them (« servicepublic »
+    → « service public »), searched as that phrase: the split, each half of `GLUED_PART`
+    letters or more, that some document writes as a phrase (the most frequent if several)."""
+    splits = {
+        (left, right): (term(left), term(right))
+        for left, right in (
+            (word[:i], word[i:]) for i in range(GLUED_PART, len(word) - GLUED_PART + 1)
+        )
+    }
+    wanted = {t for pair in splits.values() for t in pair if t}
+    df = index.frequencies(wanted) if wanted else {}
+    known = sorted(
+        (
+            (min(df[a], df[b]), words, (a, b))
+            for words, (a, b) in splits.items()
+            if a in df and b in df
+        ),
+        reverse=True,
+    )
+    found = next((split for split in known if index.has_phrase(split[2])), None)
+    if found is None:
+        return False
+    frequency, (left, right), phrase = found
+    concept.alternatives.append(Alternative(phrase, JOINED, frequency))
+    concept.corrected = True
+    concept.respelt = f"{left} {right}"
     return True
 
 

@@ -27,7 +27,8 @@ the of and an in on for to with by from at is are was were be been being who wha
 where when any some this that these those it its as do does did has have had we you they our your
 their my me about into there here can could would should will than then them he she his her
 between among across within without during over under after before such also just very more
-most other all each both every not only if but up out off because while against through like together
+most other all each both every not only if but up out off because while against through like
+together
 """
 
 _QUESTION_WORDS = """
