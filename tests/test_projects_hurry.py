@@ -1,0 +1,72 @@
+"""Questions typed in a hurry or asked in English, answered with confidence when the first
+project has all of them: accents left out of a word only the projects' texts use, a letter
+typed once for twice, two words glued together, everyday English words."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from handlers.clock import FakeClock
+from handlers.projects.importer import import_file
+from handlers.projects.sample import SAMPLE
+from handlers.types import Message
+from tests.chat import Chat
+
+SURE = "Voici les projets passés qui correspondent le mieux"
+SURE_EN = "Here are the past projects that best match"
+
+
+@pytest.fixture(autouse=True)
+def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
+    with sessions() as session, session.begin():
+        import_file(session, SAMPLE, now=clock.now())
+
+
+def first_title(message: Message | None) -> str:
+    """The title of the first project's card."""
+    assert message is not None and message.sections
+    return message.sections[0].title or ""
+
+
+def test_a_word_typed_with_a_letter_missing_is_read_and_said(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "des candidats qui abandonent en cours de recrutement ?")
+    assert reply.text.startswith(SURE)
+    assert "Résultats pour « des candidats qui abandonnent en cours de recrutement ? »" in (
+        reply.text
+    )
+    assert "sengager.fr" in first_title(reply.message)
+
+
+def test_a_word_without_its_accents_is_read_silently(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "mdph et personnes handicapees")
+    assert reply.text.startswith(SURE)
+    assert "Résultats pour" not in reply.text
+    assert "Val-d'Oise" in first_title(reply.message)
+
+
+def test_two_words_typed_as_one_are_read_as_two_and_said(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "qui a fait la refonte de servicepublic ?")
+    assert reply.text.startswith(SURE)
+    assert "Résultats pour « qui a fait la refonte de service public ? »" in reply.text
+    assert "Service public 2016" in first_title(reply.message)
+
+
+def test_an_english_question_in_everyday_words_is_answered_in_english(chat: Chat) -> None:
+    [prison] = chat.dm("bea", "reorganising the work of prison officers in a detention centre")
+    assert prison.text.startswith(SURE_EN)
+    assert "Motiver en milieu carcéral" in first_title(prison.message)
+    [offices] = chat.dm(
+        "bea", "renewing the management dialogue between headquarters and regional offices"
+    )
+    assert offices.text.startswith(SURE_EN)
+    assert "dialogue de gestion" in first_title(offices.message)
+
+
+def test_a_question_half_outside_the_catalogue_stays_unsure(chat: Chat) -> None:
+    for question in (
+        "secure tablets for customs officers",
+        "consultants hired to reorganise a town hall",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert not reply.text.startswith(SURE_EN), question
