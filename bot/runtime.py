@@ -29,7 +29,7 @@ from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
-from bot.recording import REFUSED, GroupCommit, write_with
+from bot.recording import REFUSED, GroupCommit, LoopGroupCommit, write_with
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
@@ -62,6 +62,7 @@ class Runtime:
     ) -> None:
         self.sessions = sessions
         self._recording = GroupCommit(write_with(sessions), alone=REFUSED)
+        self._held = LoopGroupCommit(write_with(sessions), alone=REFUSED)
         self.router = router
         self.outbox = outbox
         self.clock = clock
@@ -114,6 +115,9 @@ class Runtime:
         if cursor is not None:
             cursors.advance(session, name=cursor.name, to=cursor.position, now=self.clock.now())
 
+    def close(self) -> None:
+        self._held.close()
+
     def prepare_with(
         self, platform: str, prepare: Prepare, *, restore: Restore | None = None
     ) -> None:
@@ -135,7 +139,33 @@ class Runtime:
         row to `process`, or None for a platform's retry; raises when the store is down (then
         the adapter must not acknowledge). `elsewhere`: the workers handle it, at once. Events
         that arrive together share one transaction (`bot.recording`)."""
-        arrival = inbox.arrival(
+        arrival = self._arrival(event, capabilities, reply, elsewhere)
+        if cursor is None:
+            return self._recording.record(arrival)
+        with self.sessions() as session, session.begin():
+            self._advance(session, cursor)
+            [row_id] = inbox.record(session, [arrival])
+        return row_id
+
+    async def accept_async(
+        self,
+        event: Event,
+        *,
+        capabilities: Capabilities | None = None,
+        reply: dict[str, str] | None = None,
+        elsewhere: bool = False,
+    ) -> int | None:
+        """`accept`, awaited in the HTTP server's loop before its answer is sent."""
+        return await self._held.record(self._arrival(event, capabilities, reply, elsewhere))
+
+    def _arrival(
+        self,
+        event: Event,
+        capabilities: Capabilities | None,
+        reply: dict[str, str] | None,
+        elsewhere: bool,
+    ) -> inbox.Arrival:
+        return inbox.arrival(
             key=_origin(event),
             platform=event.platform,
             user_external_id=event.user_id,
@@ -145,12 +175,6 @@ class Runtime:
             reply=reply,
             elsewhere=elsewhere,
         )
-        if cursor is None:
-            return self._recording.record(arrival)
-        with self.sessions() as session, session.begin():
-            self._advance(session, cursor)
-            [row_id] = inbox.record(session, [arrival])
-        return row_id
 
     def process(
         self,
