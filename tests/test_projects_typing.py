@@ -247,3 +247,35 @@ def test_a_right_question_typed_without_accents_is_still_sure(chat: Chat) -> Non
         assert "Je ne suis pas sûr" not in reply.text, question
         assert reply.message is not None
         assert title in (reply.message.sections[0].title or ""), question
+
+
+def test_words_written_side_by_side_must_be_together_in_the_project(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "qui a bossé sur les marchés publics ?")
+    assert "Je ne suis pas sûr que ces pistes répondent à votre question" in reply.text, (
+        "Ille-et-Vilaine cites a « marché » of consultancy and its « publics », sentences apart"
+    )
+    assert reply.message is not None and 1 <= len(reply.message.sections) <= 2
+    for question, title in (
+        ("smartphones securises pour les gendarmes", "NEOGEND"),
+        ("transition energetique en zone rurale", "STUWA"),
+    ):
+        [sure] = chat.dm("bea", question)
+        assert "Je ne suis pas sûr" not in sure.text, question
+        assert sure.message is not None
+        assert title in (sure.message.sections[0].title or ""), question
+
+
+def test_a_project_lacking_a_part_said_in_several_words_is_not_sure(chat: Chat) -> None:
+    for question in (
+        "parcours d'art contemporain pr les maladies chroniques",
+        "parcours d'art contemporain pour les demandeurs d'emploi",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert "Je ne suis pas sûr que ces pistes répondent à votre question" in reply.text, (
+            f"the art trail has none of the people « {question} » is for"
+        )
+        assert reply.message is not None and 1 <= len(reply.message.sections) <= 2, question
+    [sure] = chat.dm("bea", "parcours d'art contemporain ds le sundgau")
+    assert "Je ne suis pas sûr" not in sure.text
+    assert sure.message is not None
+    assert "STUWA" in (sure.message.sections[0].title or "")

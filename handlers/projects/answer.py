@@ -78,6 +78,8 @@ class Answer:
     concepts: int = 0
     """How many of the question's concepts the collection knows (`concepts`), and how many of
     them the first project lacks (`missing`)."""
+    compound: bool = False
+    """Whether the first project lacks a part of the question written in several words."""
     read_as: str | None = None
     applied: tuple[tuple[str, str], ...] = ()
 
@@ -104,9 +106,12 @@ class Answer:
         carry the common ones it lacks (« parcours de soins des détenus » on the prison
         project). A filter the project passes (a place, a year) is one concept it has. And a
         first project lacking a concept while another scores the same is a coin toss
-        (« accompagnement des directeurs d'école »: both say « directeurs » and « école »)."""
+        (« accompagnement des directeurs d'école »: both say « directeurs » and « école »).
+        Nor is a first project lacking a part of the question written in several words, a
+        `compound`: that part is what the question asks about (« parcours d'art contemporain
+        pour les malades chroniques » on the art trail, which has no patients)."""
         scores = [m.score for m in self.matches[:2]] + [0.0, 0.0]
-        if self.elsewhere >= ELSEWHERE_MOSTLY:
+        if self.elsewhere >= ELSEWHERE_MOSTLY or self.compound:
             return True
         lead = scores[0] - scores[1]
         if self.missing and self.missing * 2 >= self.concepts + bool(self.applied):
@@ -160,6 +165,7 @@ def ask(
         thesaurus=thesaurus(),
         within=store.admits(scope.filters) if scope.filters else None,
         optional=to_french(scope.removed) if language == "en" else scope.removed,
+        compounds=language == "fr",
     )
     read_as = _corrected(expanded, found.corrections, fixed, language)
     return Answer(
@@ -172,6 +178,7 @@ def ask(
         elsewhere=found.elsewhere,
         missing=found.lacking.concepts if found.lacking else 0,
         concepts=found.lacking.known if found.lacking else 0,
+        compound=found.lacking.compound if found.lacking else False,
         language=language,
         applied=scope.applied,
     )

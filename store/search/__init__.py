@@ -159,16 +159,18 @@ def search(
     within: Select[Any] | Admits | None = None,
     exclude: Sequence[int] = (),
     optional: str = "",
+    compounds: bool = True,
 ) -> Results:
     """`search_documents`, with the spelling corrections the best match relied on. The words
     of `optional` raise the score of the documents that contain them without lowering the
-    others' (a place the caller already filters on)."""
+    others' (a place the caller already filters on). Without `compounds`, words side by side
+    in the question are not taken to name one thing (a question translated word by word)."""
     if limit <= 0:
         return Results([])
     from store.search import engine, retrieval
     from store.search.query import plan, resolve
 
-    wanted = plan(query, thesaurus)
+    wanted = plan(query, thesaurus, compounds=compounds)
     extra = plan(optional, thesaurus) if optional else []
     for concept in extra:
         concept.optional = True

@@ -94,15 +94,18 @@ def folded_name(word: str) -> str:
 
 def query_words(text: str) -> list[tuple[str, str]]:
     """The (folded word, term) pairs of a question, without stop words or request words."""
-    return [(folded, analysed) for folded, analysed, _ in query_tokens(text)]
+    return [(folded, analysed) for folded, analysed, _, _ in query_tokens(text)]
 
 
-def query_tokens(text: str) -> list[tuple[str, str, str]]:
-    """(folded word, term, word as typed) of each word of a question that says something."""
+def query_tokens(text: str) -> list[tuple[str, str, str, int]]:
+    """(folded word, term, word as typed, position among all the words) of each word of a
+    question that says something: two of them written side by side, with no stop word
+    between, have consecutive positions (« marchés publics », not « motivation des
+    agents »)."""
     found = []
-    for match in WORD.finditer(text):
+    for position, match in enumerate(WORD.finditer(text)):
         analysed = term(match.group())
         folded = fold(match.group())
         if analysed is not None and folded not in QUERY_STOPWORDS:
-            found.append((folded, analysed, match.group()))
+            found.append((folded, analysed, match.group(), position))
     return found

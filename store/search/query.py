@@ -43,6 +43,11 @@ class Concept:
     lemma: str = ""
     """The folded lemma of a one-word concept as typed, when the lemmatiser knows the word:
     what a document must say for the concept to be there, not only a word of the same stem."""
+    gap: int | None = None
+    """How many words (stop words, request words) the question writes between the previous
+    concept and this one: none for two words naming one thing (« marchés publics »). None
+    for the first concept, and in a question translated word by word, whose order is not
+    French."""
 
     @property
     def known(self) -> bool:
@@ -52,14 +57,16 @@ class Concept:
         return [a for a in self.alternatives if a.df > 0]
 
 
-def plan(query: str, thesaurus: Thesaurus) -> list[Concept]:
-    """The concepts of a question, before looking at the index (pure, no database)."""
+def plan(query: str, thesaurus: Thesaurus, *, compounds: bool = True) -> list[Concept]:
+    """The concepts of a question, before looking at the index (pure, no database); without
+    `compounds`, their `gap` is not known."""
     tokens = query_tokens(query[:MAX_QUERY_CHARS])
-    pairs = [(folded, analysed) for folded, analysed, _ in tokens]
+    pairs = [(folded, analysed) for folded, analysed, _, _ in tokens]
     sequence = [t for _, t in pairs]
     concepts: list[Concept] = []
     seen: set[frozenset[Phrase]] = set()
     index = 0
+    previous: int | None = None
     while index < len(pairs) and len(concepts) < MAX_CONCEPTS:
         matched = thesaurus.match(sequence, index) if sequence else None
         if matched is not None and thesaurus.other_word(matched[0], tokens[index][2]):
@@ -77,7 +84,11 @@ def plan(query: str, thesaurus: Thesaurus) -> list[Concept]:
             seen.add(key)
             words = tuple(w for w, _ in pairs[index : index + len(phrase)])
             typed = tokens[index][2] if len(phrase) == 1 else ""
-            concepts.append(Concept(words, alternatives, lemma=known_lemma(typed)))
+            gap = tokens[index][3] - previous - 1 if compounds and previous is not None else None
+            concepts.append(Concept(words, alternatives, lemma=known_lemma(typed), gap=gap))
+            previous = tokens[index + len(phrase) - 1][3]
+        else:
+            previous = None
         index += len(phrase)
     return concepts
 
@@ -155,7 +166,7 @@ def _merge_joined(
         if joined and joined in df and not all(_known(c, df) for c in pair):
             split = pair[0].alternatives[0].terms + pair[1].alternatives[0].terms
             alternatives = [Alternative((joined,), JOINED), Alternative(split, EXACT)]
-            merged.append(Concept(pair[0].words + pair[1].words, alternatives))
+            merged.append(Concept(pair[0].words + pair[1].words, alternatives, gap=pair[0].gap))
             index += 2
         else:
             merged.append(concepts[index])

@@ -28,6 +28,7 @@ SATURATION = 1.0
 UNKNOWN_WEIGHT = 1.0
 OPTIONAL_SHARE = 0.1
 SNIPPET_WIDTH = 240
+APART = 3
 _PASSAGE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=\S))+[.!?]*")
 
 
@@ -59,11 +60,14 @@ def weights(concepts: Sequence[Concept], documents: int) -> list[float]:
 @dataclass(frozen=True)
 class Lacking:
     """What the first document lacks of the question (`Scorer.lacking`): the share by
-    weight, and how many of the `known` concepts (those the collection has) it lacks."""
+    weight, how many of the `known` concepts (those the collection has) it lacks, and
+    whether it lacks a part of the question written in several words (« pour les malades
+    chroniques »)."""
 
     share: float = 0.0
     concepts: int = 0
     known: int = 0
+    compound: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class Scorer:
         self.wanted = {t for phrase in self.phrases for t in phrase}
         self.firsts = {phrase[0] for phrase in self.phrases}
         self.own = [(c.alternatives[0].terms, c.lemma) for c in concepts]
+        self.gaps = [c.gap for c in concepts]
 
     def score(self, fields: Fields) -> float:
         """The normalised BM25F score of one document."""
@@ -128,19 +133,38 @@ class Scorer:
         project). A concept found only through a word of the same stem but another lemma is
         lacking too, by weight only (a derivation is half the concept: « Motiver » for
         « motivation »): « enseignants » are people, the « enseignement » of `text` (the
-        document as written) an activity."""
+        document as written) an activity.
+
+        Words the question writes side by side name one thing (`_apart`): a document with
+        both far apart lacks that one concept instead of having two (« marchés publics » on
+        a project citing a « marché » of consultancy and its « publics »). And a part of the
+        question the document lacks whole is a `compound` lack: a concept said in several
+        words (« malades chroniques »), or two neighbouring ones (« pour les demandeurs
+        d'emploi »), the collection knowing at least one of them."""
         if self.total <= 0:
             return Lacking()
         frequencies = self._frequencies(fields)
-        lacking, missing, known = 0.0, 0, 0
+        lacking, missing, known, compound = 0.0, 0, 0, False
         derived: dict[str, set[str]] | None = None
-        for options, weight, optional, (own, lemma) in zip(
-            self.options, self.weights, self.optional, self.own, strict=True
+        before: tuple[list[Phrase], bool, bool] | None = None
+        for options, weight, optional, (own, lemma), gap in zip(
+            self.options, self.weights, self.optional, self.own, self.gaps, strict=True
         ):
-            if optional or not options:
+            if optional:
+                before = None
+                continue
+            present = [o.terms for o in options if o.terms in frequencies]
+            if gap is not None and before is not None:
+                had, said, seen = before
+                compound = compound or (not present and not had and bool(options or seen))
+                if gap == 0 and lemma and said and present and had:
+                    split = _apart(fields, had, present)
+                    known -= split
+                    missing += split
+            before = (present, bool(lemma), bool(options))
+            if not options:
                 continue
             known += 1
-            present = [o.terms for o in options if o.terms in frequencies]
             if present and not (lemma and present == [own]):
                 continue
             if present:
@@ -149,7 +173,8 @@ class Scorer:
                     continue
             lacking += weight
             missing += not present
-        return Lacking(lacking / self.total, missing, known)
+            compound = compound or (not present and len(own) > 1)
+        return Lacking(lacking / self.total, missing, known, compound)
 
     def _frequencies(self, fields: Fields) -> dict[Phrase, float]:
         """Each of the question's phrases found in the document, with its field-weighted and
@@ -228,6 +253,20 @@ def _lemmas(text: str, own: list[tuple[Phrase, str]]) -> dict[str, set[str]]:
         if analysed in wanted:
             found.setdefault(analysed, set()).add(known_lemma(match.group()))
     return found
+
+
+def _apart(fields: Fields, left: list[Phrase], right: list[Phrase]) -> bool:
+    """Whether a document has two neighbouring words of the question only far apart: in no
+    field within `APART` terms of each other, in either order."""
+    lefts, rights = {p[-1] for p in left}, {p[0] for p in right}
+    for sequence in (fields.title, fields.keywords, fields.body):
+        if lefts.isdisjoint(sequence) or rights.isdisjoint(sequence):
+            continue
+        ends = [i for i, t in enumerate(sequence) if t in lefts]
+        starts = [i for i, t in enumerate(sequence) if t in rights]
+        if any(0 < abs(i - j) <= APART for i in ends for j in starts):
+            return False
+    return True
 
 
 def _occurrences(sequence: list[str], phrase: Phrase) -> int:
