@@ -19,15 +19,47 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from weakref import WeakKeyDictionary
 
+from pydantic import TypeAdapter
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.context import Capabilities
+from handlers.types import Event
 from store import db, inbox
 from store.inbox import Arrival
+
+EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def origin_of(event: Event) -> str:
+    """The event's key: the platform's own id where it gives one, so that retries match."""
+    return f"{event.platform}:{event.workspace_id}:{event.event_id or uuid.uuid4().hex}"
+
+
+def arrival_of(
+    event: Event,
+    capabilities: Capabilities | None,
+    reply: dict[str, str] | None,
+    elsewhere: bool,
+    now: datetime,
+) -> Arrival:
+    """The inbox row of an event to record (`store.inbox.arrival`)."""
+    return inbox.arrival(
+        key=origin_of(event),
+        platform=event.platform,
+        user_external_id=event.user_id,
+        event=EVENT.dump_python(event, mode="json", exclude={"raw"}),
+        forms=(capabilities or Capabilities()).forms,
+        now=now,
+        reply=reply,
+        elsewhere=elsewhere,
+    )
 
 
 class NotRecorded(Exception):
