@@ -71,6 +71,7 @@ class App:
         return StoreCursors(sessions=self.sessions, clock=self.runtime.clock)
 
     def close(self) -> None:
+        self.runtime.close()
         self.engine.dispose()
 
 

@@ -54,9 +54,14 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
+    """`hold`: what must be done before the answer leaves (the event's row committed, for a
+    platform that does not send an acknowledged event again); awaited in the server's loop,
+    and when it raises the answer is a 500 instead."""
+
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    hold: Callable[[], Awaitable[object]] | None = None
 
     @classmethod
     def json(cls, payload: Any, status: int = 200) -> Response:
@@ -174,12 +179,25 @@ class HttpServer(Routes):
             )
             loop = asyncio.get_running_loop()
             response = await loop.run_in_executor(self._pool, self.dispatch, request)
+            response = await _held(response, request.path)
         headers = [
             (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()
         ]
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
+
+
+async def _held(response: Response, path: str) -> Response:
+    if response.hold is None:
+        return response
+    try:
+        await response.hold()
+    except Exception as error:
+        cause = type(error.__cause__ or error).__name__
+        log.warning("answer withheld: hold failed", extra={"path": path, "error": cause})
+        return Response.text("internal error", 500)
+    return response
 
 
 async def _body(receive: Receive) -> bytes | None:

@@ -100,6 +100,18 @@ class Runtime(Protocol):
         process does not handle it; the workers' inbox loop takes it at once."""
         ...
 
+    async def accept_async(
+        self,
+        event: Event,
+        *,
+        capabilities: Capabilities | None = None,
+        reply: dict[str, str] | None = None,
+        elsewhere: bool = False,
+    ) -> int | None:
+        """`accept` awaited in the HTTP server's event loop (`bot.http.Response.hold`): the
+        answer waits for the row without holding a thread."""
+        ...
+
     def process(
         self,
         row_id: int,

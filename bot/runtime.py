@@ -16,12 +16,10 @@ which the platform's `restore` hook gets back in the worker.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
-from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,7 +27,15 @@ from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
-from bot.recording import REFUSED, GroupCommit, write_with
+from bot.recording import (
+    EVENT,
+    REFUSED,
+    GroupCommit,
+    LoopGroupCommit,
+    arrival_of,
+    origin_of,
+    write_with,
+)
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
@@ -41,7 +47,6 @@ from store.models import Workspace
 log = logging.getLogger(__name__)
 Outgoing = tuple[Workspace, Sequence[Action]]
 """Actions to send in one workspace."""
-EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 # Two events of a new member at once both create their account: the loser is run again.
 COLLISION_ATTEMPTS = 3
 # A restored reply (Slack's response_url) is known in this process only: what the event
@@ -62,6 +67,7 @@ class Runtime:
     ) -> None:
         self.sessions = sessions
         self._recording = GroupCommit(write_with(sessions), alone=REFUSED)
+        self._held = LoopGroupCommit(write_with(sessions), alone=REFUSED)
         self.router = router
         self.outbox = outbox
         self.clock = clock
@@ -85,7 +91,7 @@ class Runtime:
     ) -> list[str]:
         """Runs the event once; returns the keys of the deliveries it queued. `people` are the
         members the event names, as their platform describes them (recorded if new)."""
-        origin = _origin(event)
+        origin = origin_of(event)
         EVENTS.labels(event.platform, event.kind).inc()
         for attempt in range(1, COLLISION_ATTEMPTS + 1):
             try:
@@ -114,6 +120,9 @@ class Runtime:
         if cursor is not None:
             cursors.advance(session, name=cursor.name, to=cursor.position, now=self.clock.now())
 
+    def close(self) -> None:
+        self._held.close()
+
     def prepare_with(
         self, platform: str, prepare: Prepare, *, restore: Restore | None = None
     ) -> None:
@@ -135,22 +144,25 @@ class Runtime:
         row to `process`, or None for a platform's retry; raises when the store is down (then
         the adapter must not acknowledge). `elsewhere`: the workers handle it, at once. Events
         that arrive together share one transaction (`bot.recording`)."""
-        arrival = inbox.arrival(
-            key=_origin(event),
-            platform=event.platform,
-            user_external_id=event.user_id,
-            event=EVENT.dump_python(event, mode="json", exclude={"raw"}),
-            forms=(capabilities or Capabilities()).forms,
-            now=self.clock.now(),
-            reply=reply,
-            elsewhere=elsewhere,
-        )
+        arrival = arrival_of(event, capabilities, reply, elsewhere, self.clock.now())
         if cursor is None:
             return self._recording.record(arrival)
         with self.sessions() as session, session.begin():
             self._advance(session, cursor)
             [row_id] = inbox.record(session, [arrival])
         return row_id
+
+    async def accept_async(
+        self,
+        event: Event,
+        *,
+        capabilities: Capabilities | None = None,
+        reply: dict[str, str] | None = None,
+        elsewhere: bool = False,
+    ) -> int | None:
+        """`accept`, awaited in the HTTP server's loop before its answer is sent."""
+        arrival = arrival_of(event, capabilities, reply, elsewhere, self.clock.now())
+        return await self._held.record(arrival)
 
     def process(
         self,
@@ -198,7 +210,7 @@ class Runtime:
                 event, people = prepare(event)
             except Exception:
                 log.warning("event preparation failed", extra={"event_kind": event.kind})
-        origin = _origin(event)
+        origin = origin_of(event)
         EVENTS.labels(event.platform, event.kind).inc()
         try:
             with (
@@ -386,8 +398,3 @@ class Runtime:
             default_locale=self.identity.default_locale,
             features=self.features,
         )
-
-
-def _origin(event: Event) -> str:
-    """The event's key: the platform's own id where it gives one, so that retries match."""
-    return f"{event.platform}:{event.workspace_id}:{event.event_id or uuid.uuid4().hex}"

@@ -5,9 +5,10 @@ acknowledged (Slack sends them again)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build
-from bot.recording import REFUSED, GroupCommit, NotRecorded
+from bot.recording import REFUSED, GroupCommit, LoopGroupCommit, NotRecorded
 from bot.serve import WEB
 from store import inbox
 from store.db import make_engine
@@ -214,21 +215,60 @@ def queued_behind_a_write(store: GatedWrites, keys: Sequence[str]) -> list[objec
     return outcomes
 
 
-def test_events_queued_during_a_write_share_the_next_and_each_gets_its_row() -> None:
+def queued_behind_a_loop_write(store: GatedWrites, keys: Sequence[str]) -> list[object]:
+    """The same, each event awaited in an event loop (an HTTP answer held for its row)."""
+    group = LoopGroupCommit(store.write, alone=REFUSED)
+
+    async def outcome(key: str) -> object:
+        try:
+            return await group.record(arrival(key))
+        except NotRecorded as error:
+            return type(error)
+
+    async def scenario() -> list[object]:
+        first = asyncio.ensure_future(outcome("k1"))
+        assert await asyncio.to_thread(store.started.wait, 10)
+        queued = [asyncio.ensure_future(outcome(key)) for key in keys]
+        await asyncio.sleep(0)  # each is queued behind the write in progress
+        store.gate.set()
+        outcomes = await asyncio.gather(*queued)
+        await first
+        store.down, store.refused = False, frozenset()
+        assert await group.record(arrival("k9")) == 9, "the next write goes on"
+        return outcomes
+
+    try:
+        return asyncio.run(scenario())
+    finally:
+        group.close()
+
+
+QUEUED_BEHIND = pytest.mark.parametrize(
+    "queued_behind", [queued_behind_a_write, queued_behind_a_loop_write], ids=["threads", "loop"]
+)
+Queued = Callable[[GatedWrites, Sequence[str]], list[object]]
+
+
+@QUEUED_BEHIND
+def test_events_queued_during_a_write_share_the_next_and_each_gets_its_row(
+    queued_behind: Queued,
+) -> None:
     store = GatedWrites()
-    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [2, 3, 4]
+    assert queued_behind(store, ["k2", "k3", "k4"]) == [2, 3, 4]
     assert [sorted(batch) for batch in store.batches] == [["k1"], ["k2", "k3", "k4"], ["k9"]]
 
 
-def test_when_the_store_is_down_every_event_of_the_write_fails() -> None:
+@QUEUED_BEHIND
+def test_when_the_store_is_down_every_event_of_the_write_fails(queued_behind: Queued) -> None:
     store = GatedWrites(down=True)
-    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [NotRecorded] * 3
+    assert queued_behind(store, ["k2", "k3", "k4"]) == [NotRecorded] * 3
     assert [sorted(batch) for batch in store.batches] == [["k1"], ["k2", "k3", "k4"], ["k9"]]
 
 
-def test_an_event_the_store_refuses_fails_alone() -> None:
+@QUEUED_BEHIND
+def test_an_event_the_store_refuses_fails_alone(queued_behind: Queued) -> None:
     store = GatedWrites(refused=frozenset({"k3"}))
-    assert queued_behind_a_write(store, ["k2", "k3", "k4"]) == [2, NotRecorded, 4]
+    assert queued_behind(store, ["k2", "k3", "k4"]) == [2, NotRecorded, 4]
     assert sorted(map(sorted, store.batches[2:5])) == [["k2"], ["k3"], ["k4"]]
 
 

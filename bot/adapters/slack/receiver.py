@@ -25,8 +25,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest
@@ -55,6 +56,9 @@ T = TypeVar("T")
 ANY = re.compile(".*")
 MODAL = Capabilities(forms=False, field_errors=True)
 RESPONSE_URL = "response_url"
+# The recordings to await before the answer leaves, in the Bolt context of an HTTP request.
+HELD = "relais_held"
+Hold = Callable[[], Awaitable[object]]
 EPHEMERAL_TS = "ephemeral_ts"
 
 
@@ -122,32 +126,35 @@ class SlackReceiver:
     def handle_http(self, request: Request) -> Response:
         """The `/slack/events` route: events, slash commands and interactivity on one URL."""
         query: dict[str, Sequence[str]] = dict(request.query)
+        held: list[Hold] = []
         answer = self.bolt.dispatch(
             BoltRequest(
                 body=request.body.decode("utf-8", errors="replace"),
                 query=query,
                 headers=dict(request.headers),
+                context={HELD: held},
             )
         )
         headers = {name: values[0] for name, values in answer.headers.items() if values}
-        return Response(status=answer.status, body=(answer.body or "").encode(), headers=headers)
+        body = (answer.body or "").encode()
+        return Response(answer.status, body, headers, partial(_all, held) if held else None)
 
     def close(self) -> None:
         self.pool.close()
 
     # ------------------------------------------------------------ listeners
 
-    def _on_command(self, ack: Ack, body: Payload) -> None:
+    def _on_command(self, ack: Ack, body: Payload, context: BoltContext) -> None:
         event = _read(from_slash_command, body)
         if event is not None:
-            self._submit(event, _reply(body.get("response_url")))
+            self._submit(event, context, _reply(body.get("response_url")))
         ack()
 
     def _on_message(self, ack: Ack, body: Payload, context: BoltContext) -> None:
         bot = BotIdentity(user_id=context.bot_user_id, bot_id=context.bot_id)
         event = _read(from_event_callback, body, bot)
         if event is not None:
-            self._submit(event)
+            self._submit(event, context)
         ack()
 
     def _on_home_opened(self, ack: Ack, body: Payload) -> None:
@@ -161,14 +168,14 @@ class SlackReceiver:
     def _on_other_event(self, ack: Ack) -> None:
         ack()
 
-    def _on_action(self, ack: Ack, body: Payload) -> None:
+    def _on_action(self, ack: Ack, body: Payload, context: BoltContext) -> None:
         event = _read(from_block_actions, body)
         if event is None:
             ack()
             return
         container = body.get("container") or {}
         ephemeral = event.message_id if container.get("is_ephemeral") else None
-        self._submit(event, _reply(body.get("response_url"), ephemeral))
+        self._submit(event, context, _reply(body.get("response_url"), ephemeral))
         ack()
 
     def _on_view(self, ack: Ack, body: Payload) -> None:
@@ -187,12 +194,21 @@ class SlackReceiver:
 
     # ------------------------------------------------------------ after the ack
 
-    def _submit(self, event: Event, reply: dict[str, str] | None = None) -> None:
+    def _submit(
+        self, event: Event, context: BoltContext, reply: dict[str, str] | None = None
+    ) -> None:
         """Records the event (raises while the store is down: no `ack()` then), and hands it
         to a thread here or to the workers; a retry of an event already recorded is
-        acknowledged and dropped."""
+        acknowledged and dropped. Over HTTP, for the workers, the recording is held for the
+        server's loop to await before the acknowledgement leaves (`Response.hold`), so that
+        no thread sleeps while its row is written."""
         forms = isinstance(event, SlashCommand | ButtonPress) and bool(event.trigger_id)
         capabilities = Capabilities(forms=forms)
+        held = context.get(HELD)
+        if not self._handles and held is not None:
+            accept = partial(self._runtime.accept_async, event, capabilities=capabilities)
+            held.append(partial(accept, reply=reply, elsewhere=True))
+            return
         if self._handles and reply:
             self._restore(event, reply)
         row_id = self._runtime.accept(
@@ -226,6 +242,11 @@ class SlackReceiver:
         the author's profile and the channel's privacy."""
         people = people_named(self._users, event)
         return self._privacy.complete(self._users.enrich(event)), people
+
+
+async def _all(held: Sequence[Hold]) -> None:
+    for hold in held:
+        await hold()
 
 
 def _reply(url: object, ephemeral_ts: str | None = None) -> dict[str, str] | None:
