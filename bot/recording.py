@@ -171,14 +171,17 @@ class GroupCommit:
         return _row(waiting.outcome)
 
     def _lead(self) -> None:
-        """Writes everything queued (the caller first), hands the turn to the first event
-        queued meanwhile, then wakes the others of this batch."""
+        """Writes everything queued (the caller first), wakes the others of this batch, gives
+        the connection back if nothing was queued meanwhile, then hands the turn to the first
+        event queued since."""
         with self._lock:
             batch, self._queue = self._queue, []
         for waiting, outcome in zip(
             batch, outcomes(self._write, self._alone, [w.arrival for w in batch]), strict=True
         ):
             waiting.outcome = outcome
+        for waiting in batch[1:]:
+            waiting.woken.release()
         with self._lock:
             idle = not self._queue
         if idle:
@@ -189,8 +192,6 @@ class GroupCommit:
                 self._queue[0].woken.release()
             else:
                 self._writing = False
-        for waiting in batch[1:]:
-            waiting.woken.release()
 
 
 class LoopGroupCommit:
