@@ -4,7 +4,8 @@
 concurrent clients, so its latency follows the CPU each acknowledgement costs. This measures
 that CPU without the HTTP server: signed slash commands dispatched straight to the two routes,
 one after the other (`--threads 1`), then from 20 threads at once, as uvicorn's pool does
-(acknowledgements waiting together share one recording statement, `bot.recording`). It prints
+(acknowledgements waiting together share one recording statement, `bot.recording`, awaited in
+an event loop as the server's). It prints
 the process CPU and the wall time per request, and how many events each inbox insert carried.
 The worker side does not run: events stay in the inbox, which is emptied first.
 
@@ -14,11 +15,12 @@ The worker side does not run: events stay in the inbox, which is emptied first.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import multiprocessing
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -58,12 +60,17 @@ def requests_for(count: int, offset: int) -> list[Request]:
     return made
 
 
-def run(routes: Routes, requests: Sequence[Request], threads: int) -> tuple[float, float]:
-    """(CPU ms, wall ms) per request, `threads` dispatching at once."""
+def run(
+    routes: Routes, requests: Sequence[Request], threads: int, loop: asyncio.AbstractEventLoop
+) -> tuple[float, float]:
+    """(CPU ms, wall ms) per request, `threads` dispatching at once; a held answer waits for
+    its recording in `loop`, as in the server's."""
 
     def dispatch(part: Sequence[Request]) -> None:
         for request in part:
             answer = routes.dispatch(request)
+            if answer.hold is not None:
+                asyncio.run_coroutine_threadsafe(_awaited(answer.hold), loop).result()
             assert answer.status == 200, answer
 
     workers = [
@@ -76,6 +83,10 @@ def run(routes: Routes, requests: Sequence[Request], threads: int) -> tuple[floa
         worker.join()
     per = 1000 / len(requests)
     return (time.process_time() - cpu) * per, (time.perf_counter() - wall) * per
+
+
+async def _awaited(hold: Callable[[], Awaitable[object]]) -> None:
+    await hold()
 
 
 def main() -> None:
@@ -124,6 +135,8 @@ def measure(options: argparse.Namespace, base_url: str) -> None:
         inserts[0] += "INSERT INTO inbox_events" in statement
 
     event.listen(app.engine, "before_cursor_execute", count)
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
     print("| threads | route | CPU ms/request | wall ms/request | events per insert |")
     print("|---|---|---|---|---|")
     offset = 0
@@ -132,9 +145,10 @@ def measure(options: argparse.Namespace, base_url: str) -> None:
             requests = requests_for(options.requests, offset)
             offset += options.requests
             inserts[0] = 0
-            cpu, wall = run(routes, requests, threads)
+            cpu, wall = run(routes, requests, threads, loop)
             batch = f"{options.requests / inserts[0]:.1f}" if inserts[0] else "-"
             print(f"| {threads} | {name} | {cpu:.3f} | {wall:.3f} | {batch} |")
+    loop.call_soon_threadsafe(loop.stop)
     adapter.stop()
     app.close()
 

@@ -12,14 +12,15 @@ PostgreSQL database is emptied first (schema dropped and migrated again).
 
 `--busy` runs bench/checkin_punctuality.py over and over beside it (2,000 check-ins due at
 once, the scheduler and the outbox of a `relais worker` in another process), for the ack tail
-while background work shares the machine. `--worker-nice 6` gives the worker the CPU weight
-docker-compose.yml gives it against the web replicas (cpu_shares 256 against 1024);
-`--no-worker` measures the acknowledgements alone (nothing handles them).
+while background work shares the machine. `--worker-nice 19` gives the worker (and the busy
+run, whose scheduler and outbox are worker work) about the CPU weight docker-compose.yml gives
+it against the web replicas (cpu_shares 16 against 1024); `--no-worker` measures the
+acknowledgements alone (nothing handles them).
 
     .venv/bin/python bench/slack_ack.py                # 1,000 commands per scenario, SQLite
     .venv/bin/python bench/slack_ack.py --busy         # the same beside check-ins falling due
     .venv/bin/python bench/slack_ack.py --database-url postgresql+psycopg://postgres@127.0.0.1/db
-        [--worker-nice 6]
+        [--worker-nice 19]
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ from store.models import InboxEvent  # noqa: E402
 SECRET = "bench-signing-secret-0123456789abcdef"
 QUESTION = "projets qui a fait du lean à l'hôpital ?"
 WORKER_NICE = (
-    "the worker's nice value: docker-compose.yml gives the worker cpu_shares 256 against the web "
-    "replicas' 1024, and processes sharing one cgroup, as here, get that 1:4 weight at nice 6"
+    "the worker's nice value (and the --busy run's): docker-compose.yml gives the worker "
+    "cpu_shares 16 against the web replicas' 1024, and processes sharing one cgroup, as here, "
+    "get about that 1:64 weight at nice 19 (weight 15 against 1024)"
 )
 Job = tuple[int, str, int, int]
 
@@ -239,7 +241,7 @@ def main() -> None:
     load = spawn.Process(target=load_process, args=(jobs, answers))
     fake.start()
     load.start()
-    busy = Busy() if options.busy else None
+    busy = Busy(options.worker_nice) if options.busy else None
     try:
         results = measure(options, urls.get(timeout=60), jobs, answers)
     finally:
@@ -316,10 +318,12 @@ class StdlibServer:
 
 
 class Busy:
-    """bench/checkin_punctuality.py again and again in its own process until stopped."""
+    """bench/checkin_punctuality.py again and again in its own process until stopped, at the
+    worker's `nice` (its scheduler and outbox are a worker's work)."""
 
-    def __init__(self) -> None:
+    def __init__(self, nice: int = 0) -> None:
         self.runs = 0
+        self._nice = nice
         self._stopping = threading.Event()
         self._process: subprocess.Popen[bytes] | None = None
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -329,7 +333,7 @@ class Busy:
         script = ROOT / "bench" / "checkin_punctuality.py"
         while not self._stopping.is_set():
             self._process = subprocess.Popen(
-                [sys.executable, str(script), "--head", "20"],
+                ["nice", "-n", str(self._nice), sys.executable, str(script), "--head", "20"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )

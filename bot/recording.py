@@ -23,9 +23,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Protocol
 from weakref import WeakKeyDictionary
 
 from pydantic import TypeAdapter
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,16 +75,61 @@ Outcome = int | None | BaseException
 REFUSED = (DataError, IntegrityError)
 
 
-def write_with(sessions: sessionmaker[Session]) -> Write:
+class Writer(Protocol):
+    """A `Write` that may keep its connection between writes; `release` gives it back."""
+
+    def __call__(self, arrivals: Sequence[Arrival]) -> list[int | None]: ...
+
+    def release(self) -> None: ...
+
+
+def write_with(sessions: sessionmaker[Session]) -> Writer:
     """One transaction for the arrivals: their rows, and the workers notified if one of them
-    is new and theirs (`store.inbox.record`: one statement, so autocommit on PostgreSQL)."""
+    is new and theirs (`store.inbox.record`: one statement, so autocommit on PostgreSQL), on
+    a connection kept from one write to the next; through the sessions when they are bound to
+    a connection of their own (a test's transaction)."""
+    bind = sessions.kw.get("bind")
+    return KeptConnection(bind) if isinstance(bind, Engine) else SessionWrites(sessions)
 
-    def write(arrivals: Sequence[Arrival]) -> list[int | None]:
-        with sessions() as session, session.begin():
+
+class SessionWrites:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __call__(self, arrivals: Sequence[Arrival]) -> list[int | None]:
+        with self._sessions() as session, session.begin():
             db.single_statement(session)
-            return inbox.record(session, arrivals)
+            return inbox.record(session.connection(), arrivals)
 
-    return write
+    def release(self) -> None:
+        return None
+
+
+class KeptConnection:
+    """Writes of one writer at a time (a group commit's) on one connection, kept while the
+    writes follow each other and given back to the pool when the group commit has nothing
+    queued: a session and a pool checkout for each write were 8 % of the web process's CPU per
+    acknowledgement (bench/slack_ack.py). Back in the pool, a connection that sits unused is
+    checked before its next use (`store.db`); one that failed a write is dropped."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __call__(self, arrivals: Sequence[Arrival]) -> list[int | None]:
+        if self._connection is None:
+            self._connection = db.one_statement(self._engine.connect())
+        try:
+            with self._connection.begin():
+                return inbox.record(self._connection, arrivals)
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
 
 
 class _Waiting:
@@ -102,7 +149,7 @@ class _Waiting:
 class GroupCommit:
     """`record` from any number of threads; one of them at a time writes what is queued."""
 
-    def __init__(self, write: Write, *, alone: tuple[type[Exception], ...] = ()) -> None:
+    def __init__(self, write: Writer, *, alone: tuple[type[Exception], ...] = REFUSED) -> None:
         self._write = write
         self._alone = alone
         self._lock = threading.Lock()
@@ -124,22 +171,27 @@ class GroupCommit:
         return _row(waiting.outcome)
 
     def _lead(self) -> None:
-        """Writes everything queued (the caller first), hands the turn to the first event
-        queued meanwhile, then wakes the others of this batch."""
+        """Writes everything queued (the caller first), wakes the others of this batch, gives
+        the connection back if nothing was queued meanwhile, then hands the turn to the first
+        event queued since."""
         with self._lock:
             batch, self._queue = self._queue, []
         for waiting, outcome in zip(
             batch, outcomes(self._write, self._alone, [w.arrival for w in batch]), strict=True
         ):
             waiting.outcome = outcome
+        for waiting in batch[1:]:
+            waiting.woken.release()
+        with self._lock:
+            idle = not self._queue
+        if idle:
+            self._write.release()
         with self._lock:
             if self._queue:
                 self._queue[0].leads = True
                 self._queue[0].woken.release()
             else:
                 self._writing = False
-        for waiting in batch[1:]:
-            waiting.woken.release()
 
 
 class LoopGroupCommit:
@@ -149,7 +201,7 @@ class LoopGroupCommit:
     per waiting event, woken by the writer, cost the web process about 0.2 ms of CPU per
     acknowledgement (bench/slack_ack.py), as much as the rest of Relais's side of an ack."""
 
-    def __init__(self, write: Write, *, alone: tuple[type[Exception], ...] = ()) -> None:
+    def __init__(self, write: Writer, *, alone: tuple[type[Exception], ...] = REFUSED) -> None:
         self._write = write
         self._alone = alone
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-record")
@@ -182,6 +234,7 @@ class LoopGroupCommit:
                 if not waiting.done():
                     waiting.set_result(outcome)
         queue.writing = None
+        self._writer.submit(self._write.release)
 
     def close(self) -> None:
         self._writer.shutdown(wait=True)

@@ -27,15 +27,7 @@ from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
-from bot.recording import (
-    EVENT,
-    REFUSED,
-    GroupCommit,
-    LoopGroupCommit,
-    arrival_of,
-    origin_of,
-    write_with,
-)
+from bot.recording import EVENT, GroupCommit, LoopGroupCommit, arrival_of, origin_of, write_with
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
@@ -66,8 +58,8 @@ class Runtime:
         features: FeatureSettings,
     ) -> None:
         self.sessions = sessions
-        self._recording = GroupCommit(write_with(sessions), alone=REFUSED)
-        self._held = LoopGroupCommit(write_with(sessions), alone=REFUSED)
+        self._recording = GroupCommit(write_with(sessions))
+        self._held = LoopGroupCommit(write_with(sessions))
         self.router = router
         self.outbox = outbox
         self.clock = clock
@@ -149,7 +141,7 @@ class Runtime:
             return self._recording.record(arrival)
         with self.sessions() as session, session.begin():
             self._advance(session, cursor)
-            [row_id] = inbox.record(session, [arrival])
+            [row_id] = inbox.record(session.connection(), [arrival])
         return row_id
 
     async def accept_async(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, delete, null, select, text, update
+from sqlalchemy import Connection, TextClause, bindparam, delete, null, select, text, update
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -64,7 +64,7 @@ def arrival(
     }
 
 
-def record(session: Session, arrivals: Sequence[Arrival]) -> list[int | None]:
+def record(connection: Connection, arrivals: Sequence[Arrival]) -> list[int | None]:
     """Records several events in one statement (one round trip): for each, its new row's id,
     or None when its key was already recorded (a platform retry), by an earlier statement or
     earlier in `arrivals`, as if they had come one by one. On PostgreSQL the same statement
@@ -72,7 +72,6 @@ def record(session: Session, arrivals: Sequence[Arrival]) -> list[int | None]:
     first: dict[str, Arrival] = {}
     for values in arrivals:
         first.setdefault(values["key"], values)
-    connection = session.connection()
     if connection.dialect.name == "postgresql":
         rows = connection.execute(_FROM_JSON, {"rows": _as_json(first.values())}).all()
     else:

@@ -61,4 +61,4 @@ def test_when_the_cores_are_busy_the_acknowledgements_come_before_the_workers_ha
     weight = {name: service.get("cpu_shares", 1024) for name, service in services.items()}
     web = [weight[n] for n, s in services.items() if s.get("command") == ["serve"]]
     workers = [weight[n] for n, s in services.items() if s.get("command") == ["worker"]]
-    assert max(workers) * 4 <= min(web)
+    assert max(workers) * 64 <= min(web)

@@ -139,10 +139,10 @@ def test_events_recorded_together_are_recorded_as_if_they_came_one_by_one(
     sessions: sessionmaker[Session],
 ) -> None:
     with sessions() as session, session.begin():
-        [known] = inbox.record(session, [arrival("k0")])
+        [known] = inbox.record(session.connection(), [arrival("k0")])
     with sessions() as session, session.begin():
         row_ids = inbox.record(
-            session, [arrival("k1"), arrival("k0"), arrival("k1"), arrival("k2")]
+            session.connection(), [arrival("k1"), arrival("k0"), arrival("k1"), arrival("k2")]
         )
     with sessions() as session:
         stored = {
@@ -164,7 +164,7 @@ class GatedWrites:
         self.down = down
         self.refused = refused
 
-    def write(self, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
+    def __call__(self, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
         keys = [values["key"] for values in arrivals]
         self.batches.append(keys)
         if len(self.batches) == 1:
@@ -175,6 +175,9 @@ class GatedWrites:
         if self.refused.intersection(keys):
             raise IntegrityError("INSERT", {}, Exception("null value in column « platform »"))
         return [int(key[1:]) for key in keys]
+
+    def release(self) -> None:
+        return None
 
 
 def record_in_threads(group: GroupCommit, keys: Sequence[str]) -> list[object]:
@@ -198,7 +201,7 @@ def record_in_threads(group: GroupCommit, keys: Sequence[str]) -> list[object]:
 def queued_behind_a_write(store: GatedWrites, keys: Sequence[str]) -> list[object]:
     """`k1` is being written when `keys` arrive, each from a thread of its own; their
     outcomes once the write is let through."""
-    group = GroupCommit(store.write, alone=REFUSED)
+    group = GroupCommit(store)
     first = threading.Thread(target=record_in_threads, args=(group, ["k1"]))
     first.start()
     assert store.started.wait(10)
@@ -217,7 +220,7 @@ def queued_behind_a_write(store: GatedWrites, keys: Sequence[str]) -> list[objec
 
 def queued_behind_a_loop_write(store: GatedWrites, keys: Sequence[str]) -> list[object]:
     """The same, each event awaited in an event loop (an HTTP answer held for its row)."""
-    group = LoopGroupCommit(store.write, alone=REFUSED)
+    group = LoopGroupCommit(store)
 
     async def outcome(key: str) -> object:
         try:
@@ -277,4 +280,4 @@ def test_the_store_refuses_an_incomplete_event_as_its_own(
 ) -> None:
     incomplete = arrival("k1") | {"platform": None}
     with pytest.raises(REFUSED), sessions() as session, session.begin():
-        inbox.record(session, [incomplete])
+        inbox.record(session.connection(), [incomplete])
