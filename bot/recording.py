@@ -149,9 +149,8 @@ class _Waiting:
 class GroupCommit:
     """`record` from any number of threads; one of them at a time writes what is queued."""
 
-    def __init__(self, write: Writer, *, alone: tuple[type[Exception], ...] = REFUSED) -> None:
+    def __init__(self, write: Writer) -> None:
         self._write = write
-        self._alone = alone
         self._lock = threading.Lock()
         self._queue: list[_Waiting] = []
         self._writing = False
@@ -177,7 +176,7 @@ class GroupCommit:
         with self._lock:
             batch, self._queue = self._queue, []
         for waiting, outcome in zip(
-            batch, outcomes(self._write, self._alone, [w.arrival for w in batch]), strict=True
+            batch, outcomes(self._write, [w.arrival for w in batch]), strict=True
         ):
             waiting.outcome = outcome
         for waiting in batch[1:]:
@@ -201,9 +200,8 @@ class LoopGroupCommit:
     per waiting event, woken by the writer, cost the web process about 0.2 ms of CPU per
     acknowledgement (bench/slack_ack.py), as much as the rest of Relais's side of an ack."""
 
-    def __init__(self, write: Writer, *, alone: tuple[type[Exception], ...] = REFUSED) -> None:
+    def __init__(self, write: Writer) -> None:
         self._write = write
-        self._alone = alone
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-record")
         self._queues: WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopQueue] = WeakKeyDictionary()
 
@@ -225,9 +223,7 @@ class LoopGroupCommit:
             batch, queue.waiting = queue.waiting, []
             arrivals = [arrival for arrival, _ in batch]
             try:
-                results = await loop.run_in_executor(
-                    self._writer, outcomes, self._write, self._alone, arrivals
-                )
+                results = await loop.run_in_executor(self._writer, outcomes, self._write, arrivals)
             except BaseException as error:  # the loop is closing: none was recorded
                 results = [error] * len(batch)
             for (_, waiting), outcome in zip(batch, results, strict=True):
@@ -248,18 +244,16 @@ class _LoopQueue:
         self.writing: asyncio.Task[None] | None = None
 
 
-def outcomes(
-    write: Write, alone: tuple[type[Exception], ...], arrivals: Sequence[Arrival]
-) -> list[Outcome]:
+def outcomes(write: Write, arrivals: Sequence[Arrival]) -> list[Outcome]:
     """Each arrival's row (None: recorded before), or the error that kept it out. When the
-    store refuses a group for what one event holds (`alone`: a value too long), each is
+    store refuses a group for what one event holds (`REFUSED`: a value too long), each is
     written again on its own, so that only that one fails and the others are acknowledged."""
     try:
         return list(write(arrivals))
-    except alone as error:
+    except REFUSED as error:
         if len(arrivals) == 1:
             return [error]
-        return [outcome for one in arrivals for outcome in outcomes(write, alone, [one])]
+        return [outcome for one in arrivals for outcome in outcomes(write, [one])]
     except BaseException as error:
         return [error] * len(arrivals)
 
