@@ -16,7 +16,22 @@ from handlers.projects.importer import import_file
 from handlers.projects.sample import SAMPLE
 from tests.chat import Chat, texts
 from tests.conftest import make_settings
-from tests.fakes.recording_port import RecordingPort
+from tests.fakes.recording_port import RecordingPort, Sent
+
+UNSURE = "Je ne suis pas sûr que ces pistes répondent à votre question"
+
+
+def assert_unsure(reply: Sent, why: str) -> None:
+    """« Pas sûr », with one or two leads."""
+    assert UNSURE in reply.text, why
+    assert reply.message is not None and 1 <= len(reply.message.sections) <= 2, why
+
+
+def assert_sure_of(reply: Sent, title: str, why: str) -> None:
+    """A confident answer whose first project's card has `title`."""
+    assert "Je ne suis pas sûr" not in reply.text, why
+    assert reply.message is not None
+    assert title in (reply.message.sections[0].title or ""), why
 
 
 @pytest.fixture(autouse=True)
@@ -188,8 +203,7 @@ def test_a_question_whose_parts_belong_to_different_projects_is_not_answered_as_
 ) -> None:
     for question in ("télémédecine dans les prisons", "logement social des militaires"):
         [reply] = chat.dm("bea", question)
-        assert "Je ne suis pas sûr que ces pistes répondent à votre question" in reply.text
-        assert reply.message is not None and 1 <= len(reply.message.sections) <= 2, question
+        assert_unsure(reply, question)
     [contact] = chat.dm("bea", "qui contacter pour la télémédecine dans les prisons ?")
     assert "Je ne trouve aucun projet qui corresponde bien" in contact.text
     assert "Muriel Guégan" not in contact.text
@@ -197,9 +211,7 @@ def test_a_question_whose_parts_belong_to_different_projects_is_not_answered_as_
 
 def test_a_question_one_project_covers_is_still_answered_as_sure(chat: Chat) -> None:
     [reply] = chat.dm("bea", "télémédecine pour les malades du cancer")
-    assert "Je ne suis pas sûr" not in reply.text
-    assert reply.message is not None
-    assert "CAPRI" in (reply.message.sections[0].title or "")
+    assert_sure_of(reply, "CAPRI", "the cancer telemedicine project")
     [prison] = chat.dm("bea", "motivation des surveillants de prison")
     assert "Je ne suis pas sûr" not in prison.text
     assert "Motiver en milieu carcéral" in prison.text
@@ -215,23 +227,16 @@ def test_a_region_by_its_usual_abbreviation_filters_on_it(chat: Chat) -> None:
 
 def test_slang_for_working_on_and_connected_are_read(chat: Chat) -> None:
     [reply] = chat.dm("bea", "qq1 a bossé sur la mutualisation comptable ?")
-    assert "Je ne suis pas sûr" not in reply.text
-    assert reply.message is not None
-    assert "SIFAS" in (reply.message.sections[0].title or "")
+    assert_sure_of(reply, "SIFAS", "« qq1 a bossé » asks who worked on it")
     [connected] = chat.dm("bea", "la gendarmerie connectée")
     assert "Je ne suis pas sûr" not in connected.text and "NEOGEND" in connected.text
 
 
 def test_a_word_is_in_a_project_under_its_own_lemma_not_only_its_stem(chat: Chat) -> None:
     [teachers] = chat.dm("bea", "accompagner les enseignants du collège")
-    assert "Je ne suis pas sûr que ces pistes répondent à votre question" in teachers.text, (
-        "the Éducation nationale project says « enseignement », not « enseignants »"
-    )
-    assert teachers.message is not None and 1 <= len(teachers.message.sections) <= 2
+    assert_unsure(teachers, "the Éducation nationale project says « enseignement »")
     [derived] = chat.dm("bea", "la motivation des agents pénitentiaires")
-    assert "Je ne suis pas sûr" not in derived.text, "« Motiver » is the project's own word"
-    assert derived.message is not None
-    assert "Motiver en milieu carcéral" in (derived.message.sections[0].title or "")
+    assert_sure_of(derived, "Motiver en milieu carcéral", "« Motiver » is the project's own word")
 
 
 def test_a_rare_word_does_not_carry_a_question_the_project_half_covers(chat: Chat) -> None:
@@ -240,10 +245,7 @@ def test_a_rare_word_does_not_carry_a_question_the_project_half_covers(chat: Cha
         "formation au numérique des surveillants de prison",
     ):
         [reply] = chat.dm("bea", question)
-        assert "Je ne suis pas sûr que ces pistes répondent à votre question" in reply.text, (
-            f"the prison project lacks the rest of « {question} »"
-        )
-        assert reply.message is not None and 1 <= len(reply.message.sections) <= 2, question
+        assert_unsure(reply, f"the prison project lacks the rest of « {question} »")
 
 
 def test_a_right_question_typed_without_accents_is_still_sure(chat: Chat) -> None:
@@ -253,25 +255,20 @@ def test_a_right_question_typed_without_accents_is_still_sure(chat: Chat) -> Non
         ("mobilite en zone rurale en alsace", "STUWA"),
     ):
         [reply] = chat.dm("bea", question)
-        assert "Je ne suis pas sûr" not in reply.text, question
-        assert reply.message is not None
-        assert title in (reply.message.sections[0].title or ""), question
+        assert_sure_of(reply, title, question)
 
 
 def test_words_written_side_by_side_must_be_together_in_the_project(chat: Chat) -> None:
     [reply] = chat.dm("bea", "qui a bossé sur les marchés publics ?")
-    assert "Je ne suis pas sûr que ces pistes répondent à votre question" in reply.text, (
-        "Ille-et-Vilaine cites a « marché » of consultancy and its « publics », sentences apart"
+    assert_unsure(
+        reply, "Ille-et-Vilaine cites a « marché » of consultancy and its « publics », apart"
     )
-    assert reply.message is not None and 1 <= len(reply.message.sections) <= 2
     for question, title in (
         ("smartphones securises pour les gendarmes", "NEOGEND"),
         ("transition energetique en zone rurale", "STUWA"),
     ):
         [sure] = chat.dm("bea", question)
-        assert "Je ne suis pas sûr" not in sure.text, question
-        assert sure.message is not None
-        assert title in (sure.message.sections[0].title or ""), question
+        assert_sure_of(sure, title, question)
 
 
 def test_a_project_lacking_a_part_said_in_several_words_is_not_sure(chat: Chat) -> None:
@@ -280,11 +277,6 @@ def test_a_project_lacking_a_part_said_in_several_words_is_not_sure(chat: Chat) 
         "parcours d'art contemporain pour les demandeurs d'emploi",
     ):
         [reply] = chat.dm("bea", question)
-        assert "Je ne suis pas sûr que ces pistes répondent à votre question" in reply.text, (
-            f"the art trail has none of the people « {question} » is for"
-        )
-        assert reply.message is not None and 1 <= len(reply.message.sections) <= 2, question
+        assert_unsure(reply, f"the art trail has none of the people « {question} » is for")
     [sure] = chat.dm("bea", "parcours d'art contemporain ds le sundgau")
-    assert "Je ne suis pas sûr" not in sure.text
-    assert sure.message is not None
-    assert "STUWA" in (sure.message.sections[0].title or "")
+    assert_sure_of(sure, "STUWA", "the art trail in the Sundgau")
