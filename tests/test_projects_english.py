@@ -63,7 +63,24 @@ def test_english_questions_in_everyday_words_are_answered_in_english(chat: Chat)
         assert title in first_title(reply.message), question
 
 
+def test_an_office_word_inside_a_longer_expression_is_no_filter(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "one national register for everyone applying for council housing")
+    assert reply.text.startswith(SURE_EN)
+    assert "demande de logement social" in first_title(reply.message)
+
+
+def test_a_region_named_in_english_is_read_as_a_place(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "a digital transformation delegation in Brittany")
+    assert reply.text.startswith(SURE_EN)
+    assert "Bretagne" in reply.text
+    assert "Ille-et-Vilaine" in first_title(reply.message)
+
+
 def test_a_question_about_people_no_project_mentions_stays_unsure(chat: Chat) -> None:
-    for question in ("secure tablets for firefighters", "an app to recruit lifeguards"):
+    for question in (
+        "secure tablets for firefighters",
+        "an app to recruit lifeguards",
+        "recruitment app for the navy",
+    ):
         [reply] = chat.dm("bea", question)
         assert not reply.text.startswith(SURE_EN), question
