@@ -200,7 +200,23 @@ def _longest(
             french = glossary.exact.get(("".join(t.group() for t in span),))
         if french is not None:
             return french, length
+    if tokens[start].group() in QUERY_STOPWORDS:
+        return None
+    for base in _stems(tokens[start].group()):
+        french = glossary.by_words.get((normal(base),))
+        if french is not None:
+            return french, 1
     return None
+
+
+def _stems(word: str) -> list[str]:
+    """The verb a form in « -ing » or « -ed » may come from when the lemmatiser reads it as a
+    noun or an adjective (« buying » → buy, « planned » → plan, « shared » → share)."""
+    for ending in ("ing", "ed"):
+        stem = word.removesuffix(ending)
+        if stem != word and len(stem) > 2:
+            return [stem, stem + "e", *([stem[:-1]] if stem[-1] == stem[-2] else [])]
+    return []
 
 
 def plural_noun(word: str) -> bool:
