@@ -32,6 +32,7 @@ from handlers.projects.language import (
     english_corrections,
     expand_sms,
     in_english,
+    plural_noun,
     to_french,
 )
 from handlers.projects.record import years_text
@@ -82,6 +83,9 @@ class Answer:
     """Whether the first project lacks a part of the question written in several words."""
     read_as: str | None = None
     applied: tuple[tuple[str, str], ...] = ()
+    absent: tuple[str, ...] = ()
+    """The English question's plural nouns that no project mentions (« secure tablets for
+    firefighters »): people or things it asks about that the collection lacks."""
 
     @property
     def confidence(self) -> float:
@@ -122,7 +126,10 @@ class Answer:
 
     @property
     def confident(self) -> bool:
-        return self.confidence >= CONFIDENT_PROBABILITY and not self.split
+        """Sure of the first project: probable enough, not split between projects, and not
+        about people or things no project mentions (`absent`): a project with everything
+        else of the question is about someone else."""
+        return self.confidence >= CONFIDENT_PROBABILITY and not self.split and not self.absent
 
 
 def features(answer: Answer) -> tuple[float, float, float]:
@@ -166,6 +173,7 @@ def ask(
         within=store.admits(scope.filters) if scope.filters else None,
         optional=to_french(scope.removed) if language == "en" else scope.removed,
         compounds=language == "fr",
+        cognates=language == "en",
     )
     read_as = _corrected(expanded, found.corrections, fixed, language)
     return Answer(
@@ -181,6 +189,7 @@ def ask(
         compound=found.lacking.compound if found.lacking else False,
         language=language,
         applied=scope.applied,
+        absent=tuple(filter(plural_noun, found.unknown)) if language == "en" else (),
     )
 
 

@@ -9,14 +9,16 @@ each language (decisive on short questions, where statistical detectors hesitate
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import yaml
 
-from store.search.analysis import WORD, fold
+from store.search.analysis import QUERY_STOPWORDS, WORD, fold
 from store.search.stopwords import ENGLISH, FRENCH
 
 if TYPE_CHECKING:
@@ -59,25 +61,135 @@ def detect(text: str) -> Lang:
     return "en" if value >= ENGLISH_CONFIDENCE else "fr"
 
 
+@dataclass(frozen=True)
+class Glossary:
+    """The glossary as written (`table`, folded English → French; `exact`, word for word) and
+    as looked up: by the words of each expression in their normal form (`normal`), and glued
+    into one word (« followup » for « follow-up »), so that an entry written once matches its
+    inflections and spellings."""
+
+    table: dict[str, str]
+    exact: dict[tuple[str, ...], str]
+    by_words: dict[tuple[str, ...], str]
+    longest: int
+
+
 @cache
-def _glossary() -> tuple[re.Pattern[str], dict[str, str]]:
+def _glossary() -> Glossary:
     entries = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8")) or {}
     table = {fold(str(key)): str(value) for key, value in entries.items()}
-    ordered = sorted(table, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in ordered) + r")\b")
-    return pattern, table
+    exact = {tuple(WORD.findall(key)): french for key, french in table.items()}
+    by_words: dict[tuple[str, ...], str] = {}
+    for key in sorted(table, key=lambda k: (len(k), k)):
+        words = tuple(normal(w) for w in WORD.findall(key))
+        if len(words) == 1 and words[0] in QUERY_STOPWORDS:
+            continue
+        by_words.setdefault(words, table[key])
+        if len(words) > 1:
+            by_words.setdefault((normal("".join(WORD.findall(key))),), table[key])
+    return Glossary(table, exact, by_words, max(map(len, by_words), default=1))
+
+
+_SPELLING = (
+    (re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=\w{3})ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"),
+    (re.compile(r"(?<=\w{3})tre(s?)$"), r"ter\1"),
+    (re.compile(r"(?<=\w{3})ogue(s?)$"), r"og\1"),
+    (re.compile(r"(?<=\w{3})ence$"), "ense"),
+    (re.compile(r"(?<=\w{4})mme(s?)$"), r"m\1"),
+)
+
+
+@cache
+def normal(word: str) -> str:
+    """A folded English word as the glossary looks it up: British spellings written the
+    American way (« organise », « centre », « labour », « programme »), then its lemma
+    (« patrolling » → patrol, « charities » → charity); an unknown plural loses its « s »."""
+    import simplemma
+
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
+    if simplemma.is_known(word, lang="en"):
+        return fold(simplemma.lemmatize(word, lang="en"))
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_FILLER = """
+    get make use try apply take give bring ask stop spend talk sit become raise see look want
+    need go come keep let put seem show tell say happen deal able good best better well really
+    lot many much way thing kind sort type also still already even ever anybody somebody
+    everyone people own since around instead so halfway think speed
+"""
+FILLER = frozenset(_FILLER.split())
+"""The words, in their normal form, with which an English question asks rather than says
+what about: left out of the search, where they would count as words the projects lack."""
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_JOINS = re.compile(r"[\s'-]*")
 
 
 def to_french(text: str) -> str:
-    """The question with every glossary expression replaced by its French translation; a word
-    the glossary lacks is looked up by its English lemma (« reducing » → reduce); other words,
-    names included, stay as written."""
-    pattern, table = _glossary()
-    translated = pattern.sub(lambda match: "\0" + table[match.group(1)] + "\0", fold(text))
-    parts = translated.split("\0")
-    for index in range(0, len(parts), 2):
-        parts[index] = WORD.sub(_by_lemma, parts[index])
-    return "".join(parts)
+    """The question with every glossary expression, the longest first, replaced by its
+    French translation, whatever its inflection or spelling (« patrolling in pairs » for
+    « patrol in pairs », « back to work » for « back-to-work »); other words, names
+    included, stay as written, and the everyday verbs and adverbs of a request (`FILLER`:
+    « how did they get… », « anyone tried… ») are left out."""
+    glossary = _glossary()
+    folded = _POSSESSIVE.sub("", fold(text))
+    tokens = list(WORD.finditer(folded))
+    normals = [normal(t.group()) for t in tokens]
+    parts: list[str] = []
+    last = index = 0
+    while index < len(tokens):
+        found = _longest(glossary, folded, tokens, normals, index)
+        if found is None and normals[index] in FILLER:
+            found = "", 1
+        if found is None:
+            index += 1
+            continue
+        french, length = found
+        parts += [folded[last : tokens[index].start()], french]
+        last = tokens[index + length - 1].end()
+        index += length
+    return "".join([*parts, folded[last:]])
+
+
+def _longest(
+    glossary: Glossary, folded: str, tokens: list[re.Match[str]], normals: list[str], start: int
+) -> tuple[str, int] | None:
+    """The French of the longest expression at `start` (its words separated by nothing but
+    spaces, hyphens or apostrophes), and how many words it covers; two words typed apart
+    match an entry written as one (« start up » for « startup »). A request word (« worked
+    on… ») is not read as the entry of its lemma (« work »)."""
+    for length in range(min(glossary.longest, len(tokens) - start), 0, -1):
+        span = tokens[start : start + length]
+        if any(
+            not _JOINS.fullmatch(folded[a.end() : b.start()]) for a, b in itertools.pairwise(span)
+        ):
+            continue
+        french = glossary.exact.get(tuple(t.group() for t in span))
+        if french is None and (length > 1 or span[0].group() not in QUERY_STOPWORDS):
+            french = glossary.by_words.get(tuple(normals[start : start + length]))
+        if french is None and length > 1:
+            french = glossary.by_words.get((normal("".join(t.group() for t in span)),))
+        if french is not None:
+            return french, length
+    return None
+
+
+def plural_noun(word: str) -> bool:
+    """Whether a folded English word reads as a plural noun (« firefighters », « cameras »):
+    the lemmatiser knows it, and its lemma is the word without a plural ending."""
+    import simplemma
+
+    if not simplemma.is_known(word, lang="en"):
+        return False
+    lemma = fold(simplemma.lemmatize(word, lang="en"))
+    return lemma != word and word in {lemma + "s", lemma + "es", lemma[:-1] + "ies"}
 
 
 def english_corrections(text: str) -> dict[str, str]:
@@ -118,7 +230,7 @@ def correct(text: str, corrections: dict[str, str]) -> str:
 @cache
 def _glossary_words() -> dict[str, tuple[str, ...]]:
     """The single English words of the glossary, by first letter."""
-    _, table = _glossary()
+    table = _glossary().table
     words = sorted({w for key in table for w in WORD.findall(key) if len(w) >= TYPO_MIN - 1})
     grouped: dict[str, list[str]] = {}
     for word in words:
@@ -129,7 +241,7 @@ def _glossary_words() -> dict[str, tuple[str, ...]]:
 @cache
 def _english_of() -> dict[str, str]:
     """The French translations of the glossary back to the shortest English expression."""
-    _, table = _glossary()
+    table = _glossary().table
     back: dict[str, str] = {}
     for english, french in sorted(table.items(), key=lambda item: (len(item[0]), item[0])):
         back.setdefault(fold(french), english)
@@ -139,14 +251,6 @@ def _english_of() -> dict[str, str]:
 def in_english(french_word: str) -> str:
     """A French word of the collection as the glossary says it in English, when it does."""
     return _english_of().get(fold(french_word), french_word)
-
-
-def _by_lemma(match: re.Match[str]) -> str:
-    import simplemma
-
-    word = match.group()
-    lemma = fold(simplemma.lemmatize(word, lang="en"))
-    return _glossary()[1].get(lemma, word)
 
 
 SMS = Path(__file__).parent / "data" / "sms.yaml"

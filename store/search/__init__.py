@@ -95,6 +95,8 @@ class Results:
     corrections: tuple[Correction, ...] = ()
     known: float = 0.0
     lacking: Lacking | None = None
+    unknown: tuple[str, ...] = ()
+    """The question's words the collection does not know at all, as typed (folded)."""
 
     @property
     def elsewhere(self) -> float:
@@ -160,11 +162,14 @@ def search(
     exclude: Sequence[int] = (),
     optional: str = "",
     compounds: bool = True,
+    cognates: bool = False,
 ) -> Results:
     """`search_documents`, with the spelling corrections the best match relied on. The words
     of `optional` raise the score of the documents that contain them without lowering the
     others' (a place the caller already filters on). Without `compounds`, words side by side
-    in the question are not taken to name one thing (a question translated word by word)."""
+    in the question are not taken to name one thing (a question translated word by word). With
+    `cognates`, an unknown word is looked for as its French cognate (« strategy » →
+    « stratégie »): the words of an English question the glossary did not translate."""
     if limit <= 0:
         return Results([])
     from store.search import engine, retrieval
@@ -176,7 +181,7 @@ def search(
         concept.optional = True
     totals = vocabulary.totals(session, doc_type=doc_type)
     index = engine.current(session, doc_type=doc_type, generation=totals.generation)
-    concepts = resolve(index, wanted + extra)
+    concepts = resolve(index, wanted + extra, cognates=cognates)
     if not any(c.known for c in concepts if not c.optional):
         return Results([])
     budget = max(BUDGET, int(totals.documents * BUDGET_SHARE))
@@ -190,7 +195,8 @@ def search(
     ranked = _rank(session, totals, concepts, index.load(found), limit)
     required = [c for c in concepts if not c.optional]
     known = sum(c.known for c in required) / len(required)
-    return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.lacking)
+    unknown = tuple(w for c in required if not c.known for w in c.words)
+    return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.lacking, unknown)
 
 
 def _filtered(

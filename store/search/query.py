@@ -114,8 +114,10 @@ def _lemma(word: str, stem: str) -> list[Alternative]:
     return [Alternative((lemma_term,), LEMMA)] if lemma_term and lemma_term != stem else []
 
 
-def resolve(index: Built, concepts: list[Concept]) -> list[Concept]:
-    """Looks the concepts up in the index: frequencies, joined words, prefixes and typos."""
+def resolve(index: Built, concepts: list[Concept], *, cognates: bool = False) -> list[Concept]:
+    """Looks the concepts up in the index: frequencies, joined words, prefixes and typos; with
+    `cognates` (a question read from English), an unknown word is first looked for as its
+    French cognate."""
     joins = _join_candidates(concepts)
     wanted = {t for c in concepts for a in c.alternatives for t in a.terms} | set(joins.values())
     df = index.frequencies(wanted)
@@ -126,6 +128,8 @@ def resolve(index: Built, concepts: list[Concept]) -> list[Concept]:
         if concept.known or len(concept.words) != 1:
             continue
         word = concept.words[0]
+        if cognates and _cognate(index, concept, word):
+            continue
         if _respell(index, concept, word):
             continue
         guesses, weight = {}, PREFIX
@@ -168,6 +172,79 @@ def _respell(index: Built, concept: Concept, word: str) -> bool:
         concept.alternatives.append(Alternative((best,), TYPO, found[best]))
         concept.corrected = True
         concept.respelt = meant
+    return True
+
+
+_COGNATES = (
+    ("izations", ("isations",)),
+    ("ization", ("isation",)),
+    ("ities", ("ités",)),
+    ("ity", ("ité",)),
+    ("ically", ("iquement",)),
+    ("ical", ("ique",)),
+    ("ics", ("ique", "iques")),
+    ("ic", ("ique",)),
+    ("ives", ("ifs", "ives")),
+    ("ive", ("if", "ive")),
+    ("aries", ("aires",)),
+    ("ary", ("aire",)),
+    ("ories", ("oires",)),
+    ("ory", ("oire",)),
+    ("ous", ("eux", "euse")),
+    ("isms", ("ismes",)),
+    ("ism", ("isme",)),
+    ("ists", ("istes",)),
+    ("ist", ("iste",)),
+    ("izing", ("iser",)),
+    ("ising", ("iser",)),
+    ("ized", ("isé", "isée")),
+    ("ised", ("isé", "isée")),
+    ("ize", ("iser",)),
+    ("ise", ("iser",)),
+    ("ating", ("er",)),
+    ("ated", ("é", "ée")),
+    ("ate", ("er",)),
+    ("ors", ("eurs",)),
+    ("or", ("eur",)),
+    ("ency", ("ence",)),
+    ("ancy", ("ance",)),
+    ("als", ("aux", "els")),
+    ("al", ("el",)),
+    ("ies", ("ies",)),
+    ("y", ("ie",)),
+)
+COGNATE_MIN = 5
+
+
+def cognates(word: str) -> set[str]:
+    """French spellings an English word may have as a cognate, by its ending (« strategy » →
+    « strategie », « autonomy » → « autonomie », « evaluate » → « evaluer », « priority » →
+    « priorité », « director » → « directeur »), each also with one « e » accented: guesses,
+    kept only when the index has them."""
+    found: set[str] = set()
+    for ending, french in _COGNATES:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            found |= {word[: -len(ending)] + f for f in french}
+            break
+    return found | {a for f in found for a in _accented(f)}
+
+
+def _cognate(index: Built, concept: Concept, word: str) -> bool:
+    """An unknown English word found as the French word it is a cognate of (`cognates`), the
+    most frequent when several are indexed: a translation, not a correction."""
+    if len(word) < COGNATE_MIN or not word.isalpha():
+        return False
+    terms: dict[str, str] = {}
+    for variant in cognates(word):
+        for found_term in (term(variant), _lemma_term(variant)):
+            if found_term:
+                terms[found_term] = variant
+    terms.pop(concept.alternatives[0].terms[0], None)
+    found = index.frequencies(terms) if terms else {}
+    if not found:
+        return False
+    best = max(found, key=lambda t: found[t])
+    concept.alternatives.append(Alternative((best,), SYNONYM, found[best]))
     return True
 
 

@@ -1,0 +1,69 @@
+"""English questions written in everyday words, as someone who never saw the glossary types
+them: every word of the catalogue has an English way in, an entry matches its inflections and
+spellings, an English word spelt like its French cognate is read as it, and a question about
+people no project mentions stays unsure."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench.glossary_coverage import unreachable
+from handlers.clock import FakeClock
+from handlers.projects.importer import import_file
+from handlers.projects.language import to_french
+from handlers.projects.sample import SAMPLE
+from handlers.types import Message
+from tests.chat import Chat
+
+SURE_EN = "Here are the past projects that best match"
+
+
+@pytest.fixture(autouse=True)
+def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
+    with sessions() as session, session.begin():
+        import_file(session, SAMPLE, now=clock.now())
+
+
+def first_title(message: Message | None) -> str:
+    assert message is not None and message.sections
+    return message.sections[0].title or ""
+
+
+def test_every_word_of_the_catalogue_has_an_english_way_in() -> None:
+    assert unreachable() == {}
+
+
+def test_an_entry_matches_its_plurals_verb_forms_spellings_and_hyphens() -> None:
+    assert "binôme" in to_french("guards patrolling in twos")
+    assert "îlotage" in to_french("the patrols of a prison")
+    assert "insertion" in to_french("back to work support")
+    assert "insertion" in to_french("back-to-work support")
+    assert "Pôle emploi" in to_french("the local jobcentres")
+    assert "dématérialisation" in to_french("the hospital's move to going paperless")
+    assert "réorganisation" in to_french("a reorganization") == to_french("a reorganisation")
+
+
+def test_a_request_word_is_not_read_as_an_entry_of_its_lemma() -> None:
+    assert "travail" not in to_french("who worked on prisons?")
+    assert to_french("how did they get it") == "how did they  it"
+
+
+def test_english_questions_in_everyday_words_are_answered_in_english(chat: Chat) -> None:
+    for question, title in (
+        ("prison staff doing their rounds two by two", "Motiver en milieu carcéral"),
+        ("which ministry asked its staff how to cut red tape?", "BercySimple"),
+        ("buying the passport tax stamp online instead of on paper", "Timbre fiscal"),
+        ("Toyota-style continuous improvement in a maternity unit", "Lean Santé"),
+        ("bringing job centres and charities together for back-to-work support", "Liens 06"),
+        ("a shared bookkeeping system for several public health agencies", "SIFAS"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert reply.text.startswith(SURE_EN), question
+        assert title in first_title(reply.message), question
+
+
+def test_a_question_about_people_no_project_mentions_stays_unsure(chat: Chat) -> None:
+    for question in ("secure tablets for firefighters", "an app to recruit lifeguards"):
+        [reply] = chat.dm("bea", question)
+        assert not reply.text.startswith(SURE_EN), question
