@@ -7,7 +7,9 @@ event recorded in the inbox, then the ack), next to a no-op Bolt app behind anot
 database, woken by the inbox's doorbell. The fake Slack Web API (tests/fakes) and the load
 clients run in processes of their own. Scenarios run in interleaved batches; each batch sends
 signed slash commands from C concurrent clients (one keep-alive connection each), then waits
-until the worker has drained the inbox ("work left": how long that took after the batch). A
+until the worker has drained the inbox ("work left": how long that took after the batch). The
+servers' CPU per request is this process's CPU time during the batches (the clients, the fake
+Slack and the worker are other processes): it moves less than the p99 between runs. A
 PostgreSQL database is emptied first (schema dropped and migrated again).
 
 `--busy` runs bench/checkin_punctuality.py over and over beside it (2,000 check-ins due at
@@ -79,6 +81,7 @@ class Result:
     errors: int = 0
     wall: float = 0.0
     queued: float = 0.0
+    cpu: float = 0.0
 
     @property
     def p99(self) -> float:
@@ -91,7 +94,8 @@ class Result:
         p99 = self.p99
         return (
             f"| {self.name} | {len(ordered)} | {self.errors} | {p50:.1f} | {p99:.1f} | "
-            f"{ordered[-1] * 1000:.1f} | {len(ordered) / self.wall:.0f} | {self.queued:.1f} s |"
+            f"{ordered[-1] * 1000:.1f} | {len(ordered) / self.wall:.0f} | "
+            f"{self.cpu / len(ordered) * 1000:.3f} | {self.queued:.1f} s |"
         )
 
 
@@ -261,8 +265,11 @@ def main() -> None:
         f"{options.requests} signed slash commands per scenario, {options.clients} concurrent "
         f"clients, {options.rounds} interleaved rounds, {db}{beside}"
     )
-    print("| scenario | requests | errors | p50 ms | p99 ms | max ms | req/s | work left |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| scenario | requests | errors | p50 ms | p99 ms | max ms | req/s "
+        "| server CPU ms/request | work left |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for result in results:
         print(result.line())
     noop, relais = results[0], results[1]
@@ -402,14 +409,17 @@ def measure(
         settle(120)
         for _ in range(options.rounds):
             for name, (port, text) in scenarios.items():
+                cpu = time.process_time()
                 jobs.put((port, text, options.requests // options.rounds, options.clients))
                 times, errors, wall = answers.get()
+                cpu = time.process_time() - cpu
                 started = time.perf_counter()
                 settle(600)
                 result = results[name]
                 result.times.extend(times)
                 result.errors += errors
                 result.wall += wall
+                result.cpu += cpu
                 result.queued += time.perf_counter() - started
         relais.stop()
         noop.stop()
