@@ -42,6 +42,7 @@ def test_an_entry_matches_its_plurals_verb_forms_spellings_and_hyphens() -> None
     assert "Pôle emploi" in to_french("the local jobcentres")
     assert "dématérialisation" in to_french("the hospital's move to going paperless")
     assert "réorganisation" in to_french("a reorganization") == to_french("a reorganisation")
+    assert "acheter" in to_french("buying a stamp")
 
 
 def test_a_request_word_is_not_read_as_an_entry_of_its_lemma() -> None:
@@ -63,7 +64,24 @@ def test_english_questions_in_everyday_words_are_answered_in_english(chat: Chat)
         assert title in first_title(reply.message), question
 
 
+def test_an_office_word_inside_a_longer_expression_is_no_filter(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "one national register for everyone applying for council housing")
+    assert reply.text.startswith(SURE_EN)
+    assert "demande de logement social" in first_title(reply.message)
+
+
+def test_a_region_named_in_english_is_read_as_a_place(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "a digital transformation delegation in Brittany")
+    assert reply.text.startswith(SURE_EN)
+    assert "Bretagne" in reply.text
+    assert "Ille-et-Vilaine" in first_title(reply.message)
+
+
 def test_a_question_about_people_no_project_mentions_stays_unsure(chat: Chat) -> None:
-    for question in ("secure tablets for firefighters", "an app to recruit lifeguards"):
+    for question in (
+        "secure tablets for firefighters",
+        "an app to recruit lifeguards",
+        "recruitment app for the navy",
+    ):
         [reply] = chat.dm("bea", question)
         assert not reply.text.startswith(SURE_EN), question

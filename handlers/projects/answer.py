@@ -30,7 +30,9 @@ from handlers.projects.language import (
     correct,
     detect,
     english_corrections,
+    english_word,
     expand_sms,
+    expressions,
     in_english,
     plural_noun,
     to_french,
@@ -46,9 +48,11 @@ from store.search import (
     Correction,
     SearchHit,
     has_terms,
+    query_words,
     search,
     search_documents,
 )
+from store.search.analysis import WORD, fold
 
 CALIBRATION = (-4.694, 5.785, 1.900, 3.795)
 CONFIDENT_PROBABILITY = 0.7
@@ -84,8 +88,8 @@ class Answer:
     read_as: str | None = None
     applied: tuple[tuple[str, str], ...] = ()
     absent: tuple[str, ...] = ()
-    """The English question's plural nouns that no project mentions (« secure tablets for
-    firefighters »): people or things it asks about that the collection lacks."""
+    """The English question's words naming people or things no project mentions (« secure
+    tablets for firefighters », « recruitment app for the navy »: `_absent`)."""
 
     @property
     def confidence(self) -> float:
@@ -151,7 +155,12 @@ def ask(
     truncated = len(query) > MAX_QUERY_CHARS
     expanded = expand_sms(query)
     language = detect(expanded)
-    scope = read(expanded, filters) if read_filters else Scope(filters or Filters(), expanded)
+    within = expressions(expanded) if language == "en" else ()
+    scope = (
+        read(expanded, filters, within=within)
+        if read_filters
+        else Scope(filters or Filters(), expanded)
+    )
     fixed = english_corrections(scope.text) if language == "en" else {}
     searched = to_french(correct(scope.text, fixed)) if language == "en" else scope.text
     if not has_terms(searched):
@@ -189,7 +198,20 @@ def ask(
         compound=found.lacking.compound if found.lacking else False,
         language=language,
         applied=scope.applied,
-        absent=tuple(filter(plural_noun, found.unknown)) if language == "en" else (),
+        absent=_absent(expanded, searched, found.unknown) if language == "en" else (),
+    )
+
+
+def _absent(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of an English question that name people or things no project mentions: the
+    unknown plural nouns (« … for firefighters »), and the unknown English word it ends with
+    (« … for the navy », « … in a car factory »): an English question ends on whom or where it
+    is about. A word written with its capital is a name (« near Nice »), not an English word."""
+    words = query_words(searched)
+    last = words[-1][0] if words else ""
+    names = {fold(w) for w in WORD.findall(typed) if w[0].isupper()}
+    return tuple(
+        w for w in unknown if plural_noun(w) or (w == last and w not in names and english_word(w))
     )
 
 

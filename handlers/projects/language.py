@@ -123,7 +123,8 @@ _FILLER = """
     get make use try apply take give bring ask stop spend talk sit become raise see look want
     need go come keep let put seem show tell say happen deal able good best better well really
     lot many much way thing kind sort type also still already even ever anybody somebody
-    everyone people own since around instead so halfway think speed
+    everyone people own since around instead so halfway think thinking speed run near cope
+    base main
 """
 FILLER = frozenset(_FILLER.split())
 """The words, in their normal form, with which an English question asks rather than says
@@ -138,24 +139,45 @@ def to_french(text: str) -> str:
     « patrol in pairs », « back to work » for « back-to-work »); other words, names
     included, stay as written, and the everyday verbs and adverbs of a request (`FILLER`:
     « how did they get… », « anyone tried… ») are left out."""
+    folded, tokens, found = _read(text)
+    parts: list[str] = []
+    last = 0
+    for index, length, french in found:
+        parts += [folded[last : tokens[index].start()], french]
+        last = tokens[index + length - 1].end()
+    return "".join([*parts, folded[last:]])
+
+
+def expressions(text: str) -> tuple[str, ...]:
+    """The glossary expressions of several words in an English text, as typed (folded, words
+    separated by spaces): « council housing », in which « council » is not an office."""
+    _, tokens, found = _read(text)
+    return tuple(
+        " ".join(t.group() for t in tokens[index : index + length])
+        for index, length, french in found
+        if length > 1 and french
+    )
+
+
+def _read(text: str) -> tuple[str, list[re.Match[str]], list[tuple[int, int, str]]]:
+    """The folded text, its words, and each expression read in it: first word, number of
+    words, French (empty for a request word left out)."""
     glossary = _glossary()
     folded = _POSSESSIVE.sub("", fold(text))
     tokens = list(WORD.finditer(folded))
     normals = [normal(t.group()) for t in tokens]
-    parts: list[str] = []
-    last = index = 0
+    found: list[tuple[int, int, str]] = []
+    index = 0
     while index < len(tokens):
-        found = _longest(glossary, folded, tokens, normals, index)
-        if found is None and normals[index] in FILLER:
-            found = "", 1
-        if found is None:
+        match = _longest(glossary, folded, tokens, normals, index)
+        if match is None and normals[index] in FILLER:
+            match = "", 1
+        if match is None:
             index += 1
             continue
-        french, length = found
-        parts += [folded[last : tokens[index].start()], french]
-        last = tokens[index + length - 1].end()
-        index += length
-    return "".join([*parts, folded[last:]])
+        found.append((index, match[1], match[0]))
+        index += match[1]
+    return folded, tokens, found
 
 
 def _longest(
@@ -175,10 +197,26 @@ def _longest(
         if french is None and (length > 1 or span[0].group() not in QUERY_STOPWORDS):
             french = glossary.by_words.get(tuple(normals[start : start + length]))
         if french is None and length > 1:
-            french = glossary.by_words.get((normal("".join(t.group() for t in span)),))
+            french = glossary.exact.get(("".join(t.group() for t in span),))
         if french is not None:
             return french, length
+    if tokens[start].group() in QUERY_STOPWORDS:
+        return None
+    for base in _stems(tokens[start].group()):
+        french = glossary.by_words.get((normal(base),))
+        if french is not None:
+            return french, 1
     return None
+
+
+def _stems(word: str) -> list[str]:
+    """The verb a form in « -ing » or « -ed » may come from when the lemmatiser reads it as a
+    noun or an adjective (« buying » → buy, « planned » → plan, « shared » → share)."""
+    for ending in ("ing", "ed"):
+        stem = word.removesuffix(ending)
+        if stem != word and len(stem) > 2:
+            return [stem, stem + "e", *([stem[:-1]] if stem[-1] == stem[-2] else [])]
+    return []
 
 
 def plural_noun(word: str) -> bool:
@@ -190,6 +228,13 @@ def plural_noun(word: str) -> bool:
         return False
     lemma = fold(simplemma.lemmatize(word, lang="en"))
     return lemma != word and word in {lemma + "s", lemma + "es", lemma[:-1] + "ies"}
+
+
+def english_word(word: str) -> bool:
+    """Whether the English lemmatiser knows a folded word (« navy », not « grenoble »)."""
+    import simplemma
+
+    return simplemma.is_known(word, lang="en")
 
 
 def english_corrections(text: str) -> dict[str, str]:

@@ -4,7 +4,7 @@
     « depuis 2014 », « since 2014 »        → from 2014
     « démarrés en 2009 », « started in 2009 » → started in 2009
     « dans le Val-d'Oise », « en Bretagne » → region (a department stands for its region)
-    « en PACA », « en IDF »                → region, by its usual abbreviation
+    « en PACA », « en IDF », « in Brittany » → region, by its usual or English name
     « dans le 35 », « du 06 »              → region of the department with that number
     « à la préfecture », « in a hospital »  → kind of administration
 
@@ -21,6 +21,7 @@ still ranks first.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -58,8 +59,9 @@ _REGION_TYPES = (
 )
 _DEPARTMENT_TYPES = ("Metropolitan department", "Overseas departmental collectivity")
 SHORT_NAME = 6
-# What managers call some regions (ISO 3166-2 codes); « aura » is also a verb, so it counts only
-# capitalised or after « dans le », like the short names.
+# What managers call some regions (ISO 3166-2 codes), in French and in English (ISO names them
+# in French only); « aura » is also a verb, so it counts only capitalised or after « dans le »,
+# like the short names.
 ABBREVIATIONS = {
     "paca": "FR-PAC",
     "idf": "FR-IDF",
@@ -67,6 +69,18 @@ ABBREVIATIONS = {
     "hdf": "FR-HDF",
     "bfc": "FR-BFC",
     "cvl": "FR-CVL",
+    "brittany": "FR-BRE",
+    "normandy": "FR-NOR",
+    "burgundy": "FR-BFC",
+    "corsica": "FR-20R",
+    "provence": "FR-PAC",
+    "french riviera": "FR-PAC",
+    "paris region": "FR-IDF",
+    "greater paris": "FR-IDF",
+    "french guiana": "FR-973",
+    "reunion island": "FR-974",
+    "new caledonia": "FR-NC",
+    "french polynesia": "FR-PF",
 }
 WORDS = frozenset({"aura"})
 
@@ -170,8 +184,11 @@ def _capitalised(text: str, origin: list[int], start: int) -> bool:
     return text[origin[start]].isupper()
 
 
-def read(question: str, explicit: Filters | None = None) -> Scope:
-    """The filters written in `question` (explicit options win), and the text to search."""
+def read(question: str, explicit: Filters | None = None, *, within: Sequence[str] = ()) -> Scope:
+    """The filters written in `question` (explicit options win), and the text to search. A
+    kind's word inside one of the longer expressions `within` (folded, words separated by
+    spaces) names something else: « council » in « council housing », « ministry » in
+    « central ministry », « agency » in « government transformation agency »."""
     filters = explicit or Filters()
     applied = _explicit(filters)
     text = question
@@ -204,7 +221,10 @@ def read(question: str, explicit: Filters | None = None) -> Scope:
     if not filters.kind and not filters.kinds:
         kind_pattern, kinds = _kinds()
         found = kind_pattern.search(spaced)
-        if found:
+        if found and not any(
+            expression != found.group(1) and re.search(rf"\b{found.group(1)}\b", expression)
+            for expression in within
+        ):
             kind = kinds[found.group(1)]
             filters = replace(filters, kinds=kind.kinds)
             applied.append(("kind", kind.name))

@@ -51,6 +51,7 @@ __all__ = [
     "has_terms",
     "index_document",
     "index_documents",
+    "query_words",
     "remove_document",
     "remove_documents",
     "search",
