@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy.orm import Session
 
 from bot import cli_base as base
-from bot.adapters.console_render import markup
+from bot.adapters.console_render import message_lines
 from bot.app import build
 from bot.runtime import Outgoing
 from handlers.i18n import Translator
@@ -64,7 +64,7 @@ def ask(
             if as_json:
                 typer.echo(json.dumps(to_json(answer), ensure_ascii=False))
             else:
-                base.out.print(_render(_shown(t, answer)))
+                base.out.print(_render(_shown(t, answer), t))
         return []
 
     app.runtime.script(work, origin="cli:projects-ask")
@@ -79,18 +79,9 @@ def _shown(t: Translator, answer: Answer) -> Message:
     return answer_message(t, answer, alumni={})
 
 
-def _render(message: Message) -> str:
+def _render(message: Message, t: Translator) -> str:
     """The message as terminal markup (buttons left out: a script cannot press them)."""
-    lines = [markup(line) for line in message.text.splitlines()]
-    for section in message.sections:
-        lines.append("")
-        if section.title:
-            lines.append(f"[bold]{markup(section.title)}[/bold]")
-        lines.extend(markup(line) for line in section.body.splitlines())
-        lines.extend(
-            f"[dim]{markup(name)} :[/dim] {markup(value)}" for name, value in section.fields
-        )
-    return "\n".join(lines) + "\n"
+    return "\n".join(message_lines(message, t)) + "\n"
 
 
 @projects_cli.command("import")

@@ -157,6 +157,8 @@ class Context(MemberContext):
         `public`, in the thread for mentions, in the conversation for direct messages."""
         if isinstance(message, str):
             message = Message(text=message)
+        if message.lang is None:
+            message = message.model_copy(update={"lang": self.t.locale})
         event = self.event
         if isinstance(event, DirectMessage):
             return Post(channel_id=event.channel_id, message=message)

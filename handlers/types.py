@@ -99,6 +99,9 @@ class Message(_Frozen):
     buttons: tuple[Button, ...] = ()
     choices: tuple[Choice, ...] = ()
     files: tuple[FileAttachment, ...] = ()
+    lang: str | None = None
+    """The language the message is written in, for the words an adapter adds around it (a
+    field's colon, how to answer a numbered choice); None: the adapter's default language."""
 
 
 # ---------------------------------------------------------------- incoming events

@@ -58,7 +58,14 @@ def test_a_question_in_a_room_is_answered_in_its_thread_like_the_console(
     assert projects and projects == console_projects(relais_bot)
     assert "Lean Santé au CHRU de Lille" in projects[0]
     assert "[1] Voir la fiche" in answer.body
+    assert "Années : depuis 2014" in answer.body
+    assert "Répondez par `!relais ` suivi du numéro" in answer.body
     assert answer.content["m.relates_to"]["rel_type"] == "m.thread"
+    asked = alice.say(room, "!relais who did lean management in a hospital?")
+    english = answer_to(alice, relais_bot, asked).body
+    assert "Lean Santé au CHRU de Lille" in english
+    assert "Years: since 2014" in english and "Years :" not in english
+    assert "[1] View record" in english and "Answer with `!relais ` followed by" in english
 
 
 def test_messages_without_the_prefix_are_left_alone_in_rooms(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,16 @@ def test_ask_prints_what_the_bot_would_answer(env: dict[str, str]) -> None:
     assert "Voici les projets passés qui correspondent le mieux" in result.stdout
     assert "1. Lean Santé au CHRU de Lille" in result.stdout
     assert "Source : « Le manager public face à la transformation digitale" in result.stdout
+    assert "Années : depuis 2014" in result.stdout
+
+
+def test_an_english_question_is_answered_with_english_punctuation(env: dict[str, str]) -> None:
+    result = runner.invoke(cli, ["ask", "who did lean management in a hospital?"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "1. Lean Santé au CHRU de Lille" in result.stdout
+    assert "Years: since 2014" in result.stdout
+    assert "Organisation: CHRU de Lille" in result.stdout
+    assert not re.search(r"^(Organisation|Years|Results|People|Source) :", result.stdout, re.M)
 
 
 def test_ask_json_with_a_limit(env: dict[str, str]) -> None:

@@ -94,7 +94,7 @@ def render(shown: Shown, t: Translator, *, files_dir: Path) -> Text:
         )
     if "message" in body:
         content = Message.model_validate(body["message"])
-        lines.extend(indent + "  " + line for line in _message_lines(content))
+        lines.extend(indent + "  " + line for line in message_lines(content, t))
         for file in content.files:
             files_dir.mkdir(parents=True, exist_ok=True)
             path = files_dir / file.filename
@@ -113,7 +113,10 @@ def render(shown: Shown, t: Translator, *, files_dir: Path) -> Text:
     return Text.from_markup("\n".join(lines))
 
 
-def _message_lines(message: Message) -> list[str]:
+def message_lines(message: Message, t: Translator) -> list[str]:
+    """The message as terminal markup, its fields punctuated in its own language (`t`: the
+    default one's)."""
+    t = Translator(message.lang) if message.lang else t
     lines = [markup(line) for line in message.text.splitlines()]
     for section in message.sections:
         if section.title:
@@ -121,6 +124,7 @@ def _message_lines(message: Message) -> list[str]:
             lines.append(f"[bold]{_plain(section.title)}[/bold]")
         lines.extend(markup(line) for line in section.body.splitlines())
         lines.extend(
-            f"[dim]{_plain(name)} :[/dim] {markup(value)}" for name, value in section.fields
+            f"[dim]{_plain(t('common.field', name=name))}[/dim] {markup(value)}"
+            for name, value in section.fields
         )
     return lines

@@ -169,7 +169,7 @@ def answer_message(
             card(t, i, m, alumni=alumni.get(m.project.id, ()), question=question)
             for i, m in enumerate((m for m in matches if m.score >= floor), 1)
         )
-        return Message(text="\n".join([intro, *notes]), sections=sections)
+        return Message(text="\n".join([intro, *notes]), sections=sections, lang=t.locale)
     lines = [
         t("projects.answer.none", question=shown) if question else t("projects.answer.none_filters")
     ]
@@ -192,7 +192,7 @@ def answer_message(
                 style="primary",
             ),
         )
-    return Message(text="\n".join([*notes, *lines]), sections=leads, buttons=buttons)
+    return Message(text="\n".join([*notes, *lines]), sections=leads, buttons=buttons, lang=t.locale)
 
 
 def _maybe(t: Translator, match: Match) -> Section:

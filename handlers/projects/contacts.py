@@ -76,7 +76,7 @@ def answer_contacts(ctx: Context, topic: str) -> list[Action]:
     message = contacts_message(t, subject(found.query), matches, alumni=alumni, details=given)
     notes = cards.reading_notes(t, found)
     if notes:
-        message = Message(text="\n".join([*notes, message.text]), sections=message.sections)
+        message = message.model_copy(update={"text": "\n".join([*notes, message.text])})
     return [ctx.reply(message)]
 
 
@@ -156,4 +156,6 @@ def contacts_message(
             )
         )
     text = t("projects.contacts.intro", topic=quote_user(topic, limit=200))
-    return Message(text=text + "\n" + t("projects.contacts.hint"), sections=tuple(sections))
+    return Message(
+        text=text + "\n" + t("projects.contacts.hint"), sections=tuple(sections), lang=t.locale
+    )

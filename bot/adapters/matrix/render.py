@@ -84,7 +84,7 @@ def text_of(message: Message, picked: list[Pick], *, t: Translator, hint: str) -
         lines = [f"**{section.title}**"] if section.title else []
         if section.body:
             lines.append(section.body)
-        lines.extend(f"{name} : {value}" for name, value in section.fields)
+        lines.extend(f"{t('common.field', name=name)} {value}" for name, value in section.fields)
         parts.append("\n".join(lines))
     if picked:
         numbered = [f"[{number}] {pick.label}" for number, pick in enumerate(picked, start=1)]
@@ -116,7 +116,9 @@ def _neutralise_markup(markup: str) -> str:
 def message_content(
     message: Message, *, t: Translator, command: str, in_room: bool
 ) -> tuple[dict[str, Any], list[Pick]]:
-    """A neutral message as content, with the picks its numbers stand for."""
+    """A neutral message as content, with the picks its numbers stand for; what this adapter
+    adds is in the message's language (`t`: the default one's)."""
+    t = Translator(message.lang) if message.lang else t
     picked = picks(message)
     hint = t("matrix.choices.room" if in_room else "matrix.choices.direct", command=command)
     return content(text_of(message, picked, t=t, hint=hint), command=command), picked
