@@ -194,6 +194,14 @@ def test_contacts_and_declared_alumni(chat: Chat) -> None:
     assert "personne à vous présenter" in texts(chat.command("bea", "contacts tarte tatin"))
 
 
+def test_who_to_call_asked_through_projets_gets_people_not_cards(chat: Chat) -> None:
+    french = texts(chat.command("bea", "projets qui contacter pr la telemedecine ?"))
+    assert "**Étienne Minvielle** — professeur" in french
+    english = texts(chat.command("bea", "projects who can I call about telemedicine?"))
+    assert "People who led projects on" in english and "Étienne Minvielle" in english
+    assert "Voir la fiche" not in english
+
+
 def test_my_data_export_says_which_projects_i_declared_with_role_and_organisation(
     chat: Chat,
 ) -> None:

@@ -58,7 +58,10 @@ def ask_command(ctx: Context, args: Args) -> list[Action]:
     )
     if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
         raise UsageError("projects.filters.bad_years")
-    return answer(ctx, args["question"] or "", filters)
+    question = args["question"] or ""
+    if not filters and asks_for_contacts(question):
+        return answer_contacts(ctx, question)
+    return answer(ctx, question, filters)
 
 
 @registry.text("projects.ask")
