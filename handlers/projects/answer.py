@@ -25,6 +25,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.projects.chatter import quiet
 from handlers.projects.language import (
     Lang,
     correct,
@@ -156,10 +157,9 @@ def ask(
     expanded = expand_sms(query)
     language = detect(expanded)
     within = expressions(expanded) if language == "en" else ()
+    asked = quiet(expanded)
     scope = (
-        read(expanded, filters, within=within)
-        if read_filters
-        else Scope(filters or Filters(), expanded)
+        read(asked, filters, within=within) if read_filters else Scope(filters or Filters(), asked)
     )
     fixed = english_corrections(scope.text) if language == "en" else {}
     searched = to_french(correct(scope.text, fixed)) if language == "en" else scope.text

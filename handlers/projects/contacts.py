@@ -18,6 +18,7 @@ from handlers.context import Context
 from handlers.i18n import Translator
 from handlers.projects import cards
 from handlers.projects.answer import Match, ask
+from handlers.projects.chatter import quiet
 from handlers.text import mention, quote_user
 from handlers.types import Action, Button, Message, Section
 from store import project_members as members
@@ -36,6 +37,7 @@ _ASKS_WHO = re.compile(
     r"|^\s*qui\s+(?:peut|pourrait|saurait)\s+(?:me|nous)\s+(?:renseigner|informer|aider)\b"
     r"|\b(?:someone|anyone|a person|a contact)\s+to\s+(?:contact|call|talk to)\b"
     r"|^\s*contacts?\s+(?:pour|sur|about|for|on)\b"
+    r"|\bwho(?:'s|\s+is|\s+was)\s+behind\b|\bget\s+in\s+touch\b"
 )
 
 
@@ -45,15 +47,18 @@ def asks_for_contacts(text: str) -> bool:
 
 
 _SUBJECT = re.compile(
-    r"\b(?:pour|sur|about|for|on|concernant|regarding)\s+(?:(?:le|la|les|the)\s+|l['’])?(.+)$",
+    r"\b(?:pour|sur|about|for|on|concernant|regarding|au\s+sujet\s+d(?:e|u|es)"
+    r"|[àa]\s+propos\s+d(?:e|u|es)|who(?:'s|\s+is|\s+was)\s+behind)"
+    r"\s+(?:(?:le|la|les|the)\s+|l['’])?(.+)$",
     re.IGNORECASE,
 )
 
 
 def subject(text: str) -> str:
-    """What a « qui contacter pour le lean ? » question is about (« lean »), for the intro."""
+    """What a « qui contacter pour le lean ? » question is about (« lean »), for the intro,
+    without a request phrase said after it (« … ? I'd like to get in touch »)."""
     found = _SUBJECT.search(text) if asks_for_contacts(text) else None
-    return (found.group(1) if found else text).strip().rstrip(" ?!.")
+    return quiet(found.group(1) if found else text).strip().rstrip(" ?!.")
 
 
 def answer_contacts(ctx: Context, topic: str) -> list[Action]:

@@ -1,0 +1,56 @@
+"""Chatty questions: the phrases that ask (« I'd like to get in touch », « au sujet de »,
+« what's the story there? ») are not searched, so a right first project is given with
+confidence."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from handlers.clock import FakeClock
+from handlers.projects.importer import import_file
+from handlers.projects.sample import SAMPLE
+from handlers.types import Message
+from tests.chat import Chat
+
+SURE = "Voici les projets passés qui correspondent le mieux"
+SURE_EN = "Here are the past projects that best match"
+
+
+@pytest.fixture(autouse=True)
+def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
+    with sessions() as session, session.begin():
+        import_file(session, SAMPLE, now=clock.now())
+
+
+def first_title(message: Message | None) -> str:
+    assert message is not None and message.sections
+    return message.sections[0].title or ""
+
+
+def first_people(message: Message | None) -> str:
+    assert message is not None and message.sections
+    return message.sections[0].body
+
+
+def test_who_to_call_about_a_project_named_after_au_sujet_de(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "qui appeler au sujet de la butinerie du 95 ?")
+    assert "butinerie du 95" in reply.text
+    assert "Guy Kauffmann" in first_people(reply.message)
+
+
+def test_who_is_behind_a_project_gets_its_people_in_english(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "who's behind the army recruitment app? I'd like to get in touch")
+    assert "People who led projects on" in reply.text
+    assert "army recruitment app" in reply.text and "touch" not in reply.text
+    assert "Emmanuel Dosseur" in first_people(reply.message)
+
+
+def test_a_question_ending_on_what_is_the_story_there_is_answered(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "a county council in Brittany brought in consultants to audit how it's organised and "
+        "draw up a digital roadmap, what's the story there?",
+    )
+    assert reply.text.startswith(SURE_EN)
+    assert "Ille-et-Vilaine" in first_title(reply.message)
