@@ -1,6 +1,6 @@
 """Chatty questions: the phrases that ask (« I'd like to get in touch », « au sujet de »,
 « what's the story there? ») are not searched, so a right first project is given with
-confidence."""
+confidence; a question naming someone no project is about stays unsure, in French too."""
 
 from __future__ import annotations
 
@@ -54,3 +54,15 @@ def test_a_question_ending_on_what_is_the_story_there_is_answered(chat: Chat) ->
     )
     assert reply.text.startswith(SURE_EN)
     assert "Ille-et-Vilaine" in first_title(reply.message)
+
+
+def test_a_french_question_about_someone_no_project_is_about_stays_unsure(chat: Chat) -> None:
+    for question in (
+        "y a t il une appli pour le recrutement de la marine nationale ?",
+        "smartphones sécurisés pour les policiers municipaux",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert not reply.text.startswith(SURE), question
+    [army] = chat.dm("bea", "y a t il une appli pour le recrutement de l'armée de terre ?")
+    assert army.text.startswith(SURE)
+    assert "sengager.fr" in first_title(army.message)

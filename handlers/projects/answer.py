@@ -18,6 +18,7 @@ probability from the known share, so the first project's own coverage decides th
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -89,8 +90,9 @@ class Answer:
     read_as: str | None = None
     applied: tuple[tuple[str, str], ...] = ()
     absent: tuple[str, ...] = ()
-    """The English question's words naming people or things no project mentions (« secure
-    tablets for firefighters », « recruitment app for the navy »: `_absent`)."""
+    """The question's words naming people or things no project mentions (« secure tablets for
+    firefighters », « recruitment app for the navy », « appli pour la marine »: `_absent`,
+    `_absent_french`)."""
 
     @property
     def confidence(self) -> float:
@@ -198,7 +200,11 @@ def ask(
         compound=found.lacking.compound if found.lacking else False,
         language=language,
         applied=scope.applied,
-        absent=_absent(expanded, searched, found.unknown) if language == "en" else (),
+        absent=(
+            _absent(expanded, searched, found.unknown)
+            if language == "en"
+            else _absent_french(searched, found.unknown)
+        ),
     )
 
 
@@ -212,6 +218,35 @@ def _absent(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple[str, .
     names = {fold(w) for w in WORD.findall(typed) if w[0].isupper()}
     return tuple(
         w for w in unknown if plural_noun(w) or (w == last and w not in names and english_word(w))
+    )
+
+
+_DETERMINER_WORDS = """
+    le la les l un une des du au aux d de ce cet cette ces son sa ses leur leurs notre nos
+    votre vos mon ma mes
+"""
+_DETERMINERS = frozenset(_DETERMINER_WORDS.split())
+
+
+def _absent_french(searched: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a French question naming people or things no project mentions: an
+    unknown word right after a determiner (« … de la marine nationale », « les policiers
+    municipaux ») that the French lemmatiser knows, so a noun and not a misspelling or an
+    abbreviation the correction missed (« prizon », « reorga »). A project with everything
+    else of the question is about someone or something else."""
+    import simplemma
+
+    if not unknown:
+        return ()
+    tokens = WORD.findall(searched)
+    return tuple(
+        dict.fromkeys(
+            fold(word)
+            for before, word in itertools.pairwise(tokens)
+            if fold(word) in unknown
+            and fold(before) in _DETERMINERS
+            and simplemma.is_known(word.casefold(), lang="fr")
+        )
     )
 
 
