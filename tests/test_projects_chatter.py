@@ -56,6 +56,16 @@ def test_a_question_ending_on_what_is_the_story_there_is_answered(chat: Chat) ->
     assert "Ille-et-Vilaine" in first_title(reply.message)
 
 
+def test_a_long_english_paraphrase_is_read_whole(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "Did the modernisation agency ever sign a deal with the social affairs ministries that "
+        "included setting up an in-house startup incubator?",
+    )
+    assert reply.text.startswith(SURE_EN)
+    assert "affaires sociales" in first_title(reply.message)
+
+
 def test_a_french_question_about_someone_no_project_is_about_stays_unsure(chat: Chat) -> None:
     for question in (
         "y a t il une appli pour le recrutement de la marine nationale ?",

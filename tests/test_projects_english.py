@@ -43,6 +43,8 @@ def test_an_entry_matches_its_plurals_verb_forms_spellings_and_hyphens() -> None
     assert "dématérialisation" in to_french("the hospital's move to going paperless")
     assert "réorganisation" in to_french("a reorganization") == to_french("a reorganisation")
     assert "acheter" in to_french("buying a stamp")
+    assert "créer" in to_french("setting up an incubator") == to_french("set up an incubator")
+    assert "médecins traitants" in to_french("visiting GPs' practices")
 
 
 def test_a_request_word_is_not_read_as_an_entry_of_its_lemma() -> None:

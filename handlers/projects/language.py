@@ -124,12 +124,12 @@ _FILLER = """
     need go come keep let put seem show tell say happen deal able good best better well really
     lot many much way thing kind sort type also still already even ever anybody somebody
     everyone people own since around instead so halfway think thinking speed run near cope
-    base main
+    base main include add
 """
 FILLER = frozenset(_FILLER.split())
 """The words, in their normal form, with which an English question asks rather than says
 what about: left out of the search, where they would count as words the projects lack."""
-_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=\ws)'(?!\w)")
 _JOINS = re.compile(r"[\s'-]*")
 
 
@@ -185,8 +185,9 @@ def _longest(
 ) -> tuple[str, int] | None:
     """The French of the longest expression at `start` (its words separated by nothing but
     spaces, hyphens or apostrophes), and how many words it covers; two words typed apart
-    match an entry written as one (« start up » for « startup »). A request word (« worked
-    on… ») is not read as the entry of its lemma (« work »)."""
+    match an entry written as one (« start up » for « startup »), and a verb in « -ing » or
+    « -ed » its phrase (« setting up » for « set up », which the lemmatiser reads as a noun).
+    A request word (« worked on… ») is not read as the entry of its lemma (« work »)."""
     for length in range(min(glossary.longest, len(tokens) - start), 0, -1):
         span = tokens[start : start + length]
         if any(
@@ -198,6 +199,16 @@ def _longest(
             french = glossary.by_words.get(tuple(normals[start : start + length]))
         if french is None and length > 1:
             french = glossary.exact.get(("".join(t.group() for t in span),))
+        if french is None and length > 1:
+            rest = tuple(normals[start + 1 : start + length])
+            french = next(
+                (
+                    glossary.by_words[key]
+                    for base in _stems(span[0].group())
+                    if (key := (normal(base), *rest)) in glossary.by_words
+                ),
+                None,
+            )
         if french is not None:
             return french, length
     if tokens[start].group() in QUERY_STOPWORDS:
