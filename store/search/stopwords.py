@@ -34,8 +34,9 @@ together
 _QUESTION_WORDS = """
 qui quoi quel quelle quels quelles comment pourquoi combien quand où existe
 projet projets exemple exemples cherche cherchons chercher trouver trouve connaître
-connais connaissez connait connaît savoir sais contacter contact contacts joindre parler fait
-faire fais mené menée menés menées déjà svp merci bonjour hello please project projects example
+connais connaissez connait connaît savoir sais contacter contact contacts joindre parler fait faite
+faites faits faire fais mené menée menés menées déjà svp merci bonjour hello please project
+projects example
 examples anyone someone know looking find contact appeler adresser call ask reach truc trucs
 chose choses machin quelque quelqu something thing things stuff
 problème problèmes pb souci soucis besoin monter monté montée mettre mis mise lancer lancé
