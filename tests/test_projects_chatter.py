@@ -70,7 +70,6 @@ def test_a_french_question_about_someone_no_project_is_about_stays_unsure(chat: 
     for question in (
         "y a t il une appli pour le recrutement de la marine nationale ?",
         "smartphones sécurisés pour les policiers municipaux",
-        "une appli pour la police municipale",
     ):
         [reply] = chat.dm("bea", question)
         assert not reply.text.startswith(SURE), question

@@ -18,6 +18,7 @@ probability from the known share, so the first project's own coverage decides th
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -229,22 +230,21 @@ _DETERMINERS = frozenset(_DETERMINER_WORDS.split())
 
 def _absent_french(searched: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
     """The words of a French question naming people or things no project mentions: an
-    unknown word of a noun phrase, right after a determiner or the word after it (« … de la
-    marine nationale », « la police municipale »), that the French lemmatiser knows, so a
-    noun or its adjective and not a misspelling or an abbreviation the correction missed
-    (« prizon », « reorga »). A project with everything else of the question is about
-    someone or something else."""
+    unknown word right after a determiner (« … de la marine nationale », « les policiers
+    municipaux ») that the French lemmatiser knows, so a noun and not a misspelling or an
+    abbreviation the correction missed (« prizon », « reorga »). A project with everything
+    else of the question is about someone or something else."""
     import simplemma
 
     if not unknown:
         return ()
-    tokens = ["", *WORD.findall(searched)]
+    tokens = WORD.findall(searched)
     return tuple(
         dict.fromkeys(
             fold(word)
-            for earlier, before, word in zip(tokens, tokens[1:], tokens[2:], strict=False)
+            for before, word in itertools.pairwise(tokens)
             if fold(word) in unknown
-            and (fold(before) in _DETERMINERS or fold(earlier) in _DETERMINERS)
+            and fold(before) in _DETERMINERS
             and simplemma.is_known(word.casefold(), lang="fr")
         )
     )
