@@ -145,6 +145,16 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
+def sample_projects(sessions: sessionmaker[Session], clock: FakeClock) -> None:
+    """The sample catalogue in the test's store, for the tests of answers about it."""
+    from handlers.projects.importer import import_file
+    from handlers.projects.sample import SAMPLE
+
+    with sessions() as session, session.begin():
+        import_file(session, SAMPLE, now=clock.now())
+
+
+@pytest.fixture
 def port() -> RecordingPort:
     return RecordingPort()
 

@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import App, build
 from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
-from handlers.projects.importer import import_file
-from handlers.projects.sample import SAMPLE
 from handlers.types import DirectMessageAction, Post
 from store.models import ProjectFeedback, ProjectQuestion
 from tests.chat import Chat, texts
@@ -23,10 +21,7 @@ from tests.fakes.recording_port import RecordingPort
 INTERNAL_ERROR = "quelque chose s'est mal passé"
 
 
-@pytest.fixture(autouse=True)
-def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
-    with sessions() as session, session.begin():
-        import_file(session, SAMPLE, now=clock.now())
+pytestmark = pytest.mark.usefixtures("sample_projects")
 
 
 @pytest.fixture

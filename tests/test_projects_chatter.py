@@ -5,27 +5,12 @@ confidence; a question naming someone no project is about stays unsure, in Frenc
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.clock import FakeClock
-from handlers.projects.importer import import_file
-from handlers.projects.sample import SAMPLE
 from handlers.types import Message
+from tests.answers import SURE, SURE_EN, first_title
 from tests.chat import Chat
 
-SURE = "Voici les projets passés qui correspondent le mieux"
-SURE_EN = "Here are the past projects that best match"
-
-
-@pytest.fixture(autouse=True)
-def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
-    with sessions() as session, session.begin():
-        import_file(session, SAMPLE, now=clock.now())
-
-
-def first_title(message: Message | None) -> str:
-    assert message is not None and message.sections
-    return message.sections[0].title or ""
+pytestmark = pytest.mark.usefixtures("sample_projects")
 
 
 def first_people(message: Message | None) -> str:

@@ -6,28 +6,13 @@ people no project mentions stays unsure."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from bench.glossary_coverage import unreachable
-from handlers.clock import FakeClock
-from handlers.projects.importer import import_file
 from handlers.projects.language import to_french
-from handlers.projects.sample import SAMPLE
-from handlers.types import Message
+from tests.answers import SURE_EN, first_title
 from tests.chat import Chat
 
-SURE_EN = "Here are the past projects that best match"
-
-
-@pytest.fixture(autouse=True)
-def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
-    with sessions() as session, session.begin():
-        import_file(session, SAMPLE, now=clock.now())
-
-
-def first_title(message: Message | None) -> str:
-    assert message is not None and message.sections
-    return message.sections[0].title or ""
+pytestmark = pytest.mark.usefixtures("sample_projects")
 
 
 def test_every_word_of_the_catalogue_has_an_english_way_in() -> None:

@@ -5,23 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import cli
-from handlers.clock import FakeClock
 from handlers.csvfile import read_csv
-from handlers.projects.importer import import_file
-from handlers.projects.sample import SAMPLE
 from tests.chat import Chat, texts
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
-    with sessions() as session, session.begin():
-        import_file(session, SAMPLE, now=clock.now())
+pytestmark = pytest.mark.usefixtures("sample_projects")
 
 
 def test_staff_see_the_feedback_members_gave(chat: Chat) -> None:

@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import App, build
 from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
-from handlers.projects.importer import import_file
-from handlers.projects.sample import SAMPLE
 from tests.chat import Chat, texts
 from tests.conftest import make_settings
 from tests.fakes.recording_port import RecordingPort, Sent
@@ -34,10 +32,7 @@ def assert_sure_of(reply: Sent, title: str, why: str) -> None:
     assert title in (reply.message.sections[0].title or ""), why
 
 
-@pytest.fixture(autouse=True)
-def corpus(sessions: sessionmaker[Session], clock: FakeClock) -> None:
-    with sessions() as session, session.begin():
-        import_file(session, SAMPLE, now=clock.now())
+pytestmark = pytest.mark.usefixtures("sample_projects")
 
 
 @pytest.fixture
