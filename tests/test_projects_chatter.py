@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.types import Message
-from tests.answers import SURE, SURE_EN, first_title
+from tests.answers import SURE, SURE_EN, assert_sure
 from tests.chat import Chat
 
 pytestmark = pytest.mark.usefixtures("sample_projects")
@@ -37,8 +37,7 @@ def test_a_question_ending_on_what_is_the_story_there_is_answered(chat: Chat) ->
         "a county council in Brittany brought in consultants to audit how it's organised and "
         "draw up a digital roadmap, what's the story there?",
     )
-    assert reply.text.startswith(SURE_EN)
-    assert "Ille-et-Vilaine" in first_title(reply.message)
+    assert_sure(reply, "Ille-et-Vilaine", SURE_EN)
 
 
 def test_a_long_english_paraphrase_is_read_whole(chat: Chat) -> None:
@@ -47,8 +46,7 @@ def test_a_long_english_paraphrase_is_read_whole(chat: Chat) -> None:
         "Did the modernisation agency ever sign a deal with the social affairs ministries that "
         "included setting up an in-house startup incubator?",
     )
-    assert reply.text.startswith(SURE_EN)
-    assert "affaires sociales" in first_title(reply.message)
+    assert_sure(reply, "affaires sociales", SURE_EN)
 
 
 def test_a_french_question_about_someone_no_project_is_about_stays_unsure(chat: Chat) -> None:
@@ -59,5 +57,4 @@ def test_a_french_question_about_someone_no_project_is_about_stays_unsure(chat: 
         [reply] = chat.dm("bea", question)
         assert not reply.text.startswith(SURE), question
     [army] = chat.dm("bea", "y a t il une appli pour le recrutement de l'armée de terre ?")
-    assert army.text.startswith(SURE)
-    assert "sengager.fr" in first_title(army.message)
+    assert_sure(army, "sengager.fr")

@@ -9,7 +9,7 @@ import pytest
 
 from bench.glossary_coverage import unreachable
 from handlers.projects.language import to_french
-from tests.answers import SURE_EN, first_title
+from tests.answers import SURE_EN, assert_sure, first_title
 from tests.chat import Chat
 
 pytestmark = pytest.mark.usefixtures("sample_projects")
@@ -47,14 +47,12 @@ def test_english_questions_in_everyday_words_are_answered_in_english(chat: Chat)
         ("a shared bookkeeping system for several public health agencies", "SIFAS"),
     ):
         [reply] = chat.dm("bea", question)
-        assert reply.text.startswith(SURE_EN), question
-        assert title in first_title(reply.message), question
+        assert_sure(reply, title, SURE_EN, why=question)
 
 
 def test_an_office_word_inside_a_longer_expression_is_no_filter(chat: Chat) -> None:
     [reply] = chat.dm("bea", "one national register for everyone applying for council housing")
-    assert reply.text.startswith(SURE_EN)
-    assert "demande de logement social" in first_title(reply.message)
+    assert_sure(reply, "demande de logement social", SURE_EN)
 
 
 def test_a_region_named_in_english_is_read_as_a_place(chat: Chat) -> None:

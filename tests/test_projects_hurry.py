@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.answers import SURE, SURE_EN, first_title
+from tests.answers import SURE, SURE_EN, assert_sure, first_title
 from tests.chat import Chat
 
 pytestmark = pytest.mark.usefixtures("sample_projects")
@@ -37,13 +37,11 @@ def test_two_words_typed_as_one_are_read_as_two_and_said(chat: Chat) -> None:
 
 def test_an_english_question_in_everyday_words_is_answered_in_english(chat: Chat) -> None:
     [prison] = chat.dm("bea", "reorganising the work of prison officers in a detention centre")
-    assert prison.text.startswith(SURE_EN)
-    assert "Motiver en milieu carcéral" in first_title(prison.message)
+    assert_sure(prison, "Motiver en milieu carcéral", SURE_EN)
     [offices] = chat.dm(
         "bea", "renewing the management dialogue between headquarters and regional offices"
     )
-    assert offices.text.startswith(SURE_EN)
-    assert "dialogue de gestion" in first_title(offices.message)
+    assert_sure(offices, "dialogue de gestion", SURE_EN)
 
 
 def test_a_question_half_outside_the_catalogue_stays_unsure(chat: Chat) -> None:
