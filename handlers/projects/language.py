@@ -110,7 +110,7 @@ def normal(word: str) -> str:
 
     for pattern, replacement in _SPELLING:
         word = pattern.sub(replacement, word)
-    if simplemma.is_known(word, lang="en"):
+    if english_word(word):
         return fold(simplemma.lemmatize(word, lang="en"))
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -235,7 +235,7 @@ def plural_noun(word: str) -> bool:
     the lemmatiser knows it, and its lemma is the word without a plural ending."""
     import simplemma
 
-    if not simplemma.is_known(word, lang="en"):
+    if not english_word(word):
         return False
     lemma = fold(simplemma.lemmatize(word, lang="en"))
     return lemma != word and word in {lemma + "s", lemma + "es", lemma[:-1] + "ies"}
@@ -262,7 +262,7 @@ def english_corrections(text: str) -> dict[str, str]:
     for word in WORD.findall(fold(text)):
         if len(word) < TYPO_MIN or word in words or word in found or word.isdigit():
             continue
-        if simplemma.is_known(word, lang="en") or simplemma.is_known(word, lang="fr"):
+        if english_word(word) or simplemma.is_known(word, lang="fr"):
             continue
         limit = 1 if len(word) < TYPO_LONG else 2
         close = [

@@ -222,7 +222,8 @@ def read(question: str, explicit: Filters | None = None, *, within: Sequence[str
         kind_pattern, kinds = _kinds()
         found = kind_pattern.search(spaced)
         if found and not any(
-            expression != found.group(1) and re.search(rf"\b{found.group(1)}\b", expression)
+            expression != found.group(1)
+            and re.search(rf"\b{re.escape(found.group(1))}\b", expression)
             for expression in within
         ):
             kind = kinds[found.group(1)]
