@@ -1,0 +1,75 @@
+"""The words of a question naming people or things no project mentions.
+
+A project with everything else of the question is about someone or something else: « recruitment
+app for the navy », « secure tablets for firefighters », « appli pour le recrutement de la
+marine nationale » find the army's recruitment app, and saying it confidently would be wrong.
+Only the words that name whom or what the question is about count: a generic word the catalogue
+happens not to use (« de leur boulot », « at home », « with a single account ») says nothing
+about which project is meant, and vetoing it would withhold a right answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from handlers.projects.language import english_word, plural_noun
+from store.search import query_words
+from store.search.analysis import WORD, fold
+
+_DETERMINER_WORDS = "le la les l un une des du au aux d de ce cet cette ces"
+_DETERMINERS = frozenset(_DETERMINER_WORDS.split())
+"""Possessives (« leur », « son », « nos »…) are left out: « de leur boulot » is theirs, the
+people's the question already named, not someone new."""
+
+_CIRCUMSTANCE = frozenset(["at", "with", "without", "of", "like", "than", "as"])
+"""English prepositions whose phrase says where, how or how much, not whom: « … at home »,
+« … with a single account », « … less of a maze »."""
+_PREPOSITION_WORDS = "for in into to from by on about among across around near within inside"
+_PREPOSITIONS = _CIRCUMSTANCE | frozenset(_PREPOSITION_WORDS.split())
+_PHRASE_WORDS = 3
+"""How far back from its last word an English question's final phrase begins: a preposition,
+a determiner, an adjective (« at the tobacco shop »)."""
+
+
+def absent_english(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """The unknown plural nouns (« … for firefighters »), and the unknown English word the
+    question ends with (« … for the navy », « … in a car factory »): an English question ends
+    on whom or where it is about, unless its final phrase is a circumstance (`_CIRCUMSTANCE`).
+    A word written with its capital is a name (« near Nice »), not an English word."""
+    words = query_words(searched)
+    last = words[-1][0] if words and not _ends_on_circumstance(typed) else ""
+    names = {fold(w) for w in WORD.findall(typed) if w[0].isupper()}
+    return tuple(
+        w for w in unknown if plural_noun(w) or (w == last and w not in names and english_word(w))
+    )
+
+
+def _ends_on_circumstance(typed: str) -> bool:
+    """Whether the question's final phrase begins with a preposition of `_CIRCUMSTANCE`."""
+    tokens = [w.casefold() for w in WORD.findall(typed)]
+    for word in reversed(tokens[-_PHRASE_WORDS - 1 : -1]):
+        if word in _PREPOSITIONS:
+            return word in _CIRCUMSTANCE
+    return False
+
+
+def absent_french(asked: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """An unknown word right after a determiner (« … de la marine nationale », « les policiers
+    municipaux ») that the French lemmatiser knows, so a noun and not a misspelling or an
+    abbreviation the correction missed (« prizon », « reorga »). Read in the question as asked,
+    before its filters are taken out: in « les hôpitaux parisiens », « parisiens » describes
+    the hospitals the filter reads, it does not follow « les »."""
+    import simplemma
+
+    if not unknown:
+        return ()
+    tokens = WORD.findall(asked)
+    return tuple(
+        dict.fromkeys(
+            fold(word)
+            for before, word in itertools.pairwise(tokens)
+            if fold(word) in unknown
+            and fold(before) in _DETERMINERS
+            and simplemma.is_known(word.casefold(), lang="fr")
+        )
+    )

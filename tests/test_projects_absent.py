@@ -1,0 +1,41 @@
+"""A word the catalogue lacks withholds a right answer only when it names whom or what the
+question is about (« … for the navy », « … de la marine nationale »): a thing that is the
+people's own (« de leur boulot ») or a circumstance (« at home », « with a single account »,
+« instead of at the newsagent ») says nothing about which project is meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.answers import SURE, SURE_EN, assert_sure
+from tests.chat import Chat
+
+pytestmark = pytest.mark.usefixtures("sample_projects")
+
+
+def test_a_word_after_a_possessive_does_not_name_someone_else(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "des agents de bercy qui proposent des simplifications de leur boulot")
+    assert_sure(reply, "BercySimple", SURE)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("remote monitoring of cancer patients on oral chemo at home", "CAPRI"),
+        ("revamp of the service-public website with a single account", "service-public.fr"),
+        ("buying a tax stamp online instead of at the newsagent", "Timbre fiscal"),
+    ],
+)
+def test_an_english_question_ending_on_where_or_how_is_answered(
+    chat: Chat, question: str, title: str
+) -> None:
+    [reply] = chat.dm("bea", question)
+    assert_sure(reply, title, SURE_EN, question)
+
+
+def test_whom_the_question_is_for_still_keeps_it_unsure(chat: Chat) -> None:
+    for question in ("recruitment app for the navy", "an app to recruit sailors for the navy"):
+        [reply] = chat.dm("bea", question)
+        assert not reply.text.startswith(SURE_EN), question
+    [reply] = chat.dm("bea", "une appli pour recruter des marins dans la marine nationale")
+    assert not reply.text.startswith(SURE)
