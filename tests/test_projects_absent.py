@@ -1,7 +1,8 @@
 """A word the catalogue lacks withholds a right answer only when it names whom or what the
 question is about (« … for the navy », « … de la marine nationale »): a thing that is the
 people's own (« de leur boulot ») or a circumstance (« at home », « with a single account »,
-« instead of at the newsagent ») says nothing about which project is meant."""
+« instead of at the newsagent ») says nothing about which project is meant, and an office
+clipping (« des labos », « une transfo ») is the word it clips."""
 
 from __future__ import annotations
 
@@ -39,3 +40,19 @@ def test_whom_the_question_is_for_still_keeps_it_unsure(chat: Chat) -> None:
         assert not reply.text.startswith(SURE_EN), question
     [reply] = chat.dm("bea", "une appli pour recruter des marins dans la marine nationale")
     assert not reply.text.startswith(SURE)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("la gestion des contrats des labos de recherche au cnrs", "Webcontrat"),
+        (
+            "une transfo numérique pilotée par une délégation générale dans un département breton",
+            "Ille-et-Vilaine",
+        ),
+        ("qq1 a un rex sur la reorga d'un centre de detention ?", "milieu carcéral"),
+    ],
+)
+def test_an_office_clipping_is_the_word_it_clips(chat: Chat, question: str, title: str) -> None:
+    [reply] = chat.dm("bea", question)
+    assert_sure(reply, title, SURE, question)
