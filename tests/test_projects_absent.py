@@ -2,7 +2,9 @@
 question is about (« … for the navy », « … de la marine nationale »): a thing that is the
 people's own (« de leur boulot ») or a circumstance (« at home », « with a single account »,
 « instead of at the newsagent ») says nothing about which project is meant, and an office
-clipping (« des labos », « une transfo ») is the word it clips."""
+clipping (« des labos », « une transfo ») is the word it clips, and the head of « N de N » is the
+kind of thing (« un logiciel de compta »). A town no project mentions is somewhere else,
+unless the question is only near it."""
 
 from __future__ import annotations
 
@@ -56,3 +58,27 @@ def test_whom_the_question_is_for_still_keeps_it_unsure(chat: Chat) -> None:
 def test_an_office_clipping_is_the_word_it_clips(chat: Chat, question: str, title: str) -> None:
     [reply] = chat.dm("bea", question)
     assert_sure(reply, title, SURE, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("un logiciel de compta commun à plusieurs agences sanitaires", "SIFAS"),
+        ("le fichier national des demandes de logement social", "SNE"),
+        ("un coin rural du Haut-Rhin avec un parcours d'art contemporain", "STUWA"),
+    ],
+)
+def test_the_kind_of_thing_before_de_is_not_someone_else(
+    chat: Chat, question: str, title: str
+) -> None:
+    [reply] = chat.dm("bea", question)
+    assert_sure(reply, title, SURE, question)
+
+
+def test_a_town_no_project_mentions_keeps_the_answer_unsure(chat: Chat) -> None:
+    [french] = chat.dm("bea", "le coaching des cadres d'un hôpital de Toulouse")
+    assert not french.text.startswith(SURE)
+    [english] = chat.dm("bea", "coaching for managers at a hospital in Toulouse")
+    assert not english.text.startswith(SURE_EN)
+    [near] = chat.dm("bea", "un collectif de 80 structures d'insertion du côté de Nice")
+    assert_sure(near, "Liens 06", SURE)

@@ -5,12 +5,14 @@ app for the navy », « secure tablets for firefighters », « appli pour le rec
 marine nationale » find the army's recruitment app, and saying it confidently would be wrong.
 Only the words that name whom or what the question is about count: a generic word the catalogue
 happens not to use (« de leur boulot », « at home », « with a single account ») says nothing
-about which project is meant, and vetoing it would withhold a right answer.
+about which project is meant, and vetoing it would withhold a right answer. A town or an
+organisation no project mentions (« dans un CHU de Bordeaux ») is somewhere or someone else.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from handlers.projects.language import english_word, plural_noun
 from store.search import query_words
@@ -35,12 +37,16 @@ def absent_english(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple
     """The unknown plural nouns (« … for firefighters »), and the unknown English word the
     question ends with (« … for the navy », « … in a car factory »): an English question ends
     on whom or where it is about, unless its final phrase is a circumstance (`_CIRCUMSTANCE`).
-    A word written with its capital is a name (« near Nice »), not an English word."""
+    A word written with its capital is a name (« near Nice »), not an English word; a name
+    counts as `unknown_names` says."""
     words = query_words(searched)
     last = words[-1][0] if words and not _ends_on_circumstance(typed) else ""
     names = {fold(w) for w in WORD.findall(typed) if w[0].isupper()}
+    placed = set(unknown_names(typed, unknown))
     return tuple(
-        w for w in unknown if plural_noun(w) or (w == last and w not in names and english_word(w))
+        w
+        for w in unknown
+        if plural_noun(w) or w in placed or (w == last and w not in names and english_word(w))
     )
 
 
@@ -58,18 +64,63 @@ def absent_french(asked: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
     municipaux ») that the French lemmatiser knows, so a noun and not a misspelling or an
     abbreviation the correction missed (« prizon », « reorga »). Read in the question as asked,
     before its filters are taken out: in « les hôpitaux parisiens », « parisiens » describes
-    the hospitals the filter reads, it does not follow « les »."""
+    the hospitals the filter reads, it does not follow « les ». Not a `_kind_of` word either."""
     import simplemma
 
     if not unknown:
         return ()
     tokens = WORD.findall(asked)
-    return tuple(
-        dict.fromkeys(
-            fold(word)
-            for before, word in itertools.pairwise(tokens)
-            if fold(word) in unknown
-            and fold(before) in _DETERMINERS
-            and simplemma.is_known(word.casefold(), lang="fr")
-        )
+    nouns = (
+        fold(word)
+        for at, (before, word) in enumerate(itertools.pairwise(tokens), start=1)
+        if fold(word) in unknown
+        and fold(before) in _DETERMINERS
+        and simplemma.is_known(word.casefold(), lang="fr")
+        and not _kind_of(tokens[at:], unknown)
     )
+    return tuple(dict.fromkeys(itertools.chain(nouns, unknown_names(asked, unknown))))
+
+
+_OF = frozenset(["de", "d", "des", "du"])
+
+
+def _kind_of(phrase: list[str], unknown: tuple[str, ...]) -> bool:
+    """Whether a singular noun, maybe with an adjective, is followed by « de » and a word the
+    collection knows (« un logiciel de compta », « le fichier national des demandes », « un
+    coin rural d'Alsace »): in French the head of « N de N » is the generic kind of thing and
+    its complement what it is about; the catalogue naming the kind otherwise (« système
+    d'information ») is no other subject. People are named in the plural (« les pompiers du
+    Var »), so a plural head still counts."""
+    head = fold(phrase[0])
+    if head.endswith(("s", "x")):
+        return False
+    for after in (phrase[1:3], phrase[2:4]):
+        if len(after) == 2 and fold(after[0]) in _OF:
+            complement = fold(after[1])
+            return complement not in unknown and bool(query_words(complement))
+    return False
+
+
+_NEAR_WORDS = "near around nearby close pres autour proche proches environs cote vers alentours"
+_NEAR = frozenset(_NEAR_WORDS.split())
+_SENTENCE_END = re.compile(r"[.?!:;]")
+"""« near Nice », « autour de Lyon », « du côté de Mulhouse »: a landmark, not where."""
+
+
+def unknown_names(typed: str, unknown: tuple[str, ...]) -> list[str]:
+    """The names, written with their capital (not a sentence's first word, not an acronym),
+    that no project mentions: a town or an organisation (« dans un CHU de Bordeaux ») the
+    catalogue has never heard of is somewhere or someone else, unless the question only
+    places itself near it (`_NEAR`)."""
+    found = []
+    for sentence in _SENTENCE_END.split(typed):
+        tokens = WORD.findall(sentence)
+        found += [
+            fold(word)
+            for at, word in enumerate(tokens)
+            if at
+            and word.istitle()
+            and fold(word) in unknown
+            and not _NEAR & {fold(w) for w in tokens[max(0, at - _PHRASE_WORDS) : at]}
+        ]
+    return found
