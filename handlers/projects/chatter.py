@@ -36,6 +36,7 @@ _ENGLISH = (
     r"\b(?:has|have|did)\s+(?:anyone|anybody|someone|somebody|any\s+\w+)\s+"
     r"(?:run|done|tried|try|do|had)\s+(?:something|anything)\s+like\s+(?:that|this|it)\b",
     r"\b(?:see|know|hear|learn)\s+how\s+(?:they|it|you)\s+\w+\s+(?:it|that|this|them)\b",
+    rf"\b(?:who{_APOSTROPHE}?s\s+|who\s+is\s+)?the\s+(?:person|people|contact)\s+in\s+charge\b",
     r"\bhow\s+(?:long|much\s+time)\s+did\s+(?:it|that|this)\s+take\b",
     r"\b(?:what\s+came\s+of|how\s+did)\s+(?:it|that|this)(?:\s+(?:go|turn\s+out|work\s+out))?\b",
 )
@@ -60,6 +61,7 @@ _FRENCH = (
     r"(?:nom|contact|interlocut(?:eur|rice)|r[ée]f[ée]rent(?:e)?|num[ée]ro)\b",
     rf"\b(?:un\s+|des\s+|le\s+|les\s+)?retours?\s+d{_APOSTROPHE}?\s*exp[ée]riences?\b",
     r"\b(?:quoi|koi)\s+de\s+neuf\b",
+    r"\b(?:la|les)\s+personnes?\s+(?:en\s+charge|responsables?)\b",
     rf"\b(?:[çc]a|cela)\s+(?:a\s+)?donn[ée]\s+(?:quoi|koi)\b|\bqu{_APOSTROPHE}\s*est[\s-]+ce\s+que\s+"
     r"(?:[çc]a|cela)\s+a\s+donn[ée]\b",
     r"\b(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\s+(?:combien|cmb|cb)\s+de\s+temps\b|"
