@@ -95,6 +95,6 @@ def test_an_english_greeting_and_has_anyone_done_something_like_that(chat: Chat)
 def test_the_person_in_charge_and_now_are_not_searched(chat: Chat) -> None:
     [reply] = chat.dm("bea", "who is the person in charge of the social housing register?")
     assert_sure(reply, "SNE", SURE_EN)
-    assert "Yann Ludmann" in first_people(reply.message)
+    assert "Yann Ludmann" in reply.text
     [stamp] = chat.dm("bea", "can I buy a tax stamp online now?")
     assert_sure(stamp, "Timbre fiscal", SURE_EN)
