@@ -37,7 +37,12 @@ def test_an_english_question_ending_on_where_or_how_is_answered(
 
 
 def test_whom_the_question_is_for_still_keeps_it_unsure(chat: Chat) -> None:
-    for question in ("recruitment app for the navy", "an app to recruit sailors for the navy"):
+    for question in (
+        "recruitment app for the navy",
+        "an app to recruit sailors for the navy",
+        "the recruitment app of the French navy",
+        "recruitment app for the navy with a smartphone",
+    ):
         [reply] = chat.dm("bea", question)
         assert not reply.text.startswith(SURE_EN), question
     [reply] = chat.dm("bea", "une appli pour recruter des marins dans la marine nationale")

@@ -23,10 +23,12 @@ _DETERMINERS = frozenset(_DETERMINER_WORDS.split())
 """Possessives (« leur », « son », « nos »…) are left out: « de leur boulot » is theirs, the
 people's the question already named, not someone new."""
 
-_CIRCUMSTANCE = frozenset(["at", "with", "without", "of", "like", "than", "as"])
-"""English prepositions whose phrase says where, how or how much, not whom: « … at home »,
-« … with a single account », « … less of a maze »."""
-_PREPOSITION_WORDS = "for in into to from by on about among across around near within inside"
+_CIRCUMSTANCE = frozenset(["at", "without", "like", "than"])
+"""English prepositions whose phrase says where or how, not whom: « … at home », « … instead
+of at the newsagent »; « with » too before « a » (« … with a single account »: the means; « a
+partnership with the navy » names whom)."""
+_INDEFINITE = frozenset(["a", "an"])
+_PREPOSITION_WORDS = "for in into to from by on of with about among across around near within"
 _PREPOSITIONS = _CIRCUMSTANCE | frozenset(_PREPOSITION_WORDS.split())
 _PHRASE_WORDS = 3
 """How far back from its last word an English question's final phrase begins: a preposition,
@@ -36,12 +38,18 @@ a determiner, an adjective (« at the tobacco shop »)."""
 def absent_english(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
     """The unknown plural nouns (« … for firefighters »), and the unknown English word the
     question ends with (« … for the navy », « … in a car factory »): an English question ends
-    on whom or where it is about, unless its final phrase is a circumstance (`_CIRCUMSTANCE`).
-    A word written with its capital is a name (« near Nice »), not an English word; a name
-    counts as `unknown_names` says."""
-    words = query_words(searched)
-    last = words[-1][0] if words and not _ends_on_circumstance(typed) else ""
-    names = {fold(w) for w in WORD.findall(typed) if w[0].isupper()}
+    on whom or where it is about, before its final phrase when that is a circumstance
+    (`_CIRCUMSTANCE`: « … for the navy at sea », but not « … pills at home »). A word written
+    with its capital is a name (« near Nice »), not an English word; a name counts as
+    `unknown_names` says."""
+    tokens = WORD.findall(typed)
+    circumstance = _circumstance(tokens)
+    if circumstance is None:
+        words = query_words(searched)
+    else:
+        words = query_words(" ".join(tokens[:circumstance]))
+    last = words[-1][0] if words else ""
+    names = {fold(w) for w in tokens if w[0].isupper()}
     placed = set(unknown_names(typed, unknown))
     return tuple(
         w
@@ -50,13 +58,16 @@ def absent_english(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple
     )
 
 
-def _ends_on_circumstance(typed: str) -> bool:
-    """Whether the question's final phrase begins with a preposition of `_CIRCUMSTANCE`."""
-    tokens = [w.casefold() for w in WORD.findall(typed)]
-    for word in reversed(tokens[-_PHRASE_WORDS - 1 : -1]):
-        if word in _PREPOSITIONS:
-            return word in _CIRCUMSTANCE
-    return False
+def _circumstance(tokens: list[str]) -> int | None:
+    """Where the question's final phrase begins, when it is a circumstance (`_CIRCUMSTANCE`)."""
+    folded = [w.casefold() for w in tokens]
+    start = max(0, len(folded) - _PHRASE_WORDS - 1)
+    for at in reversed(range(start, len(folded) - 1)):
+        if folded[at] in _PREPOSITIONS:
+            if folded[at] == "with":
+                return at if folded[at + 1] in _INDEFINITE else None
+            return at if folded[at] in _CIRCUMSTANCE else None
+    return None
 
 
 def absent_french(asked: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
