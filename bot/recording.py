@@ -56,7 +56,7 @@ def arrival_of(
         key=origin_of(event),
         platform=event.platform,
         user_external_id=event.user_id,
-        event=EVENT.dump_python(event, mode="json", exclude={"raw"}),
+        event=EVENT.dump_python(event, mode="json"),
         forms=(capabilities or Capabilities()).forms,
         now=now,
         reply=reply,
