@@ -91,6 +91,12 @@ def test_filters_written_in_the_question_are_applied_and_said(chat: Chat) -> Non
     assert "Val-d'Oise" not in bretagne.text
 
 
+def test_a_question_opening_on_its_years_is_filtered_too(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "Depuis 2017, un département a-t-il fait un plan numérique ?")
+    assert "Filtres appliqués : année 2017–" in reply.text, reply.text
+    assert "Ille-et-Vilaine" in reply.text
+
+
 def test_explicit_filters_still_work_and_are_said(chat: Chat) -> None:
     reply = texts(chat.command("bea", "projets numérique --annee 2017 --type collectivité"))
     assert "Filtres appliqués : année 2017, type collectivité" in reply

@@ -34,16 +34,20 @@ from store.search.analysis import fold
 
 KINDS = Path(__file__).parent / "data" / "kinds.yaml"
 YEAR = r"((?:19|20)\d\d)"
-_RANGE = re.compile(rf"\b(?:entre|between|de|from)\s+{YEAR}\s+(?:et|and|à|a|to)\s+{YEAR}\b")
-_SINCE = re.compile(rf"\b(?:depuis|apres|après|since|after|a partir de|à partir de)\s+{YEAR}\b")
-_UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b")
+_RANGE = re.compile(
+    rf"\b(?:entre|between|de|from)\s+{YEAR}\s+(?:et|and|à|a|to)\s+{YEAR}\b", re.IGNORECASE
+)
+_SINCE = re.compile(
+    rf"\b(?:depuis|apres|après|since|after|a partir de|à partir de)\s+{YEAR}\b", re.IGNORECASE
+)
+_UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b", re.IGNORECASE)
 # « démarrés en 2009 », « lancé en 2013 », « started in 2009 »: the year the project began.
 _STARTED = re.compile(
     r"\b(?:(?:lanc|d[ée]marr|commenc|d[ée]but|cr[ée]|initi)(?:[ée]|[ée]e|[ée]s|[ée]es)"
     rf"|started|launched|began|begun|created|initiated)\s+(?:en|in)\s+{YEAR}\b",
     re.IGNORECASE,
 )
-_IN = re.compile(rf"\b(?:en|in|pour|au cours de|durant|during)\s+{YEAR}\b")
+_IN = re.compile(rf"\b(?:en|in|pour|au cours de|durant|during)\s+{YEAR}\b", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\bdans (?:le|la|les|l) $")
 # « le 12 mars », « du 06/05 », « le 12 à 9h » are dates, not the Aveyron or the Alpes-Maritimes.
 _NUMBERED = re.compile(
