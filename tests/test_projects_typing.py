@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import App, build
 from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
+from tests.answers import assert_sure
 from tests.chat import Chat, texts
 from tests.conftest import make_settings
 from tests.fakes.recording_port import RecordingPort, Sent
@@ -281,3 +282,9 @@ def test_a_project_lacking_a_part_said_in_several_words_is_not_sure(chat: Chat) 
         assert_unsure(reply, f"the art trail has none of the people « {question} » is for")
     [sure] = chat.dm("bea", "parcours d'art contemporain ds le sundgau")
     assert_sure_of(sure, "STUWA", "the art trail in the Sundgau")
+
+
+def test_a_department_council_by_its_number_is_a_filter(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "le design de services au CD95, c'est qui ?")
+    assert "région Île-de-France (Val-d'Oise), type collectivité" in reply.text
+    assert_sure(reply, "Val-d'Oise")
