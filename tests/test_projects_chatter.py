@@ -125,3 +125,15 @@ def test_a_formal_request_for_whom_to_contact_is_no_subject(chat: Chat) -> None:
 def test_an_english_request_for_a_name_is_no_subject(chat: Chat) -> None:
     [reply] = chat.dm("bea", "remote monitoring of chemo patients at Gustave Roussy, I need a name")
     assert_sure(reply, "Gustave Roussy", SURE_EN)
+
+
+def test_the_role_of_the_person_sought_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea", "je voudrais joindre la directrice de prison qui a motivé les surveillants"
+    )
+    assert_sure(reply, "Motiver")
+
+
+def test_whose_side_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "who do I ring on the social affairs side of the SGMAP deal?")
+    assert_sure(reply, "affaires sociales", SURE_EN)

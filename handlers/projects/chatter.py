@@ -7,6 +7,7 @@
     « le lean à l'hôpital de Lille, ça a donné quoi ? »  « un retour d'expérience sur … stp »
     « Madame, Monsieur, quelles personnes puis-je contacter au sujet de … »  « … ? un nom stp »
     « la convention …, elle couvre quoi ? »  « … ça a marché ? »  « … I need a name »  « … too »
+    « la directrice de prison qui a … »  « côté ministères sociaux »  « on the ministry's side »
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -65,6 +66,9 @@ _FRENCH = (
     r"\b(?:la|une|les|des|quelles?)\s+(?:bonnes?\s+)?personnes?\s+"
     r"(?:[àa]\s+|(?:puis|pourrais|peux|dois)[\s-]+je\s+)?(?:contacter|joindre|appeler)\b",
     r"\b(?:la|les)\s+personnes?\s+qui\b",
+    r"\b(?<=l[ae]\s)(?:direct(?:eur|rice)|responsable|cheff?e?|pilote|r[ée]f[ée]rente?)"
+    rf"(?=(?:\s+d[eu]s?\s+\w+|\s+d{_APOSTROPHE}\s*\w+)?\s+qui\b)",
+    rf"\bc[oô]t[ée]\s+(?!d[eu]s?\b|d{_APOSTROPHE})",
     r"\b(?:je\s+cherche\s+[àa]\s+|j\s*e?\s*cherche\s+[àa]\s+)?parler\s+(?:avec|[àa])\b",
     r"\b(?:madame|mesdames),?\s+(?:monsieur|messieurs)\b",
     rf"\b(?:son|leur|un|le)\s+nom(?=\s*(?:[?.!]|$|s{_APOSTROPHE}\s*il|stp|svp|merci))",
@@ -82,9 +86,14 @@ _FRENCH = (
     r"\b(?:combien|cmb|cb)\s+de\s+temps\s+(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\b",
     r"\b(?:[çc]a|cela)\s+existe(?:\s+(?:dans|ds)\s+(?:la|ta|votre)\s+base)?\b",
 )
+_SIDE = re.compile(
+    rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
+    re.IGNORECASE,
+)
+"""« on the social affairs ministries' side »: whose side, not a subject « side »."""
 _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IGNORECASE)
 
 
 def quiet(text: str) -> str:
     """`text` without its request phrases (« I'd like to get in touch », « au sujet de »)."""
-    return " ".join(_CHATTER.sub(" ", text).split())
+    return " ".join(_CHATTER.sub(" ", _SIDE.sub(r"\1", text)).split())
