@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import App, build
 from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
-from tests.answers import assert_sure
+from tests.answers import assert_sure, first_title
 from tests.chat import Chat, texts
 from tests.conftest import make_settings
 from tests.fakes.recording_port import RecordingPort, Sent
@@ -288,3 +288,12 @@ def test_a_department_council_by_its_number_is_a_filter(chat: Chat) -> None:
     [reply] = chat.dm("bea", "le design de services au CD95, c'est qui ?")
     assert "région Île-de-France (Val-d'Oise), type collectivité" in reply.text
     assert_sure(reply, "Val-d'Oise")
+
+
+def test_a_region_said_by_its_people_s_adjective_is_a_filter(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "un département breton a-t-il fait auditer son organisation ?")
+    assert "Filtres appliqués : région Bretagne" in reply.text
+    assert "Ille-et-Vilaine" in first_title(reply.message)
+    [paris] = chat.dm("bea", "l'accompagnement des cadres dans les hôpitaux parisiens")
+    assert "région Île-de-France, type hôpital" in paris.text
+    assert "Lille" not in paris.text.split("Source")[0]
