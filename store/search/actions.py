@@ -62,6 +62,7 @@ def _inflected(word: str, folded: str) -> bool:
 
 
 def _infinitive(word: str) -> bool:
+    """An infinitive (« pour réorganiser »): a known word that is its own verb lemma."""
     lowered = word.casefold()
     return (
         lowered.endswith(_INFINITIVE)

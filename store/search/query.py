@@ -95,9 +95,9 @@ def plan(query: str, thesaurus: Thesaurus, *, compounds: bool = True) -> list[Co
             words = tuple(w for w, _ in pairs[index : index + len(phrase)])
             typed = tokens[index][2] if len(phrase) == 1 else ""
             gap = tokens[index][3] - previous - 1 if compounds and previous is not None else None
-            concept = Concept(words, alternatives, lemma=known_lemma(typed), gap=gap)
-            concept.action = len(phrase) == 1 and tokens[index][3] in verbs
-            concepts.append(concept)
+            action = len(phrase) == 1 and tokens[index][3] in verbs
+            lemma = known_lemma(typed)
+            concepts.append(Concept(words, alternatives, lemma=lemma, gap=gap, action=action))
             previous = tokens[index + len(phrase) - 1][3]
         else:
             previous = None
