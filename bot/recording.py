@@ -21,14 +21,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from weakref import WeakKeyDictionary
 
-import psycopg
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
@@ -75,7 +73,7 @@ Write = Callable[[Sequence[Arrival]], list[int | None]]
 Outcome = int | None | BaseException
 """An event's row once written (None: recorded before), or the error that kept it out."""
 # What the store refuses for an event's own content (a value too long for its column).
-REFUSED = (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError)
+REFUSED: tuple[type[Exception], ...] = (DataError, IntegrityError)
 
 
 class Writer(Protocol):
@@ -136,52 +134,12 @@ class KeptConnection:
 
 
 class LoopWrite(Protocol):
-    """A group's write awaited in the event loop (`LoopWrites`); `close` ends its connections."""
+    """A group's write awaited in the event loop (`bot.loop_writes`): each arrival's outcome,
+    as `outcomes` gives them; `close` ends its connections."""
 
-    def __call__(self, arrivals: Sequence[Arrival]) -> Awaitable[list[int | None]]: ...
+    def outcomes(self, arrivals: Sequence[Arrival]) -> Awaitable[list[Outcome]]: ...
 
     def close(self) -> None: ...
-
-
-def write_in_loop(sessions: sessionmaker[Session]) -> LoopWrites | None:
-    """`LoopWrites` when the sessions' database is PostgreSQL (an engine of their own)."""
-    bind = sessions.kw.get("bind")
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        return LoopWrites(bind)
-    return None
-
-
-class LoopWrites:
-    """A group's write awaited in the event loop itself, on a PostgreSQL connection of that
-    loop's own, kept open: a writer thread cost each acknowledgement two hand-offs between
-    threads, and the web process about a quarter of its CPU per acknowledgement
-    (bench/slack_ack.py). A kept connection that failed (the server restarted, or cut it while
-    idle) is replaced and the write tried once more on the new one: the insert skips the keys
-    already recorded, so a write that did reach the table before the cut is not doubled."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._connections: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, psycopg.AsyncConnection[Any]
-        ] = weakref.WeakKeyDictionary()
-
-    async def __call__(self, arrivals: Sequence[Arrival]) -> list[int | None]:
-        loop = asyncio.get_running_loop()
-        kept = self._connections.get(loop)
-        if kept is not None and not kept.closed:
-            try:
-                return await inbox.record_in_loop(kept, arrivals)
-            except psycopg.OperationalError:
-                kept.pgconn.finish()
-        connection = await db.connect_in_loop(self._engine)
-        self._connections[loop] = connection
-        weakref.finalize(loop, connection.pgconn.finish)
-        return await inbox.record_in_loop(connection, arrivals)
-
-    def close(self) -> None:
-        """Closes the loops' connections (without their loops: closing one sends nothing)."""
-        for connection in list(self._connections.values()):
-            connection.pgconn.finish()
 
 
 class _Waiting:
@@ -278,7 +236,7 @@ class LoopGroupCommit:
             arrivals = [arrival for arrival, _ in batch]
             try:
                 if self._in_loop is not None:
-                    results = await outcomes_in_loop(self._in_loop, arrivals)
+                    results = await self._in_loop.outcomes(arrivals)
                 else:
                     results = await loop.run_in_executor(
                         self._writer, outcomes, self._write, arrivals
@@ -316,18 +274,6 @@ def outcomes(write: Write, arrivals: Sequence[Arrival]) -> list[Outcome]:
         if len(arrivals) == 1:
             return [error]
         return [outcome for one in arrivals for outcome in outcomes(write, [one])]
-    except BaseException as error:
-        return [error] * len(arrivals)
-
-
-async def outcomes_in_loop(write: LoopWrite, arrivals: Sequence[Arrival]) -> list[Outcome]:
-    """`outcomes`, for a write awaited in the event loop."""
-    try:
-        return list(await write(arrivals))
-    except REFUSED as error:
-        if len(arrivals) == 1:
-            return [error]
-        return [outcome for one in arrivals for outcome in await outcomes_in_loop(write, [one])]
     except BaseException as error:
         return [error] * len(arrivals)
 

@@ -23,19 +23,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.loop_writes import held_commit
 from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
-from bot.recording import (
-    EVENT,
-    GroupCommit,
-    LoopGroupCommit,
-    arrival_of,
-    origin_of,
-    write_in_loop,
-    write_with,
-)
+from bot.recording import EVENT, GroupCommit, arrival_of, origin_of, write_with
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
@@ -67,7 +60,7 @@ class Runtime:
     ) -> None:
         self.sessions = sessions
         self._recording = GroupCommit(write_with(sessions))
-        self._held = LoopGroupCommit(write_with(sessions), write_in_loop(sessions))
+        self._held = held_commit(sessions)
         self.router = router
         self.outbox = outbox
         self.clock = clock

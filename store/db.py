@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    import psycopg
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Connections a PostgreSQL pool keeps open: SQLAlchemy's default (5, overflow 10) closed the
@@ -110,7 +112,11 @@ def one_statement(connection: Connection) -> Connection:
 
 async def connect_in_loop(engine: Engine) -> psycopg.AsyncConnection[Any]:
     """A connection of the running event loop's own to the engine's PostgreSQL database,
-    outside the pool, in autocommit (its statements are whole transactions)."""
+    outside the pool, in autocommit (its statements are whole transactions). psycopg is
+    imported here, not with the module: it is PostgreSQL's alone, and 10 MB of every
+    process's memory."""
+    import psycopg
+
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     return await psycopg.AsyncConnection.connect(url, autocommit=True)
 

@@ -16,9 +16,8 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import Connection, bindparam, delete, null, select, text, update
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,6 +26,9 @@ from sqlalchemy.orm import Session
 from store.doorbell import CHANNEL
 from store.models import InboxEvent
 from store.models.inbox import INBOX_DONE, INBOX_PENDING
+
+if TYPE_CHECKING:
+    import psycopg
 
 INBOX_FAILED = "failed"
 MAX_ATTEMPTS = 30

@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build
-from bot.recording import REFUSED, GroupCommit, LoopGroupCommit, NotRecorded
+from bot.loop_writes import outcomes_in_loop
+from bot.recording import REFUSED, GroupCommit, LoopGroupCommit, NotRecorded, Outcome
 from bot.serve import WEB
 from store import inbox
 from store.db import make_engine
@@ -286,6 +287,9 @@ def queued_behind_a_loop_write(
         group.close()
 
 
+REFUSED_BY_THE_DRIVER = (*REFUSED, psycopg.DataError, psycopg.IntegrityError)
+
+
 class GatedLoopWrites:
     """The same store awaited in the loop, as PostgreSQL's `LoopWrites` is, with psycopg's
     errors."""
@@ -293,7 +297,10 @@ class GatedLoopWrites:
     def __init__(self, store: GatedWrites) -> None:
         self.store = store
 
-    async def __call__(self, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
+    async def outcomes(self, arrivals: Sequence[inbox.Arrival]) -> list[Outcome]:
+        return await outcomes_in_loop(self.write, arrivals, REFUSED_BY_THE_DRIVER)
+
+    async def write(self, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
         try:
             return await asyncio.to_thread(self.store, arrivals)
         except OperationalError as error:
