@@ -123,12 +123,14 @@ class _EventBase(_Frozen):
     @classmethod
     def _whole_characters(cls, value: Any) -> Any:
         """JSON may carry a lone UTF-16 surrogate (`"\\ud800"`) that no database or encoder
-        accepts: it becomes U+FFFD here, once, instead of raising deep in a handler."""
+        accepts, and a NUL (`"\\u0000"`) that PostgreSQL's text refuses: the surrogate becomes
+        U+FFFD and the NUL goes, here, once, instead of raising deep in a handler."""
         return _whole(value)
 
 
 def _whole(value: Any) -> Any:
     if isinstance(value, str):
+        value = value.replace("\x00", "")
         return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
     if isinstance(value, dict):
         return {_whole(key): _whole(item) for key, item in value.items()}

@@ -29,8 +29,14 @@ def impolite(sent: list[Sent]) -> bool:
     return CRASH in shown or RAW_KEY.search(shown) is not None
 
 
-def test_lone_surrogate_in_profil_projet(chat: Chat) -> None:
-    for text in ("profil projet \ud800", "profil projet a\udfffb --retirer", "\ud83d"):
+def test_lone_surrogate_or_nul_in_profil_projet(chat: Chat) -> None:
+    for text in (
+        "profil projet \ud800",
+        "profil projet a\udfffb --retirer",
+        "\ud83d",
+        "profil projet lean\x00",
+        "idee \x00",
+    ):
         replies = chat.command("bea", text)
         assert replies and not impolite(replies), text
     assert "\ufffd" in texts(chat.command("bea", "profil projet \ud800"))
@@ -66,7 +72,7 @@ FUZZ = st.lists(
         st.sampled_from(
             ["idee", "projets", "profil projet", "cohorte", "lean", "<@c>hannel", "<@a>ll",
              "@here", "<!channel>", "[x](javascript:alert(1))", "=HYPERLINK(1)", "\ud800",
-             "9" * 30, '"', "--titre", "aide", "@ALL.", "<@h>ere", "@room"]
+             "9" * 30, '"', "--titre", "aide", "@ALL.", "<@h>ere", "@room", "\x00"]
         ),
         st.text(max_size=10),
     ),
