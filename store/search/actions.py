@@ -28,8 +28,10 @@ _NOUN_ENDINGS = ("ere", "eres")
 """« infirmières », « conseillères »: nouns whose lemma is the masculine « -ier »."""
 
 
-def actions(text: str) -> frozenset[int]:
-    """The positions (among all the words of `text`) of its verbs."""
+def actions(text: str, *, translated: bool = False) -> frozenset[int]:
+    """The positions (among all the words of `text`) of its verbs; in a question `translated`
+    from English, every French infinitive too: the glossary gives an English verb as one
+    (« sharing » → « partager », « sign up » → « s'engager »), whatever its English form."""
     typed = WORD.findall(text)
     folded = [fold(w) for w in typed]
     return frozenset(
@@ -37,7 +39,7 @@ def actions(text: str) -> frozenset[int]:
         for at, word in enumerate(folded)
         if _participle(folded, at)
         or _inflected(typed[at].casefold(), word)
-        or (at > 0 and folded[at - 1] == "pour" and _infinitive(typed[at]))
+        or ((translated or (at > 0 and folded[at - 1] == "pour")) and _infinitive(typed[at]))
     )
 
 
