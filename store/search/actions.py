@@ -28,10 +28,8 @@ _NOUN_ENDINGS = ("ere", "eres")
 """« infirmières », « conseillères »: nouns whose lemma is the masculine « -ier »."""
 
 
-def actions(text: str, *, translated: bool = False) -> frozenset[int]:
-    """The positions (among all the words of `text`) of its verbs; in a question `translated`
-    from English, every French infinitive too: the glossary gives an English verb as one
-    (« sharing » → « partager », « sign up » → « s'engager »), whatever its English form."""
+def actions(text: str) -> frozenset[int]:
+    """The positions (among all the words of `text`) of its verbs."""
     typed = WORD.findall(text)
     folded = [fold(w) for w in typed]
     return frozenset(
@@ -39,7 +37,7 @@ def actions(text: str, *, translated: bool = False) -> frozenset[int]:
         for at, word in enumerate(folded)
         if _participle(folded, at)
         or _inflected(typed[at].casefold(), word)
-        or ((translated or (at > 0 and folded[at - 1] == "pour")) and _infinitive(typed[at]))
+        or (at > 0 and folded[at - 1] == "pour" and _infinitive(typed[at]))
     )
 
 

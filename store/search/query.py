@@ -70,7 +70,7 @@ def plan(query: str, thesaurus: Thesaurus, *, compounds: bool = True) -> list[Co
     """The concepts of a question, before looking at the index (pure, no database); without
     `compounds`, their `gap` is not known."""
     tokens = query_tokens(query[:MAX_QUERY_CHARS])
-    verbs = actions(query[:MAX_QUERY_CHARS], translated=not compounds)
+    verbs = actions(query[:MAX_QUERY_CHARS])
     pairs = [(folded, analysed) for folded, analysed, _, _ in tokens]
     sequence = [t for _, t in pairs]
     concepts: list[Concept] = []
