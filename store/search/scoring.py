@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from store.search.analysis import term, terms, words
+from store.search.analysis import WORD, term, terms, words
 from store.search.query import EXACT, Concept, known_lemma
 from store.search.thesaurus import Phrase
 from store.search.vocabulary import Totals
@@ -251,10 +251,10 @@ def _lemmas(text: str, own: list[tuple[Phrase, str]]) -> dict[str, set[str]]:
     (empty for a word the lemmatiser does not know: it may be the question's)."""
     wanted = {phrase[0] for phrase, lemma in own if lemma}
     found: dict[str, set[str]] = {}
-    for match in words(text):
-        analysed = term(match.group())
+    for word in set(WORD.findall(text)):
+        analysed = term(word)
         if analysed in wanted:
-            found.setdefault(analysed, set()).add(known_lemma(match.group()))
+            found.setdefault(analysed, set()).add(known_lemma(word))
     return found
 
 
