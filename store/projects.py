@@ -189,6 +189,7 @@ def admits(filters: Filters) -> Admits:
     if kinds:
         either = "|".join(f"(?:{_like_regex(k).pattern})" for k in kinds)
         patterns.append(re.compile(either, re.DOTALL))
+    test = _every(patterns)
     low, high, started = filters.year_from, filters.year_to, filters.started
     years = low is not None or high is not None
 
@@ -209,14 +210,21 @@ def admits(filters: Filters) -> Admits:
                     return False
                 if high is not None and (start == NO_YEAR or start > high):
                     return False
-            if not patterns:
+            if test is None:
                 return True
-            facets = text[offsets[at] : offsets[at + 1]].decode()
-            return all(pattern.search(facets) for pattern in patterns)
+            return bool(test(text[offsets[at] : offsets[at + 1]].decode()))
 
         return passes
 
     return admitted
+
+
+def _every(patterns: list[re.Pattern[str]]) -> Callable[[str], object] | None:
+    """A test that facets match every pattern: none, one pattern's own `search` (the common
+    case), or each in turn."""
+    if len(patterns) <= 1:
+        return patterns[0].search if patterns else None
+    return lambda facets: all(pattern.search(facets) for pattern in patterns)
 
 
 NO_YEAR = -(2**31)
