@@ -256,11 +256,11 @@ _TEXTS = select(
 def _rank(
     session: Session, totals: Totals, concepts: list[Concept], found: list[Candidate], limit: int
 ) -> Results:
-    from store.search.scoring import Fields, Scorer
+    from store.search.scoring import Scorer
 
     scorer = Scorer(concepts, totals)
-    fields = {c.row_id: Fields(c.title, c.keywords, c.body) for c in found}
-    scored = sorted((-scorer.score(fields[c.row_id]), c.doc_id, c.row_id) for c in found)[:limit]
+    fields = {c.row_id: c.fields for c in found}
+    scored = sorted((-scorer.score(c.fields), c.doc_id, c.row_id) for c in found)[:limit]
     chosen = [row_id for _, _, row_id in scored]
     texts = {
         row_id: (title, keywords, body)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from store.search.analysis import WORD, term, terms, words
+from store.search.engine import Fields
 from store.search.query import EXACT, Concept, known_lemma
 from store.search.thesaurus import Phrase
 from store.search.vocabulary import Totals
@@ -33,15 +34,6 @@ _PASSAGE = re.compile(r"(?:[^.!?\n]+|[.!?]+(?=\S))+[.!?]*")
 """A sentence or line: runs of ordinary characters taken whole (one character per step made
 splitting a long body cost more than reading its words), and stops that a word follows
 (« faire-simple.gouv.fr »)."""
-
-
-@dataclass(frozen=True)
-class Fields:
-    """A candidate's analysed title, keywords and body."""
-
-    title: list[str]
-    keywords: list[str]
-    body: list[str]
 
 
 def idf(df: int, documents: int) -> float:
@@ -110,6 +102,8 @@ class Scorer:
         if self.total <= 0:
             return 0.0
         frequencies = self._frequencies(fields)
+        if not frequencies:
+            return 0.0
         gained = gained_optional = 0.0
         for options, optional in zip(self.options, self.optional, strict=True):
             best = 0.0
