@@ -12,7 +12,8 @@ platform sends them again.
 
 Over HTTP (`relais serve`), the answer itself waits rather than a thread: the route returns its
 acknowledgement with the recording to await (`bot.http.Response.hold`), and the server's event
-loop gathers the events of a group (`LoopGroupCommit`).
+loop gathers the events of a group (`LoopGroupCommit`) and, on PostgreSQL, writes it itself
+(`LoopWrites`).
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
+import psycopg
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
@@ -56,7 +59,7 @@ def arrival_of(
         key=origin_of(event),
         platform=event.platform,
         user_external_id=event.user_id,
-        event=EVENT.dump_python(event, mode="json", exclude={"raw"}),
+        event=EVENT.dump_python(event, mode="json"),
         forms=(capabilities or Capabilities()).forms,
         now=now,
         reply=reply,
@@ -72,7 +75,7 @@ Write = Callable[[Sequence[Arrival]], list[int | None]]
 Outcome = int | None | BaseException
 """An event's row once written (None: recorded before), or the error that kept it out."""
 # What the store refuses for an event's own content (a value too long for its column).
-REFUSED = (DataError, IntegrityError)
+REFUSED = (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError)
 
 
 class Writer(Protocol):
@@ -130,6 +133,55 @@ class KeptConnection:
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.close()
+
+
+class LoopWrite(Protocol):
+    """A group's write awaited in the event loop (`LoopWrites`); `close` ends its connections."""
+
+    def __call__(self, arrivals: Sequence[Arrival]) -> Awaitable[list[int | None]]: ...
+
+    def close(self) -> None: ...
+
+
+def write_in_loop(sessions: sessionmaker[Session]) -> LoopWrites | None:
+    """`LoopWrites` when the sessions' database is PostgreSQL (an engine of their own)."""
+    bind = sessions.kw.get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        return LoopWrites(bind)
+    return None
+
+
+class LoopWrites:
+    """A group's write awaited in the event loop itself, on a PostgreSQL connection of that
+    loop's own, kept open: a writer thread cost each acknowledgement two hand-offs between
+    threads, and the web process about a quarter of its CPU per acknowledgement
+    (bench/slack_ack.py). A kept connection that failed (the server restarted, or cut it while
+    idle) is replaced and the write tried once more on the new one: the insert skips the keys
+    already recorded, so a write that did reach the table before the cut is not doubled."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connections: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, psycopg.AsyncConnection[Any]
+        ] = weakref.WeakKeyDictionary()
+
+    async def __call__(self, arrivals: Sequence[Arrival]) -> list[int | None]:
+        loop = asyncio.get_running_loop()
+        kept = self._connections.get(loop)
+        if kept is not None and not kept.closed:
+            try:
+                return await inbox.record_in_loop(kept, arrivals)
+            except psycopg.OperationalError:
+                kept.pgconn.finish()
+        connection = await db.connect_in_loop(self._engine)
+        self._connections[loop] = connection
+        weakref.finalize(loop, connection.pgconn.finish)
+        return await inbox.record_in_loop(connection, arrivals)
+
+    def close(self) -> None:
+        """Closes the loops' connections (without their loops: closing one sends nothing)."""
+        for connection in list(self._connections.values()):
+            connection.pgconn.finish()
 
 
 class _Waiting:
@@ -196,12 +248,14 @@ class GroupCommit:
 class LoopGroupCommit:
     """The same group commit for events whose acknowledgement waits in an event loop (the
     HTTP server's answer, sent once the row is committed): they wait as futures of the loop,
-    and each write runs in a thread of its own while the next group gathers. A blocked thread
-    per waiting event, woken by the writer, cost the web process about 0.2 ms of CPU per
-    acknowledgement (bench/slack_ack.py), as much as the rest of Relais's side of an ack."""
+    and each write is awaited in the loop (`in_loop`, PostgreSQL) or runs in a thread of its
+    own while the next group gathers. A blocked thread per waiting event, woken by the writer,
+    cost the web process about 0.2 ms of CPU per acknowledgement (bench/slack_ack.py), as
+    much as the rest of Relais's side of an ack."""
 
-    def __init__(self, write: Writer) -> None:
+    def __init__(self, write: Writer, in_loop: LoopWrite | None = None) -> None:
         self._write = write
+        self._in_loop = in_loop
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-record")
         self._queues: WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopQueue] = WeakKeyDictionary()
 
@@ -223,17 +277,25 @@ class LoopGroupCommit:
             batch, queue.waiting = queue.waiting, []
             arrivals = [arrival for arrival, _ in batch]
             try:
-                results = await loop.run_in_executor(self._writer, outcomes, self._write, arrivals)
+                if self._in_loop is not None:
+                    results = await outcomes_in_loop(self._in_loop, arrivals)
+                else:
+                    results = await loop.run_in_executor(
+                        self._writer, outcomes, self._write, arrivals
+                    )
             except BaseException as error:  # the loop is closing: none was recorded
                 results = [error] * len(batch)
             for (_, waiting), outcome in zip(batch, results, strict=True):
                 if not waiting.done():
                     waiting.set_result(outcome)
         queue.writing = None
-        self._writer.submit(self._write.release)
+        if self._in_loop is None:
+            self._writer.submit(self._write.release)
 
     def close(self) -> None:
         self._writer.shutdown(wait=True)
+        if self._in_loop is not None:
+            self._in_loop.close()
 
 
 class _LoopQueue:
@@ -254,6 +316,18 @@ def outcomes(write: Write, arrivals: Sequence[Arrival]) -> list[Outcome]:
         if len(arrivals) == 1:
             return [error]
         return [outcome for one in arrivals for outcome in outcomes(write, [one])]
+    except BaseException as error:
+        return [error] * len(arrivals)
+
+
+async def outcomes_in_loop(write: LoopWrite, arrivals: Sequence[Arrival]) -> list[Outcome]:
+    """`outcomes`, for a write awaited in the event loop."""
+    try:
+        return list(await write(arrivals))
+    except REFUSED as error:
+        if len(arrivals) == 1:
+            return [error]
+        return [outcome for one in arrivals for outcome in await outcomes_in_loop(write, [one])]
     except BaseException as error:
         return [error] * len(arrivals)
 

@@ -27,7 +27,15 @@ from bot.metrics import EVENTS, HANDLER_SECONDS
 from bot.outbox import Outbox, enqueue
 from bot.people import Identity, introduce, resolve
 from bot.ports import Cursor, Home, Person, Prepare, Restore
-from bot.recording import EVENT, GroupCommit, LoopGroupCommit, arrival_of, origin_of, write_with
+from bot.recording import (
+    EVENT,
+    GroupCommit,
+    LoopGroupCommit,
+    arrival_of,
+    origin_of,
+    write_in_loop,
+    write_with,
+)
 from bot.router import Router
 from handlers.clock import Clock
 from handlers.context import Capabilities, Context, FeatureSettings, MemberContext
@@ -59,7 +67,7 @@ class Runtime:
     ) -> None:
         self.sessions = sessions
         self._recording = GroupCommit(write_with(sessions))
-        self._held = LoopGroupCommit(write_with(sessions))
+        self._held = LoopGroupCommit(write_with(sessions), write_in_loop(sessions))
         self.router = router
         self.outbox = outbox
         self.clock = clock

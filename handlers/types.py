@@ -1,7 +1,7 @@
 """The contract the platforms and the features share: typed incoming events and outgoing actions.
 
 Adapters turn platform payloads into these events and render these actions; features never see a
-platform payload except through `raw`, kept for diagnostics only.
+platform payload.
 
 Text in a `Message` is *neutral markup*, rendered natively by each adapter:
 `**bold**`, `_italic_`, `` `code` ``, `[label](https://url)`, `> quote`, `- item`, and user
@@ -118,7 +118,6 @@ class _EventBase(_Frozen):
     timezone: str | None = None
     event_id: str | None = Field(default=None, description="Platform id used to drop retries.")
     channel_is_private: bool | None = None
-    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -130,7 +129,7 @@ class _EventBase(_Frozen):
 
 def _whole(value: Any) -> Any:
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
     if isinstance(value, dict):
         return {_whole(key): _whole(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -105,6 +106,13 @@ def one_statement(connection: Connection) -> Connection:
     if connection.dialect.name == "postgresql":
         return connection.execution_options(isolation_level="AUTOCOMMIT")
     return connection
+
+
+async def connect_in_loop(engine: Engine) -> psycopg.AsyncConnection[Any]:
+    """A connection of the running event loop's own to the engine's PostgreSQL database,
+    outside the pool, in autocommit (its statements are whole transactions)."""
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return await psycopg.AsyncConnection.connect(url, autocommit=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

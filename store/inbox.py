@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, TextClause, bindparam, delete, null, select, text, update
+import psycopg
+from sqlalchemy import Connection, bindparam, delete, null, select, text, update
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -69,14 +70,35 @@ def record(connection: Connection, arrivals: Sequence[Arrival]) -> list[int | No
     or None when its key was already recorded (a platform retry), by an earlier statement or
     earlier in `arrivals`, as if they had come one by one. On PostgreSQL the same statement
     notifies the workers (`store.doorbell`) when one of the new rows is due now (theirs)."""
-    first: dict[str, Arrival] = {}
-    for values in arrivals:
-        first.setdefault(values["key"], values)
+    first = _firsts(arrivals)
     if connection.dialect.name == "postgresql":
         rows = connection.execute(_FROM_JSON, {"rows": _as_json(first.values())}).all()
     else:
         rows = connection.execute(_VALUES, list(first.values())).all()
-    created: dict[str, int] = {row.key: int(row.id) for row in rows}
+    return _row_ids(arrivals, first, {row.key: int(row.id) for row in rows})
+
+
+async def record_in_loop(
+    connection: psycopg.AsyncConnection[Any], arrivals: Sequence[Arrival]
+) -> list[int | None]:
+    """`record` on PostgreSQL, awaited in an event loop on an autocommit connection of its
+    own (`bot.recording.LoopWrites`)."""
+    first = _firsts(arrivals)
+    cursor = await connection.execute(_FROM_JSON_PSYCOPG, {"rows": _as_json(first.values())})
+    created = {key: int(row_id) for key, row_id, _rang in await cursor.fetchall()}
+    return _row_ids(arrivals, first, created)
+
+
+def _firsts(arrivals: Sequence[Arrival]) -> dict[str, Arrival]:
+    first: dict[str, Arrival] = {}
+    for values in arrivals:
+        first.setdefault(values["key"], values)
+    return first
+
+
+def _row_ids(
+    arrivals: Sequence[Arrival], first: dict[str, Arrival], created: dict[str, int]
+) -> list[int | None]:
     return [
         created.get(values["key"]) if first[values["key"]] is values else None
         for values in arrivals
@@ -90,7 +112,7 @@ def _as_json(arrivals: Iterable[Arrival]) -> str:
     )
 
 
-def _from_json() -> TextClause:
+def _from_json(rows: str) -> str:
     """PostgreSQL: the rows as one JSON parameter, so the statement's text is the same for any
     number of rows. A multi-row VALUES (SQLAlchemy's insertmanyvalues) had ten parameters per
     row, and psycopg parses a statement of more than 50 parameters again at each call; one
@@ -101,9 +123,9 @@ def _from_json() -> TextClause:
     column, dialect = InboxEvent.__table__.c, PGDialect()  # type: ignore[no-untyped-call]
     names = ", ".join(_NAMES)
     typed = ", ".join(f"{n} {column[n].type.compile(dialect=dialect)}" for n in _NAMES)
-    return text(
+    return (
         f"WITH created AS (INSERT INTO {InboxEvent.__tablename__} ({names}) SELECT {names} "
-        f"FROM json_to_recordset(CAST(:rows AS json)) AS arrival({typed}) "
+        f"FROM json_to_recordset(CAST({rows} AS json)) AS arrival({typed}) "
         "ON CONFLICT (key) DO NOTHING RETURNING key, id, next_attempt_at <= received_at AS due) "
         f"SELECT key, id, CASE WHEN due THEN pg_notify('{CHANNEL}', '') END FROM created"
     )
@@ -116,7 +138,8 @@ _NAMES = (
     "next_attempt_at", "received_at",
 )  # fmt: skip
 _DATES = ("next_attempt_at", "received_at")
-_FROM_JSON = _from_json()
+_FROM_JSON = text(_from_json(":rows"))
+_FROM_JSON_PSYCOPG = _from_json("%(rows)s")
 _VALUES = (
     sqlite_insert(InboxEvent)
     .on_conflict_do_nothing(index_elements=["key"])

@@ -58,3 +58,43 @@ def test_a_french_question_about_someone_no_project_is_about_stays_unsure(chat: 
         assert not reply.text.startswith(SURE), question
     [army] = chat.dm("bea", "y a t il une appli pour le recrutement de l'armée de terre ?")
     assert_sure(army, "sengager.fr")
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("le lean à l'hôpital de lille, ça a donné quoi ?", "Lean Santé"),
+        ("un retour d'expérience sur le coaching des cadres à l'aphp svp", "AP-HP"),
+        (
+            "Bonjour, pourriez-vous m'indiquer un projet sur l'accompagnement des chefs de pôle "
+            "en DRJSCS ? Merci d'avance",
+            "chefs de pôle",
+        ),
+        (
+            "quoi de neuf sur le timbre fiscal électronique, ça a pris combien de temps ?",
+            "Timbre fiscal",
+        ),
+    ],
+)
+def test_greetings_and_asking_phrases_are_not_searched(
+    chat: Chat, question: str, title: str
+) -> None:
+    [reply] = chat.dm("bea", question)
+    assert_sure(reply, title, SURE, question)
+
+
+def test_an_english_greeting_and_has_anyone_done_something_like_that(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "Hi, has anyone done something like that: a digital roadmap for a county council in "
+        "Brittany? thanks",
+    )
+    assert_sure(reply, "Ille-et-Vilaine", SURE_EN)
+
+
+def test_the_person_in_charge_and_now_are_not_searched(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "who is the person in charge of the social housing register?")
+    assert_sure(reply, "SNE", SURE_EN)
+    assert "Yann Ludmann" in reply.text
+    [stamp] = chat.dm("bea", "can I buy a tax stamp online now?")
+    assert_sure(stamp, "Timbre fiscal", SURE_EN)

@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 import pytest
 import requests
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,19 +92,57 @@ def test_while_the_store_is_down_no_command_is_acknowledged_and_slack_retries_th
     engine: Engine, committed: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     numbers = range(MEMBERS)
-    record = inbox.record
 
     def store_down(*_args: Any, **_kwargs: Any) -> list[int | None]:
         raise OperationalError("INSERT", {}, Exception("server closed the connection"))
 
+    async def store_down_in_loop(*_args: Any, **_kwargs: Any) -> list[int | None]:
+        raise psycopg.OperationalError("server closed the connection")
+
     with relais_serve(engine) as url:
-        monkeypatch.setattr(inbox, "record", store_down)
-        refused = all_at_once(url, numbers)
-        monkeypatch.setattr(inbox, "record", record)
+        with monkeypatch.context() as down:
+            down.setattr(inbox, "record", store_down)
+            down.setattr(inbox, "record_in_loop", store_down_in_loop)
+            refused = all_at_once(url, numbers)
         retried = all_at_once(url, numbers)
     assert set(refused) == {500}
     assert retried == [200] * MEMBERS
     assert recorded(committed) == keys(numbers)
+
+
+def test_a_command_after_the_server_cut_the_web_process_connection_is_still_recorded(
+    postgres_url: str,
+) -> None:
+    """PostgreSQL restarted, or an idle timeout closed the connection `relais serve` keeps
+    for its acknowledgements: the next command is recorded on a new one, and acknowledged."""
+    engine = make_engine(postgres_url)
+    numbers = [uuid.uuid4().int, uuid.uuid4().int]
+    try:
+        with relais_serve(engine) as url:
+            before = typed(url, numbers[0])
+            with engine.connect() as connection:
+                cut = connection.scalar(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND query LIKE 'WITH created AS (INSERT INTO inbox_events%'"
+                    )
+                )
+            after = typed(url, numbers[1])
+        with engine.connect() as connection:
+            stored = connection.scalars(
+                select(InboxEvent.key).where(InboxEvent.key.in_(keys_of(numbers)))
+            ).all()
+    finally:
+        with engine.begin() as connection:
+            connection.execute(delete(InboxEvent).where(InboxEvent.key.in_(keys_of(numbers))))
+        engine.dispose()
+    assert (before, cut, after) == (200, 1, 200)
+    assert sorted(stored) == sorted(keys_of(numbers))
+
+
+def keys_of(numbers: Sequence[int]) -> list[str]:
+    return [f"slack:T0RELAIS:command:together.{n}" for n in numbers]
 
 
 def test_a_listening_worker_is_woken_when_serve_records_an_event_for_it(
@@ -218,9 +256,11 @@ def queued_behind_a_write(store: GatedWrites, keys: Sequence[str]) -> list[objec
     return outcomes
 
 
-def queued_behind_a_loop_write(store: GatedWrites, keys: Sequence[str]) -> list[object]:
+def queued_behind_a_loop_write(
+    store: GatedWrites, keys: Sequence[str], in_loop: GatedLoopWrites | None = None
+) -> list[object]:
     """The same, each event awaited in an event loop (an HTTP answer held for its row)."""
-    group = LoopGroupCommit(store)
+    group = LoopGroupCommit(store, in_loop)
 
     async def outcome(key: str) -> object:
         try:
@@ -246,8 +286,34 @@ def queued_behind_a_loop_write(store: GatedWrites, keys: Sequence[str]) -> list[
         group.close()
 
 
+class GatedLoopWrites:
+    """The same store awaited in the loop, as PostgreSQL's `LoopWrites` is, with psycopg's
+    errors."""
+
+    def __init__(self, store: GatedWrites) -> None:
+        self.store = store
+
+    async def __call__(self, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
+        try:
+            return await asyncio.to_thread(self.store, arrivals)
+        except OperationalError as error:
+            raise psycopg.OperationalError("server closed the connection") from error
+        except IntegrityError as error:
+            raise psycopg.IntegrityError("null value in column « platform »") from error
+
+    def close(self) -> None:
+        return None
+
+
+def queued_behind_a_write_in_the_loop(store: GatedWrites, keys: Sequence[str]) -> list[object]:
+    """The same, the write itself awaited in the loop (PostgreSQL)."""
+    return queued_behind_a_loop_write(store, keys, in_loop=GatedLoopWrites(store))
+
+
 QUEUED_BEHIND = pytest.mark.parametrize(
-    "queued_behind", [queued_behind_a_write, queued_behind_a_loop_write], ids=["threads", "loop"]
+    "queued_behind",
+    [queued_behind_a_write, queued_behind_a_loop_write, queued_behind_a_write_in_the_loop],
+    ids=["threads", "loop", "in-loop"],
 )
 Queued = Callable[[GatedWrites, Sequence[str]], list[object]]
 

@@ -18,7 +18,6 @@ probability from the known share, so the first project's own coverage decides th
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -26,17 +25,16 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.projects.absent import absent_english, absent_french
 from handlers.projects.chatter import quiet
 from handlers.projects.language import (
     Lang,
     correct,
     detect,
     english_corrections,
-    english_word,
     expand_sms,
     expressions,
     in_english,
-    plural_noun,
     to_french,
 )
 from handlers.projects.record import years_text
@@ -50,11 +48,9 @@ from store.search import (
     Correction,
     SearchHit,
     has_terms,
-    query_words,
     search,
     search_documents,
 )
-from store.search.analysis import WORD, fold
 
 CALIBRATION = (-4.694, 5.785, 1.900, 3.795)
 CONFIDENT_PROBABILITY = 0.7
@@ -91,8 +87,7 @@ class Answer:
     applied: tuple[tuple[str, str], ...] = ()
     absent: tuple[str, ...] = ()
     """The question's words naming people or things no project mentions (« secure tablets for
-    firefighters », « recruitment app for the navy », « appli pour la marine »: `_absent`,
-    `_absent_french`)."""
+    firefighters », « recruitment app for the navy », « appli pour la marine »: `absent.py`)."""
 
     @property
     def confidence(self) -> float:
@@ -201,52 +196,10 @@ def ask(
         language=language,
         applied=scope.applied,
         absent=(
-            _absent(expanded, searched, found.unknown)
+            absent_english(expanded, searched, found.unknown)
             if language == "en"
-            else _absent_french(searched, found.unknown)
+            else absent_french(asked, found.unknown)
         ),
-    )
-
-
-def _absent(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of an English question that name people or things no project mentions: the
-    unknown plural nouns (« … for firefighters »), and the unknown English word it ends with
-    (« … for the navy », « … in a car factory »): an English question ends on whom or where it
-    is about. A word written with its capital is a name (« near Nice »), not an English word."""
-    words = query_words(searched)
-    last = words[-1][0] if words else ""
-    names = {fold(w) for w in WORD.findall(typed) if w[0].isupper()}
-    return tuple(
-        w for w in unknown if plural_noun(w) or (w == last and w not in names and english_word(w))
-    )
-
-
-_DETERMINER_WORDS = """
-    le la les l un une des du au aux d de ce cet cette ces son sa ses leur leurs notre nos
-    votre vos mon ma mes
-"""
-_DETERMINERS = frozenset(_DETERMINER_WORDS.split())
-
-
-def _absent_french(searched: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of a French question naming people or things no project mentions: an
-    unknown word right after a determiner (« … de la marine nationale », « les policiers
-    municipaux ») that the French lemmatiser knows, so a noun and not a misspelling or an
-    abbreviation the correction missed (« prizon », « reorga »). A project with everything
-    else of the question is about someone or something else."""
-    import simplemma
-
-    if not unknown:
-        return ()
-    tokens = WORD.findall(searched)
-    return tuple(
-        dict.fromkeys(
-            fold(word)
-            for before, word in itertools.pairwise(tokens)
-            if fold(word) in unknown
-            and fold(before) in _DETERMINERS
-            and simplemma.is_known(word.casefold(), lang="fr")
-        )
     )
 
 

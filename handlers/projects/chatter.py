@@ -3,10 +3,14 @@
     « who's behind the army recruitment app? I'd like to get in touch »  → the army recruitment app
     « qui appeler au sujet de la butinerie du 95 ? »                    → la butinerie du 95
     « a county council … drew up a digital roadmap, what's the story there? »
+    « Bonjour, pourriez-vous m'indiquer la personne à contacter au sujet de … ? »
+    « le lean à l'hôpital de Lille, ça a donné quoi ? »  « un retour d'expérience sur … stp »
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
-catalogue lacks. Single request words (« contacter », « anyone ») are query stop words
+catalogue lacks; counted as concepts the first project lacks, greetings, politeness and the
+request around the subject (« quoi de neuf », « ça a pris combien de temps ») would split a
+right answer. Single request words (« contacter », « anyone ») are query stop words
 (`store.search.stopwords`); these are the phrases whose words may, elsewhere, say something.
 """
 
@@ -28,6 +32,13 @@ _ENGLISH = (
     r"\btell\s+me\s+more\b",
     rf"\b(?:i\s+was|i{_APOSTROPHE}m)\s+wondering(?:\s+(?:if|whether))?\b",
     r"\bany\s+(?:info|information|details|pointers|leads)\s+(?:on|about)\b",
+    r"\b(?:hi|hello|hey|dear\s+all|thanks|thank\s+you|cheers)\b(?:\s+(?:in\s+advance|a\s+lot))?",
+    r"\b(?:has|have|did)\s+(?:anyone|anybody|someone|somebody|any\s+\w+)\s+"
+    r"(?:run|done|tried|try|do|had)\s+(?:something|anything)\s+like\s+(?:that|this|it)\b",
+    r"\b(?:see|know|hear|learn)\s+how\s+(?:they|it|you)\s+\w+\s+(?:it|that|this|them)\b",
+    rf"\b(?:who{_APOSTROPHE}?s\s+|who\s+is\s+)?the\s+(?:person|people|contact)\s+in\s+charge\b",
+    r"\bhow\s+(?:long|much\s+time)\s+did\s+(?:it|that|this)\s+take\b",
+    r"\b(?:what\s+came\s+of|how\s+did)\s+(?:it|that|this)(?:\s+(?:go|turn\s+out|work\s+out))?\b",
 )
 _FRENCH = (
     r"\bau\s+sujet\s+(?=d)",
@@ -37,10 +48,25 @@ _FRENCH = (
     rf"\by\s+a[\s-]+t[\s-]+(?:il|elle)\b|\bil\s+y\s+a(?:urait)?\b|\best[\s-]+ce\s+qu(?:e|{_APOSTROPHE})",
     rf"\b(?:quelqu{_APOSTROPHE}\s*un|qqn|qq1|on|vous|tu)\s+"
     r"(?:sait|saurait|savez|sauriez|sais|saurais|conna[iî]t|conna[iî]trait|connaissez|connais)\b",
-    rf"\b(?:je\s+voudrais|j{_APOSTROPHE}\s*aimerais|je\s+souhaite|je\s+souhaiterais)"
+    rf"\b(?:je\s+voudrais|j(?:{_APOSTROPHE}\s*|\s+)aimerais|je\s+souhaite|je\s+souhaiterais)"
     r"(?:\s+(?:bien|beaucoup))?\b",
     r"\b(?:me\s+mettre|entrer|prendre)\s+(?:en\s+)?(?:contact|relation)\b",
     rf"\b(?:en\s+savoir\s+plus|plus\s+d{_APOSTROPHE}\s*infos?|des\s+infos?)\b",
+    rf"\b(?:bonjour|bonsoir|salut|coucou|cordialement|merci(?:\s+(?:d{_APOSTROPHE}\s*avance|beaucoup))?)\b",
+    rf"\bs{_APOSTROPHE}\s*il\s+(?:te|vous)\s+pla[iî]t\b",
+    rf"\b(?:pourriez|pouvez|pourrais|peux|pourrait|peut)[\s-]+(?:vous|tu|on)\s+"
+    rf"(?:me\s+|m{_APOSTROPHE}\s*|nous\s+)?(?:indiquer|dire|donner|communiquer|trouver|envoyer)\b",
+    r"\b(?:la|une|les|des)\s+(?:bonnes?\s+)?personnes?\s+(?:[àa]\s+)?(?:contacter|joindre|appeler)\b",
+    rf"\b(?:j{_APOSTROPHE}\s*ai\s+)?besoin\s+d{_APOSTROPHE}?\s*(?:un|une)\s+"
+    r"(?:nom|contact|interlocut(?:eur|rice)|r[ée]f[ée]rent(?:e)?|num[ée]ro)\b",
+    rf"\b(?:un\s+|des\s+|le\s+|les\s+)?retours?\s+d{_APOSTROPHE}?\s*exp[ée]riences?\b",
+    r"\b(?:quoi|koi)\s+de\s+neuf\b",
+    r"\b(?:la|les)\s+personnes?\s+(?:en\s+charge|responsables?)\b",
+    rf"\b(?:[çc]a|cela)\s+(?:a\s+)?donn[ée]\s+(?:quoi|koi)\b|\bqu{_APOSTROPHE}\s*est[\s-]+ce\s+que\s+"
+    r"(?:[çc]a|cela)\s+a\s+donn[ée]\b",
+    r"\b(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\s+(?:combien|cmb|cb)\s+de\s+temps\b|"
+    r"\b(?:combien|cmb|cb)\s+de\s+temps\s+(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\b",
+    r"\b(?:[çc]a|cela)\s+existe(?:\s+(?:dans|ds)\s+(?:la|ta|votre)\s+base)?\b",
 )
 _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IGNORECASE)
 

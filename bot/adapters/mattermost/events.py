@@ -119,7 +119,6 @@ def post_event(
         "thread_id": incoming.root_id or None,
         "event_id": incoming.id,
         "channel_is_private": incoming.channel_type in PRIVATE_CHANNEL_TYPES,
-        "raw": {"post_id": incoming.id, "channel_type": incoming.channel_type},
         "text": text,
         "message_id": incoming.id,
     }
@@ -149,7 +148,6 @@ def slash_event(
         channel_is_private=None if channel_type is None else channel_type in PRIVATE_CHANNEL_TYPES,
         text=text,
         trigger_id=form.get("trigger_id") or None,
-        raw={"command": form.get("command", ""), "channel_name": form.get("channel_name", "")},
     )
 
 
@@ -178,7 +176,6 @@ def press_event(
         message_id=str(request.get("post_id") or "") or None,
         trigger_id=trigger or None,
         event_id=event_id,
-        raw={"type": str(request.get("type", "")), "post_id": str(request.get("post_id", ""))},
     )
 
 
@@ -219,7 +216,6 @@ def submission_event(
         values=values,
         private_metadata=private_metadata,
         event_id=dialog_event_id(nonce),
-        raw={"callback_id": str(request.get("callback_id", ""))},
     )
 
 

@@ -50,7 +50,6 @@ def from_slash_command(body: Payload) -> SlashCommand:
         channel_is_private=_private_hint(name=name),
         text=body.get("text") or "",
         trigger_id=body["trigger_id"],
-        raw=body,
     )
 
 
@@ -94,7 +93,6 @@ def from_block_actions(body: Payload) -> ButtonPress | None:
         value=_action_value(action),
         message_id=message_ts,
         trigger_id=body.get("trigger_id"),
-        raw=body,
     )
 
 
@@ -115,7 +113,6 @@ def from_view_submission(body: Payload) -> FormSubmission:
         form_id=view["callback_id"],
         values=form_values(view.get("state") or {}),
         private_metadata=origin.metadata,
-        raw=body,
     )
 
 
@@ -140,7 +137,6 @@ def _text_event(body: Payload, event: Payload, *, mention: bool) -> Event:
         "channel_is_private": _private_hint(channel_type),
         "text": event.get("text") or "",
         "message_id": event["ts"],
-        "raw": body,
     }
     if thread and thread != event["ts"]:
         return ThreadReply(**base, thread_id=thread)
