@@ -87,3 +87,21 @@ def test_a_town_no_project_mentions_keeps_the_answer_unsure(chat: Chat) -> None:
     assert not english.text.startswith(SURE_EN)
     [near] = chat.dm("bea", "un collectif de 80 structures d'insertion du côté de Nice")
     assert_sure(near, "Liens 06", SURE)
+
+
+def test_a_verb_the_project_tells_otherwise_does_not_split_it(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "le lean au CHRU de Lille, les patients ont gagné du temps ?")
+    assert_sure(reply, "Lean")
+    [agents] = chat.dm("bea", "les agents des finances publiques ont-ils amélioré l'accueil ?")
+    assert agents.text.startswith(SURE)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["télémédecine en prison, ça a marché ?", "les gendarmes ont testé la télémédecine ?"],
+)
+def test_a_noun_the_project_lacks_still_splits_it_whatever_the_verb(
+    chat: Chat, question: str
+) -> None:
+    [reply] = chat.dm("bea", question)
+    assert not reply.text.startswith(SURE)

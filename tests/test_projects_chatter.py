@@ -98,3 +98,42 @@ def test_the_person_in_charge_and_now_are_not_searched(chat: Chat) -> None:
     assert "Yann Ludmann" in reply.text
     [stamp] = chat.dm("bea", "can I buy a tax stamp online now?")
     assert_sure(stamp, "Timbre fiscal", SURE_EN)
+
+
+def test_asking_how_it_went_or_for_feedback_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("le lean au CHRU de Lille, ça a marché ?", "Lean"),
+        ("jcherche un retour sur l'accompagnement des managers de l'AP-HP", "AP-HP"),
+        ("la convention entre le sgmap et l'éducation nationale, elle couvre quoi ?", "ducation"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, why=question)
+
+
+def test_a_formal_request_for_whom_to_contact_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "Madame, Monsieur, quelles personnes puis-je joindre au CHRU de Lille pour le lean ?",
+    )
+    assert_sure(reply, "Lean")
+    [named] = chat.dm(
+        "bea", "le suivi à distance des patients sous chimio à Gustave Roussy, un nom svp"
+    )
+    assert_sure(named, "Gustave Roussy")
+
+
+def test_an_english_request_for_a_name_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "remote monitoring of chemo patients at Gustave Roussy, I need a name")
+    assert_sure(reply, "Gustave Roussy", SURE_EN)
+
+
+def test_the_role_of_the_person_sought_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea", "je voudrais joindre la directrice de prison qui a motivé les surveillants"
+    )
+    assert_sure(reply, "Motiver")
+
+
+def test_whose_side_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "who do I ring on the social affairs side of the SGMAP deal?")
+    assert_sure(reply, "affaires sociales", SURE_EN)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import App, build
 from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
+from tests.answers import assert_sure, first_title
 from tests.chat import Chat, texts
 from tests.conftest import make_settings
 from tests.fakes.recording_port import RecordingPort, Sent
@@ -89,6 +90,12 @@ def test_filters_written_in_the_question_are_applied_and_said(chat: Chat) -> Non
     [bretagne] = chat.dm("bea", "projets numériques en bretagne")
     assert "région Bretagne" in bretagne.text and "Ille-et-Vilaine" in bretagne.text
     assert "Val-d'Oise" not in bretagne.text
+
+
+def test_a_question_opening_on_its_years_is_filtered_too(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "Depuis 2017, un département a-t-il fait un plan numérique ?")
+    assert "Filtres appliqués : année 2017–" in reply.text, reply.text
+    assert "Ille-et-Vilaine" in reply.text
 
 
 def test_explicit_filters_still_work_and_are_said(chat: Chat) -> None:
@@ -275,3 +282,18 @@ def test_a_project_lacking_a_part_said_in_several_words_is_not_sure(chat: Chat) 
         assert_unsure(reply, f"the art trail has none of the people « {question} » is for")
     [sure] = chat.dm("bea", "parcours d'art contemporain ds le sundgau")
     assert_sure_of(sure, "STUWA", "the art trail in the Sundgau")
+
+
+def test_a_department_council_by_its_number_is_a_filter(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "le design de services au CD95, c'est qui ?")
+    assert "région Île-de-France (Val-d'Oise), type collectivité" in reply.text
+    assert_sure(reply, "Val-d'Oise")
+
+
+def test_a_region_said_by_its_people_s_adjective_is_a_filter(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "un département breton a-t-il fait auditer son organisation ?")
+    assert "Filtres appliqués : région Bretagne" in reply.text
+    assert "Ille-et-Vilaine" in first_title(reply.message)
+    [paris] = chat.dm("bea", "l'accompagnement des cadres dans les hôpitaux parisiens")
+    assert "région Île-de-France, type hôpital" in paris.text
+    assert "Lille" not in paris.text.split("Source")[0]

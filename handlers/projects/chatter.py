@@ -5,6 +5,9 @@
     « a county council … drew up a digital roadmap, what's the story there? »
     « Bonjour, pourriez-vous m'indiquer la personne à contacter au sujet de … ? »
     « le lean à l'hôpital de Lille, ça a donné quoi ? »  « un retour d'expérience sur … stp »
+    « Madame, Monsieur, quelles personnes puis-je contacter au sujet de … »  « … ? un nom stp »
+    « la convention …, elle couvre quoi ? »  « … ça a marché ? »  « … I need a name »  « … too »
+    « la directrice de prison qui a … »  « côté ministères sociaux »  « on the ministry's side »
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -39,6 +42,10 @@ _ENGLISH = (
     rf"\b(?:who{_APOSTROPHE}?s\s+|who\s+is\s+)?the\s+(?:person|people|contact)\s+in\s+charge\b",
     r"\bhow\s+(?:long|much\s+time)\s+did\s+(?:it|that|this)\s+take\b",
     r"\b(?:what\s+came\s+of|how\s+did)\s+(?:it|that|this)(?:\s+(?:go|turn\s+out|work\s+out))?\b",
+    r"\b(?:i\s+)?need\s+(?:a|the|their|his|her)\s+(?:name|contact|number|email)\b",
+    r"\bwhat\s+(?:did|does)\s+(?:it|that|this|they)\s+(?:actually\s+|really\s+)?"
+    r"(?:cover|include|involve)\b",
+    r"\b(?:too|as\s+well)(?=\s*[.?!]*\s*$)",
 )
 _FRENCH = (
     r"\bau\s+sujet\s+(?=d)",
@@ -56,10 +63,21 @@ _FRENCH = (
     rf"\bs{_APOSTROPHE}\s*il\s+(?:te|vous)\s+pla[iî]t\b",
     rf"\b(?:pourriez|pouvez|pourrais|peux|pourrait|peut)[\s-]+(?:vous|tu|on)\s+"
     rf"(?:me\s+|m{_APOSTROPHE}\s*|nous\s+)?(?:indiquer|dire|donner|communiquer|trouver|envoyer)\b",
-    r"\b(?:la|une|les|des)\s+(?:bonnes?\s+)?personnes?\s+(?:[àa]\s+)?(?:contacter|joindre|appeler)\b",
+    r"\b(?:la|une|les|des|quelles?)\s+(?:bonnes?\s+)?personnes?\s+"
+    r"(?:[àa]\s+|(?:puis|pourrais|peux|dois)[\s-]+je\s+)?(?:contacter|joindre|appeler)\b",
+    r"\b(?:la|les)\s+personnes?\s+qui\b",
+    r"\b(?<=l[ae]\s)(?:direct(?:eur|rice)|responsable|cheff?e?|pilote|r[ée]f[ée]rente?)"
+    rf"(?=(?:\s+d[eu]s?\s+\w+|\s+d{_APOSTROPHE}\s*\w+)?\s+qui\b)",
+    rf"\bc[oô]t[ée]\s+(?!d[eu]s?\b|d{_APOSTROPHE})",
+    r"\b(?:je\s+cherche\s+[àa]\s+|j\s*e?\s*cherche\s+[àa]\s+)?parler\s+(?:avec|[àa])\b",
+    r"\b(?:madame|mesdames),?\s+(?:monsieur|messieurs)\b",
+    rf"\b(?:son|leur|un|le)\s+nom(?=\s*(?:[?.!]|$|s{_APOSTROPHE}\s*il|stp|svp|merci))",
     rf"\b(?:j{_APOSTROPHE}\s*ai\s+)?besoin\s+d{_APOSTROPHE}?\s*(?:un|une)\s+"
     r"(?:nom|contact|interlocut(?:eur|rice)|r[ée]f[ée]rent(?:e)?|num[ée]ro)\b",
     rf"\b(?:un\s+|des\s+|le\s+|les\s+)?retours?\s+d{_APOSTROPHE}?\s*exp[ée]riences?\b",
+    rf"\bj(?:e\s+|{_APOSTROPHE}\s*)?cherche\s+(?:un|des)\s+retours?\b|\b(?:un|des)\s+retours?(?=\s+sur\b)",
+    r"\b(?:[çc]a|cela)\s+a\s+(?:bien\s+)?(?:march[ée]|fonctionn[ée])\b",
+    r"\b(?:elle|il|[çc]a|cela)\s+(?:couvr\w*|port\w*\s+sur|comprend\w*)\s+(?:quoi|koi)\b",
     r"\b(?:quoi|koi)\s+de\s+neuf\b",
     r"\b(?:la|les)\s+personnes?\s+(?:en\s+charge|responsables?)\b",
     rf"\b(?:[çc]a|cela)\s+(?:a\s+)?donn[ée]\s+(?:quoi|koi)\b|\bqu{_APOSTROPHE}\s*est[\s-]+ce\s+que\s+"
@@ -68,9 +86,14 @@ _FRENCH = (
     r"\b(?:combien|cmb|cb)\s+de\s+temps\s+(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\b",
     r"\b(?:[çc]a|cela)\s+existe(?:\s+(?:dans|ds)\s+(?:la|ta|votre)\s+base)?\b",
 )
+_SIDE = re.compile(
+    rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
+    re.IGNORECASE,
+)
+"""« on the social affairs ministries' side »: whose side, not a subject « side »."""
 _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IGNORECASE)
 
 
 def quiet(text: str) -> str:
     """`text` without its request phrases (« I'd like to get in touch », « au sujet de »)."""
-    return " ".join(_CHATTER.sub(" ", text).split())
+    return " ".join(_CHATTER.sub(" ", _SIDE.sub(r"\1", text)).split())

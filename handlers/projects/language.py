@@ -323,9 +323,16 @@ def _sms() -> tuple[re.Pattern[str], dict[str, str]]:
 _PHONETIC_K = re.compile(r"(?<![\w'’-])(\w{4,}i)k(?![\w'’-])", re.IGNORECASE)
 
 
+_COUNCIL = re.compile(r"(?<![\w'’-])C[DG] ?(\d\d|2[AB]|97\d)(?![\w'’-])", re.IGNORECASE)
+"""« le CD95 », « au CG 13 »: a department's council (« conseil général » before 2015) by its
+number, as its own staff and its partners say it."""
+
+
 def expand_sms(text: str) -> str:
-    """SMS forms and abbreviations (« pb ds les hosto ») written out (`data/sms.yaml`), and
-    the phonetic « -ik » ending written « -ique » (« electronik », « numerik »)."""
+    """SMS forms and abbreviations (« pb ds les hosto ») written out (`data/sms.yaml`), a
+    department's council by its number (« CD95 »), and the phonetic « -ik » ending written
+    « -ique » (« electronik », « numerik »)."""
     pattern, table = _sms()
     text = pattern.sub(lambda match: table[match.group(1).casefold()], text)
+    text = _COUNCIL.sub(r"conseil départemental du \1", text)
     return _PHONETIC_K.sub(r"\1que", text)

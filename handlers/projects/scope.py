@@ -34,16 +34,20 @@ from store.search.analysis import fold
 
 KINDS = Path(__file__).parent / "data" / "kinds.yaml"
 YEAR = r"((?:19|20)\d\d)"
-_RANGE = re.compile(rf"\b(?:entre|between|de|from)\s+{YEAR}\s+(?:et|and|à|a|to)\s+{YEAR}\b")
-_SINCE = re.compile(rf"\b(?:depuis|apres|après|since|after|a partir de|à partir de)\s+{YEAR}\b")
-_UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b")
+_RANGE = re.compile(
+    rf"\b(?:entre|between|de|from)\s+{YEAR}\s+(?:et|and|à|a|to)\s+{YEAR}\b", re.IGNORECASE
+)
+_SINCE = re.compile(
+    rf"\b(?:depuis|apres|après|since|after|a partir de|à partir de)\s+{YEAR}\b", re.IGNORECASE
+)
+_UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b", re.IGNORECASE)
 # « démarrés en 2009 », « lancé en 2013 », « started in 2009 »: the year the project began.
 _STARTED = re.compile(
     r"\b(?:(?:lanc|d[ée]marr|commenc|d[ée]but|cr[ée]|initi)(?:[ée]|[ée]e|[ée]s|[ée]es)"
     rf"|started|launched|began|begun|created|initiated)\s+(?:en|in)\s+{YEAR}\b",
     re.IGNORECASE,
 )
-_IN = re.compile(rf"\b(?:en|in|pour|au cours de|durant|during)\s+{YEAR}\b")
+_IN = re.compile(rf"\b(?:en|in|pour|au cours de|durant|during)\s+{YEAR}\b", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\bdans (?:le|la|les|l) $")
 # « le 12 mars », « du 06/05 », « le 12 à 9h » are dates, not the Aveyron or the Alpes-Maritimes.
 _NUMBERED = re.compile(
@@ -83,6 +87,35 @@ ABBREVIATIONS = {
     "french polynesia": "FR-PF",
 }
 WORDS = frozenset({"aura"})
+# « un département breton », « les hôpitaux parisiens », « une commune normande »: the adjective
+# of a region's people is where, as its name is (every form: « bretonne », « bretons »…).
+_DEMONYMS = {
+    "breton": "FR-BRE",
+    "normand": "FR-NOR",
+    "francilien": "FR-IDF",
+    "parisien": "FR-IDF",
+    "alsacien": "FR-GES",
+    "lorrain": "FR-GES",
+    "champenois": "FR-GES",
+    "nordiste": "FR-HDF",
+    "auvergnat": "FR-ARA",
+    "bourguignon": "FR-BFC",
+    "provencal": "FR-PAC",
+    "occitan": "FR-OCC",
+    "aquitain": "FR-NAQ",
+}
+
+
+def _demonyms() -> dict[str, str]:
+    """Each form of `_DEMONYMS`: masculine and feminine (« -nne » after « -en », « -on »), each
+    singular and plural."""
+    forms = {"provencaux": "FR-PAC"}
+    for word, code in _DEMONYMS.items():
+        ending = "ne" if word.endswith(("en", "on")) else "e"
+        feminine = word if word.endswith("e") else word + ending
+        for form in (word, feminine):
+            forms[form] = forms[form if form.endswith("s") else form + "s"] = code
+    return forms
 
 
 @dataclass(frozen=True)
@@ -135,7 +168,7 @@ def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str], dict[s
         if number and s.type in (*_DEPARTMENT_TYPES, *_REGION_TYPES):
             numbers.setdefault(number.group(1).lower(), Place(s.name, region_of(s.code)))
     ambiguous = frozenset(k for k in table if " " not in k and len(k) <= SHORT_NAME) | WORDS
-    for abbreviation, code in ABBREVIATIONS.items():
+    for abbreviation, code in (ABBREVIATIONS | _demonyms()).items():
         name = str(subdivisions[code].name)
         table.setdefault(abbreviation, Place(name, name))
     ordered = sorted(table, key=len, reverse=True)

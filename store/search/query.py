@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import simplemma
 from rapidfuzz.distance import DamerauLevenshtein
 
+from store.search.actions import actions
 from store.search.analysis import MAX_QUERY_CHARS, fold, query_tokens, term
 from store.search.engine import Built
 from store.search.thesaurus import Phrase, Thesaurus
@@ -54,6 +55,8 @@ class Concept:
     concept and this one: none for two words naming one thing (« marchés publics »). None
     for the first concept, and in a question translated word by word, whose order is not
     French."""
+    action: bool = False
+    """Whether the concept is a verb saying what was done (`actions.py`), not what about."""
 
     @property
     def known(self) -> bool:
@@ -67,6 +70,7 @@ def plan(query: str, thesaurus: Thesaurus, *, compounds: bool = True) -> list[Co
     """The concepts of a question, before looking at the index (pure, no database); without
     `compounds`, their `gap` is not known."""
     tokens = query_tokens(query[:MAX_QUERY_CHARS])
+    verbs = actions(query[:MAX_QUERY_CHARS])
     pairs = [(folded, analysed) for folded, analysed, _, _ in tokens]
     sequence = [t for _, t in pairs]
     concepts: list[Concept] = []
@@ -91,7 +95,9 @@ def plan(query: str, thesaurus: Thesaurus, *, compounds: bool = True) -> list[Co
             words = tuple(w for w, _ in pairs[index : index + len(phrase)])
             typed = tokens[index][2] if len(phrase) == 1 else ""
             gap = tokens[index][3] - previous - 1 if compounds and previous is not None else None
-            concepts.append(Concept(words, alternatives, lemma=known_lemma(typed), gap=gap))
+            action = len(phrase) == 1 and tokens[index][3] in verbs
+            lemma = known_lemma(typed)
+            concepts.append(Concept(words, alternatives, lemma=lemma, gap=gap, action=action))
             previous = tokens[index + len(phrase) - 1][3]
         else:
             previous = None

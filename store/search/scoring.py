@@ -96,6 +96,7 @@ class Scorer:
         self.firsts = {phrase[0] for phrase in self.phrases}
         self.own = [(c.alternatives[0].terms, c.lemma) for c in concepts]
         self.gaps = [c.gap for c in concepts]
+        self.actions = [c.action for c in concepts]
 
     def score(self, fields: Fields) -> float:
         """The normalised BM25F score of one document."""
@@ -137,20 +138,28 @@ class Scorer:
         a project citing a « marché » of consultancy and its « publics »). And a part of the
         question the document lacks whole is a `compound` lack: a concept said in several
         words (« malades chroniques »), or two neighbouring ones (« pour les demandeurs
-        d'emploi »), the collection knowing at least one of them."""
+        d'emploi »), the collection knowing at least one of them. A verb it lacks is no lack
+        (`Concept.action`): it tells what was done, in words a project may choose otherwise
+        (« ont gagné du temps »)."""
         if self.total <= 0:
             return Lacking()
         frequencies = self._frequencies(fields)
         lacking, missing, known, compound = 0.0, 0, 0, False
         derived: dict[str, set[str]] | None = None
         before: tuple[list[Phrase], bool, bool] | None = None
-        for options, weight, optional, (own, lemma), gap in zip(
-            self.options, self.weights, self.optional, self.own, self.gaps, strict=True
+        for options, weight, optional, (own, lemma), gap, action in zip(
+            self.options,
+            self.weights,
+            self.optional,
+            self.own,
+            self.gaps,
+            self.actions,
+            strict=True,
         ):
-            if optional:
+            present = [o.terms for o in options if o.terms in frequencies]
+            if optional or (action and not present):
                 before = None
                 continue
-            present = [o.terms for o in options if o.terms in frequencies]
             if gap is not None and before is not None:
                 had, said, seen = before
                 compound = compound or (not present and not had and bool(options or seen))
