@@ -29,7 +29,7 @@ from handlers.projects.importer import import_file
 from handlers.projects.sample import SAMPLE
 
 DATA = ROOT / "tests" / "data"
-UNTOUCHED = frozenset({"qa_tiers_heldout11.yaml"})
+UNTOUCHED = frozenset({"qa_tiers_heldout12.yaml"})
 NEWTON_STEPS = 50
 Decide = Callable[[list["Row"], list["Row"]], list[bool]]
 

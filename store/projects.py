@@ -182,35 +182,49 @@ def admits(filters: Filters) -> Admits:
     """`matching` answered in memory for search candidates: the years and facets of every
     project are kept beside the search index (rebuilt with it after any write, which every
     change of a project makes) instead of a database query on hundreds of candidate ids.
-    The same LIKE patterns, read as regular expressions."""
-    patterns, kinds = ([_like_regex(p) for p in found] for found in _facet_patterns(filters))
-
+    The same LIKE patterns, read as regular expressions; the kinds, of which one must match,
+    as one alternation (a filtered question tests hundreds of candidates)."""
+    every, kinds = _facet_patterns(filters)
+    patterns = [_like_regex(p) for p in every]
+    if kinds:
+        either = "|".join(f"(?:{_like_regex(k).pattern})" for k in kinds)
+        patterns.append(re.compile(either, re.DOTALL))
+    test = _every(patterns)
     low, high, started = filters.year_from, filters.year_to, filters.started
+    years = low is not None or high is not None
 
     def admitted(session: Session, index: Built) -> Callable[[int], bool]:
         table = index.beside("project_facets", lambda: FacetTable.load(session))
+        position, starts, ends = table.position, table.starts, table.ends
+        offsets, text = table.offsets, table.text
 
         def passes(project_id: int) -> bool:
-            at = table.position(project_id)
+            at = position(project_id)
             if at is None:
                 return False
-            start, end = table.starts[at], table.ends[at]
-            if started and low is not None and (start == NO_YEAR or start < low):
-                return False
-            if low is not None and (start == NO_YEAR or (end != NO_YEAR and end < low)):
-                return False
-            if high is not None and (start == NO_YEAR or start > high):
-                return False
-            if not patterns and not kinds:
+            if years:
+                start, end = starts[at], ends[at]
+                if started and low is not None and (start == NO_YEAR or start < low):
+                    return False
+                if low is not None and (start == NO_YEAR or (end != NO_YEAR and end < low)):
+                    return False
+                if high is not None and (start == NO_YEAR or start > high):
+                    return False
+            if test is None:
                 return True
-            facets = table.facets(at)
-            return all(p.search(facets) for p in patterns) and (
-                not kinds or any(p.search(facets) for p in kinds)
-            )
+            return bool(test(text[offsets[at] : offsets[at + 1]].decode()))
 
         return passes
 
     return admitted
+
+
+def _every(patterns: list[re.Pattern[str]]) -> Callable[[str], object] | None:
+    """A test that facets match every pattern: none, one pattern's own `search` (the common
+    case), or each in turn."""
+    if len(patterns) <= 1:
+        return patterns[0].search if patterns else None
+    return lambda facets: all(pattern.search(facets) for pattern in patterns)
 
 
 NO_YEAR = -(2**31)
@@ -245,11 +259,14 @@ class FacetTable:
         return cls(ids, starts, ends, offsets, text)
 
     def position(self, project_id: int) -> int | None:
-        at = bisect_left(self.ids, project_id)
-        return at if at < len(self.ids) and self.ids[at] == project_id else None
-
-    def facets(self, at: int) -> str:
-        return self.text[self.offsets[at] : self.offsets[at + 1]].decode()
+        """Where a project is: straight at its id's distance from the first when no id was
+        skipped before it (ids are mostly dense), else by bisection."""
+        ids = self.ids
+        at = project_id - ids[0] if ids else -1
+        if 0 <= at < len(ids) and ids[at] == project_id:
+            return at
+        at = bisect_left(ids, project_id)
+        return at if at < len(ids) and ids[at] == project_id else None
 
 
 def _facet_patterns(filters: Filters) -> tuple[list[str], list[str]]:

@@ -105,3 +105,10 @@ def test_a_noun_the_project_lacks_still_splits_it_whatever_the_verb(
 ) -> None:
     [reply] = chat.dm("bea", question)
     assert not reply.text.startswith(SURE)
+
+
+def test_an_english_pronoun_ending_the_question_names_no_one_else(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea", "a redesigned information site for citizens with a single login for everything"
+    )
+    assert_sure(reply, "service-public.fr", SURE_EN)

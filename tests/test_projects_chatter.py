@@ -137,3 +137,19 @@ def test_the_role_of_the_person_sought_is_no_subject(chat: Chat) -> None:
 def test_whose_side_is_no_subject(chat: Chat) -> None:
     [reply] = chat.dm("bea", "who do I ring on the social affairs side of the SGMAP deal?")
     assert_sure(reply, "affaires sociales", SURE_EN)
+
+
+def test_english_context_about_who_asks_and_how_it_went_is_not_searched(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "Hello everyone, my manager asked me to look up any example where several public health "
+        "agencies ended up sharing one accounting system. What did they get out of it? Many "
+        "thanks!",
+    )
+    assert_sure(reply, "SIFAS", SURE_EN)
+    [housing] = chat.dm(
+        "bea",
+        "Is there a single national register where people apply for council housing? How long "
+        "did it take them to set up?",
+    )
+    assert_sure(housing, "demande de logement social", SURE_EN)

@@ -70,3 +70,8 @@ def test_a_question_about_people_no_project_mentions_stays_unsure(chat: Chat) ->
     ):
         [reply] = chat.dm("bea", question)
         assert not reply.text.startswith(SURE_EN), question
+
+
+def test_an_english_size_or_number_word_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "a big prize for public sector managers run with a consulting firm")
+    assert_sure(reply, "Prix", SURE_EN)

@@ -30,6 +30,10 @@ partnership with the navy » names whom)."""
 _INDEFINITE = frozenset(["a", "an"])
 _PREPOSITION_WORDS = "for in into to from by on of with about among across around near within"
 _PREPOSITIONS = _CIRCUMSTANCE | frozenset(_PREPOSITION_WORDS.split())
+_PRONOUN_WORDS = "everything anything something nothing everyone anyone someone everybody anybody"
+_INDEFINITE_PRONOUNS = frozenset(_PRONOUN_WORDS.split())
+"""« … one login for everything »: a pronoun stands for what the question already said or for
+no one in particular; it never names whom or what a project is about."""
 _PHRASE_WORDS = 3
 """How far back from its last word an English question's final phrase begins: a preposition,
 a determiner, an adjective (« at the tobacco shop »)."""
@@ -54,7 +58,8 @@ def absent_english(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple
     return tuple(
         w
         for w in unknown
-        if plural_noun(w) or w in placed or (w == last and w not in names and english_word(w))
+        if w not in _INDEFINITE_PRONOUNS
+        and (plural_noun(w) or w in placed or (w == last and w not in names and english_word(w)))
     )
 
 

@@ -8,6 +8,9 @@
     « Madame, Monsieur, quelles personnes puis-je contacter au sujet de … »  « … ? un nom stp »
     « la convention …, elle couvre quoi ? »  « … ça a marché ? »  « … I need a name »  « … too »
     « la directrice de prison qui a … »  « côté ministères sociaux »  « on the ministry's side »
+    « my boss asked me to dig up any case where … ended up … »  « what did they get out of it? »
+    « how long did it take to build? »  « did something like that happen? »
+    « need someone to talk to »
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -40,9 +43,19 @@ _ENGLISH = (
     r"(?:run|done|tried|try|do|had)\s+(?:something|anything)\s+like\s+(?:that|this|it)\b",
     r"\b(?:see|know|hear|learn)\s+how\s+(?:they|it|you)\s+\w+\s+(?:it|that|this|them)\b",
     rf"\b(?:who{_APOSTROPHE}?s\s+|who\s+is\s+)?the\s+(?:person|people|contact)\s+in\s+charge\b",
-    r"\bhow\s+(?:long|much\s+time)\s+did\s+(?:it|that|this)\s+take\b",
+    r"\bhow\s+(?:long|much\s+time)\s+did\s+(?:it|that|this)\s+take(?:\s+(?:them|you))?"
+    r"(?:\s+to\s+(?:build|do|set\s+up|deliver|roll\s+out|finish|complete|make))?\b",
+    r"\bwhat\s+(?:did|do)\s+(?:they|you|we|people)\s+get\s+out\s+of\s+(?:it|that|this)\b",
+    r"\b(?:did|has|have)\s+(?:something|anything)\s+like\s+(?:that|this|it)\s+"
+    r"(?:happen(?:ed)?|been\s+done)\b",
+    r"\bmy\s+(?:boss|manager|director|supervisor|team|colleagues?)\s+(?:asked|wants|told)\s+me\s+to\b",
+    r"\b(?:dig|look)\s+up\b(?:\s+(?:any|a|some)\s+(?:case|example|project)s?\s+(?:where|of))?",
+    r"\bend(?:ed|s)?\s+up\b",
+    r"\b(?:know|hear|learn)\s+what\s+(?:worked|went\s+well)\b",
     r"\b(?:what\s+came\s+of|how\s+did)\s+(?:it|that|this)(?:\s+(?:go|turn\s+out|work\s+out))?\b",
     r"\b(?:i\s+)?need\s+(?:a|the|their|his|her)\s+(?:name|contact|number|email)\b",
+    r"\b(?:i\s+)?need\s+(?:someone|somebody|a\s+person|a\s+contact)\s+to\s+(?:talk|speak)\s+"
+    r"(?:to|with)\b",
     r"\bwhat\s+(?:did|does)\s+(?:it|that|this|they)\s+(?:actually\s+|really\s+)?"
     r"(?:cover|include|involve)\b",
     r"\b(?:too|as\s+well)(?=\s*[.?!]*\s*$)",

@@ -21,6 +21,7 @@ jobs, a web process before its first question) does not hold them in memory.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -220,8 +221,7 @@ def _filtered(
         found = retrieval.candidates(
             index, concepts=concepts, pool=max(wider, pool), budget=budget, exclude=exclude
         )
-        allowed = passing(found)
-        kept = [c for c in found if c.doc_id in allowed][:pool]
+        kept = passing(found, pool)
         if len(kept) >= min(pool, FILTERED_ENOUGH) or len(found) < max(wider, pool):
             break
     return kept
@@ -229,16 +229,22 @@ def _filtered(
 
 def _passing(
     session: Session, index: Built, within: Select[Any] | Admits
-) -> Callable[[list[Hit]], set[int]]:
-    """Which of some candidates pass `within`."""
+) -> Callable[[list[Hit], int], list[Hit]]:
+    """The first candidates passing `within`, in order, up to `enough`: in memory, tested one
+    by one and no further than needed; in the database, one query on all their ids."""
     if isinstance(within, Select):
         query = within
         column = query.selected_columns[0]
-        return lambda found: set(
-            session.scalars(query.where(column.in_({c.doc_id for c in found})))
-        )
+
+        def selected(found: list[Hit], enough: int) -> list[Hit]:
+            allowed = set(session.scalars(query.where(column.in_({c.doc_id for c in found}))))
+            return [c for c in found if c.doc_id in allowed][:enough]
+
+        return selected
     admits = within(session, index)
-    return lambda found: {c.doc_id for c in found if admits(c.doc_id)}
+    return lambda found, enough: list(
+        itertools.islice((c for c in found if admits(c.doc_id)), enough)
+    )
 
 
 _TEXTS = select(
@@ -250,11 +256,11 @@ _TEXTS = select(
 def _rank(
     session: Session, totals: Totals, concepts: list[Concept], found: list[Candidate], limit: int
 ) -> Results:
-    from store.search.scoring import Fields, Scorer
+    from store.search.scoring import Scorer
 
     scorer = Scorer(concepts, totals)
-    fields = {c.row_id: Fields(c.title, c.keywords, c.body) for c in found}
-    scored = sorted((-scorer.score(fields[c.row_id]), c.doc_id, c.row_id) for c in found)[:limit]
+    fields = {c.row_id: c.fields for c in found}
+    scored = sorted((-scorer.score(c.fields), c.doc_id, c.row_id) for c in found)[:limit]
     chosen = [row_id for _, _, row_id in scored]
     texts = {
         row_id: (title, keywords, body)

@@ -17,7 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from store.search.analysis import term, terms, words
+from store.search.analysis import WORD, term, terms, words
+from store.search.engine import Fields
 from store.search.query import EXACT, Concept, known_lemma
 from store.search.thesaurus import Phrase
 from store.search.vocabulary import Totals
@@ -29,16 +30,10 @@ UNKNOWN_WEIGHT = 1.0
 OPTIONAL_SHARE = 0.1
 SNIPPET_WIDTH = 240
 APART = 3
-_PASSAGE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=\S))+[.!?]*")
-
-
-@dataclass(frozen=True)
-class Fields:
-    """A candidate's analysed title, keywords and body."""
-
-    title: list[str]
-    keywords: list[str]
-    body: list[str]
+_PASSAGE = re.compile(r"(?:[^.!?\n]+|[.!?]+(?=\S))+[.!?]*")
+"""A sentence or line: runs of ordinary characters taken whole (one character per step made
+splitting a long body cost more than reading its words), and stops that a word follows
+(« faire-simple.gouv.fr »)."""
 
 
 def idf(df: int, documents: int) -> float:
@@ -108,6 +103,8 @@ class Scorer:
         if self.total <= 0:
             return 0.0
         frequencies = self._frequencies(fields)
+        if not frequencies:
+            return 0.0
         gained = gained_optional = 0.0
         for options, optional in zip(self.options, self.optional, strict=True):
             best = 0.0
@@ -257,10 +254,10 @@ def _lemmas(text: str, own: list[tuple[Phrase, str]]) -> dict[str, set[str]]:
     (empty for a word the lemmatiser does not know: it may be the question's)."""
     wanted = {phrase[0] for phrase, lemma in own if lemma}
     found: dict[str, set[str]] = {}
-    for match in words(text):
-        analysed = term(match.group())
+    for word in set(WORD.findall(text)):
+        analysed = term(word)
         if analysed in wanted:
-            found.setdefault(analysed, set()).add(known_lemma(match.group()))
+            found.setdefault(analysed, set()).add(known_lemma(word))
     return found
 
 
