@@ -193,6 +193,13 @@ def test_a_year_alone_lists_the_projects_started_that_year(chat: Chat) -> None:
     assert "Éducation nationale" in english.text and "Ille-et-Vilaine" in english.text
 
 
+def test_a_year_no_project_has_is_never_corrected_into_one_it_has(chat: Chat) -> None:
+    [edition] = chat.dm("bea", "qui a été primé au prix du manager public 2019")
+    assert "résultats pour" not in edition.text and "Voici les projets passés" not in edition.text
+    [right] = chat.dm("bea", "les lauréats du prix du manager public 2016")
+    assert_sure_of(right, "Prix du manager public", "the 2016 edition")
+
+
 def test_asking_who_can_tell_about_a_project_gets_its_people(chat: Chat) -> None:
     [reply] = chat.dm("bea", "qui peut me renseigner sur le logement social ?")
     assert "**Yann Ludmann** — chef de projet" in reply.text

@@ -141,7 +141,7 @@ def resolve(index: Built, concepts: list[Concept], *, cognates: bool = False) ->
         guesses, weight = {}, PREFIX
         if short and len(word) >= 3:
             guesses = index.with_prefix(word, PREFIX_TERMS)
-        if not guesses and len(word) >= 4:
+        if not guesses and len(word) >= 4 and not _numbered(word):
             weight = TYPO
             guesses = index.frequencies(_typos(index, word))
             concept.corrected = bool(guesses)
@@ -359,6 +359,12 @@ def _merge_joined(
             merged.append(concepts[index])
             index += 1
     return merged
+
+
+def _numbered(word: str) -> bool:
+    """A word with a digit is a year, a number or a code: one digit away is another one
+    (« 2019 » is not a slip for the « 2016 » a project has), never a typo."""
+    return any(character.isdigit() for character in word)
 
 
 def _typos(index: Built, word: str) -> list[str]:
