@@ -13,7 +13,7 @@ platform sends them again.
 Over HTTP (`relais serve`), the answer itself waits rather than a thread: the route returns its
 acknowledgement with the recording to await (`bot.http.Response.hold`), and the server's event
 loop gathers the events of a group (`LoopGroupCommit`) and, on PostgreSQL, writes it itself
-(`LoopWrites`).
+(`bot.loop_writes`).
 """
 
 from __future__ import annotations
