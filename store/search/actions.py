@@ -15,6 +15,7 @@ from __future__ import annotations
 import simplemma
 
 from store.search.analysis import WORD, fold
+from store.search.lemmas import known_lemma
 
 _INFINITIVE = ("er", "ir", "re")
 _AUXILIARY_WORDS = "ont avait avaient aurait auraient avons avez ai sont etait etaient"
@@ -53,9 +54,9 @@ def _participle(folded: list[str], at: int) -> bool:
 def _inflected(word: str, folded: str) -> bool:
     """A conjugated verb or a participle: the lemmatiser gives an infinitive of another form,
     not the word with a plural's « s » taken off (« dossiers », « centres »)."""
-    if not simplemma.is_known(word, lang="fr") or folded.endswith(_NOUN_ENDINGS):
+    lemma = known_lemma(word)
+    if not lemma or folded.endswith(_NOUN_ENDINGS):
         return False
-    lemma = fold(simplemma.lemmatize(word, lang="fr"))
     return (
         lemma != folded and lemma.endswith(_INFINITIVE) and folded not in (lemma + "s", lemma + "x")
     )

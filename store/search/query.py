@@ -17,8 +17,9 @@ import simplemma
 from rapidfuzz.distance import DamerauLevenshtein
 
 from store.search.actions import actions
-from store.search.analysis import MAX_QUERY_CHARS, fold, query_tokens, term
+from store.search.analysis import MAX_QUERY_CHARS, query_tokens, term
 from store.search.engine import Built
+from store.search.lemmas import known_lemma
 from store.search.thesaurus import Phrase, Thesaurus
 
 MAX_CONCEPTS = 16
@@ -103,14 +104,6 @@ def plan(query: str, thesaurus: Thesaurus, *, compounds: bool = True) -> list[Co
             previous = None
         index += len(phrase)
     return concepts
-
-
-def known_lemma(word: str) -> str:
-    """The folded lemma of a word the lemmatiser knows; empty for an unknown word (an
-    unaccented « medicaux », a name), which then cannot be told from its stem's other words."""
-    if not word or not simplemma.is_known(word.casefold(), lang="fr"):
-        return ""
-    return fold(simplemma.lemmatize(word.casefold(), lang="fr"))
 
 
 def _lemma(word: str, stem: str) -> list[Alternative]:

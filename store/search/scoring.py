@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from store.search.analysis import WORD, term, terms, words
 from store.search.engine import Fields
-from store.search.query import EXACT, Concept, known_lemma
+from store.search.lemmas import known_lemma
+from store.search.query import EXACT, Concept
 from store.search.thesaurus import Phrase
 from store.search.vocabulary import Totals
 
