@@ -47,30 +47,45 @@ class LoopWrites:
         self._engine = engine
         self._broken = psycopg.OperationalError
         self._refused: Refused = (*REFUSED, psycopg.DataError, psycopg.IntegrityError)
-        self._connections: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, psycopg.AsyncConnection[Any]
-        ] = weakref.WeakKeyDictionary()
+        self._kept: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Kept] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def outcomes(self, arrivals: Sequence[Arrival]) -> list[Outcome]:
         return await outcomes_in_loop(self._write, arrivals, self._refused)
 
     async def _write(self, arrivals: Sequence[Arrival]) -> list[int | None]:
         loop = asyncio.get_running_loop()
-        kept = self._connections.get(loop)
-        if kept is not None and not kept.closed:
+        kept = self._kept.get(loop)
+        if kept is None:
+            kept = self._kept[loop] = _Kept()
+            weakref.finalize(loop, kept.finish)
+        elif kept.connection is not None and not kept.connection.closed:
             try:
-                return await inbox.record_in_loop(kept, arrivals)
+                return await inbox.record_in_loop(kept.connection, arrivals)
             except self._broken:
-                kept.pgconn.finish()
-        connection = await db.connect_in_loop(self._engine)
-        self._connections[loop] = connection
-        weakref.finalize(loop, connection.pgconn.finish)
-        return await inbox.record_in_loop(connection, arrivals)
+                kept.finish()
+        kept.connection = await db.connect_in_loop(self._engine)
+        return await inbox.record_in_loop(kept.connection, arrivals)
 
     def close(self) -> None:
         """Closes the loops' connections (without their loops: closing one sends nothing)."""
-        for connection in list(self._connections.values()):
-            connection.pgconn.finish()
+        for kept in list(self._kept.values()):
+            kept.finish()
+
+
+class _Kept:
+    """A loop's connection, replaced when it fails; finished with its loop (`finalize`, once
+    per loop, not once per connection) or by `LoopWrites.close`."""
+
+    __slots__ = ("connection",)
+
+    def __init__(self) -> None:
+        self.connection: psycopg.AsyncConnection[Any] | None = None
+
+    def finish(self) -> None:
+        if self.connection is not None:
+            self.connection.pgconn.finish()
 
 
 async def outcomes_in_loop(
