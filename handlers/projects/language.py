@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -90,6 +90,9 @@ def _glossary() -> Glossary:
     return Glossary(table, exact, by_words, max(map(len, by_words), default=1))
 
 
+NORMAL_CACHE = 16_384
+"""Words kept read: the glossary's and those questions use most. Bounded, because questions
+bring words without end (typos, names) to a process that runs for months."""
 _SPELLING = (
     (re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
     (re.compile(r"(?<=\w{3})ys(e|ed|es|ing)$"), r"yz\1"),
@@ -101,7 +104,7 @@ _SPELLING = (
 )
 
 
-@cache
+@lru_cache(maxsize=NORMAL_CACHE)
 def normal(word: str) -> str:
     """A folded English word as the glossary looks it up: British spellings written the
     American way (« organise », « centre », « labour », « programme »), then its lemma
