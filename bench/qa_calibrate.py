@@ -14,12 +14,13 @@ import numpy as np
 import yaml
 
 from bench.qa_common import NOW, ROOT, dev_questions, fresh_store
+from bench.qa_confidence import fit
 from handlers.projects.answer import ask, features
 from handlers.projects.importer import import_file
 from handlers.projects.sample import SAMPLE
 
 UNANSWERABLE = ROOT / "tests" / "data" / "qa_unanswerable.yaml"
-STEPS, RATE, RIDGE = 20_000, 0.5, 0.001
+RIDGE = 0.001
 
 
 def main() -> None:
@@ -32,17 +33,13 @@ def main() -> None:
     with sessions() as session:
         for question, expected in questions:
             answer = ask(session, question)
-            rows.append([1.0, *features(answer)])
+            rows.append(list(features(answer)))
             labels.append(
                 float(bool(answer.matches) and answer.matches[0].project.slug in expected)
             )
     engine.dispose()
-    x, y = np.array(rows), np.array(labels)
-    weights = np.zeros(x.shape[1])
-    for _ in range(STEPS):
-        predicted = 1 / (1 + np.exp(-x @ weights))
-        weights -= RATE * (x.T @ (predicted - y) / len(y) + RIDGE * np.r_[0, weights[1:]])
-    print(f"{len(y)} questions, {int(y.sum())} with a right first answer")
+    weights = fit(np.array(rows), np.array(labels), RIDGE)
+    print(f"{len(labels)} questions, {int(sum(labels))} with a right first answer")
     print("CALIBRATION = (" + ", ".join(f"{w:.3f}" for w in weights) + ")")
 
 
