@@ -7,8 +7,6 @@ full-text index in step (doc_type `project`). The caller owns the transaction.
 from __future__ import annotations
 
 import re
-from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,13 +16,16 @@ from sqlalchemy import Select, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import Project
-from store.search import Admits, Document, index_documents
+from store.project_facets import NO_YEAR, FacetTable, like_regex, terms_for
+from store.search import Clause, Document, Faceted, index_documents
 from store.search.analysis import fold, folded_name
+from store.search.facets import register
 
 if TYPE_CHECKING:
     from store.search.engine import Built
 
 DOC_TYPE = "project"
+FACETS = "project_facets"
 FIELDS = (
     "slug", "title", "summary", "description", "organisation", "kind", "region", "start_year",
     "end_year", "people", "themes", "methods", "partners", "results", "award", "lessons", "sources",
@@ -178,23 +179,24 @@ def matching(filters: Filters) -> Select[int]:
     return query
 
 
-def admits(filters: Filters) -> Admits:
+def admits(filters: Filters) -> Faceted:
     """`matching` answered in memory for search candidates: the years and facets of every
     project are kept beside the search index (rebuilt with it after any write, which every
     change of a project makes) instead of a database query on hundreds of candidate ids.
     The same LIKE patterns, read as regular expressions; the kinds, of which one must match,
-    as one alternation (a filtered question tests hundreds of candidates)."""
+    as one alternation. The index is asked first (`clause`): it ranks only the projects the
+    filter may let through, so that a few candidates are tested instead of hundreds."""
     every, kinds = _facet_patterns(filters)
-    patterns = [_like_regex(p) for p in every]
+    patterns = [like_regex(p) for p in every]
     if kinds:
-        either = "|".join(f"(?:{_like_regex(k).pattern})" for k in kinds)
+        either = "|".join(f"(?:{like_regex(k).pattern})" for k in kinds)
         patterns.append(re.compile(either, re.DOTALL))
     test = _every(patterns)
     low, high, started = filters.year_from, filters.year_to, filters.started
     years = low is not None or high is not None
 
     def admitted(session: Session, index: Built) -> Callable[[int], bool]:
-        table = index.beside("project_facets", lambda: FacetTable.load(session))
+        table = index.beside(FACETS, lambda: FacetTable.load(session))
         position, starts, ends = table.position, table.starts, table.ends
         offsets, text = table.offsets, table.text
 
@@ -216,7 +218,20 @@ def admits(filters: Filters) -> Admits:
 
         return passes
 
-    return admitted
+    def clause(index: Built) -> Clause:
+        groups = [terms_for(index, pattern) for pattern in every]
+        if kinds:
+            groups.append(tuple(dict.fromkeys(t for k in kinds for t in terms_for(index, k))))
+        return Clause(
+            tuple(groups),
+            low=(low if started else None, high) if years else None,
+            high=(low, None) if low is not None else None,
+        )
+
+    return Faceted(admitted, clause)
+
+
+register(DOC_TYPE, FACETS, FacetTable.load)
 
 
 def _every(patterns: list[re.Pattern[str]]) -> Callable[[str], object] | None:
@@ -225,48 +240,6 @@ def _every(patterns: list[re.Pattern[str]]) -> Callable[[str], object] | None:
     if len(patterns) <= 1:
         return patterns[0].search if patterns else None
     return lambda facets: all(pattern.search(facets) for pattern in patterns)
-
-
-NO_YEAR = -(2**31)
-
-
-@dataclass(frozen=True)
-class FacetTable:
-    """Years (`NO_YEAR` when unknown) and folded facets of every project, in columns (about
-    19 MB for 100,000 projects, where a dict of tuples took 41): ids sorted, facets one after
-    another in UTF-8 (as one `str`, a single non-ASCII character would double its size)."""
-
-    ids: array[int]
-    starts: array[int]
-    ends: array[int]
-    offsets: array[int]
-    text: bytearray
-
-    @classmethod
-    def load(cls, session: Session) -> FacetTable:
-        ids, starts, ends, offsets = array("q"), array("i"), array("i"), array("q", [0])
-        text = bytearray()
-        for project_id, start, end, facets in session.connection().execute(
-            select(Project.id, Project.start_year, Project.end_year, Project.facets)
-            .order_by(Project.id)
-            .execution_options(yield_per=5000)
-        ):
-            ids.append(project_id)
-            starts.append(NO_YEAR if start is None else start)
-            ends.append(NO_YEAR if end is None else end)
-            text += facets.encode()
-            offsets.append(len(text))
-        return cls(ids, starts, ends, offsets, text)
-
-    def position(self, project_id: int) -> int | None:
-        """Where a project is: straight at its id's distance from the first when no id was
-        skipped before it (ids are mostly dense), else by bisection."""
-        ids = self.ids
-        at = project_id - ids[0] if ids else -1
-        if 0 <= at < len(ids) and ids[at] == project_id:
-            return at
-        at = bisect_left(ids, project_id)
-        return at if at < len(ids) and ids[at] == project_id else None
 
 
 def _facet_patterns(filters: Filters) -> tuple[list[str], list[str]]:
@@ -283,26 +256,6 @@ def _facet_patterns(filters: Filters) -> tuple[list[str], list[str]]:
             pattern = _SEPARATORS.sub("_", _like(fold(value.strip())))
             every.append(f"%|{name}=%{pattern}%" if anywhere else f"%|{name}={pattern}%")
     return every, [_pattern("kind", k) for k in filters.kinds]
-
-
-def _like_regex(pattern: str) -> re.Pattern[str]:
-    """A LIKE pattern as a regular expression to `search` with (`%` any text, `_` one
-    character, a backslash makes the next character literal), anchored at each end that is
-    not a `%`: `.*` at both ends made every test scan the text back and forth."""
-    parts: list[str] = []
-    escaped = False
-    for char in pattern:
-        if escaped or char not in "%_\\":
-            parts.append(re.escape(char))
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        else:
-            parts.append(".*" if char == "%" else ".")
-    start = 1 if parts[:1] == [".*"] else 0
-    end = len(parts) - 1 if len(parts) > start and parts[-1] == ".*" else len(parts)
-    anchors = ("" if start else r"\A", "" if end < len(parts) else r"\Z")
-    return re.compile(anchors[0] + "".join(parts[start:end]) + anchors[1], re.DOTALL)
 
 
 def _pattern(name: str, value: str) -> str:

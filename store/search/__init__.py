@@ -21,8 +21,7 @@ jobs, a web process before its first question) does not hold them in memory.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,20 +31,24 @@ from sqlalchemy.orm import Session
 from store.models import SearchDocument
 from store.search import vocabulary
 from store.search.analysis import MAX_QUERY_CHARS, WORD, query_words, term
+from store.search.facets import Admits, Clause, Faceted, Facets
 from store.search.indexing import Document, index_documents, remove_documents
 from store.search.thesaurus import EMPTY, Thesaurus
 from store.search.vocabulary import Totals
 
 if TYPE_CHECKING:
-    from store.search.engine import Built, Candidate, Hit
+    from store.search.engine import Candidate
     from store.search.query import Concept
     from store.search.scoring import Lacking
 
 __all__ = [
     "MAX_QUERY_CHARS",
     "Admits",
+    "Clause",
     "Correction",
     "Document",
+    "Faceted",
+    "Facets",
     "Results",
     "SearchHit",
     "Thesaurus",
@@ -60,13 +63,7 @@ __all__ = [
 ]
 
 POOL = 40
-FILTERED_POOLS, FILTERED_ENOUGH = (400, 4000), 10
 BUDGET, BUDGET_SHARE = 2000, 0.02
-
-Admits = Callable[[Session, "Built"], Callable[[int], bool]]
-"""A filter answered in memory: given the index (and what a feature keeps beside it, see
-`Built.beside`), the test a doc_id must pass. The alternative to a `Select` of doc_ids, which
-costs a database query on hundreds of candidates."""
 
 
 @dataclass(frozen=True)
@@ -193,58 +190,14 @@ def search(
             index, concepts=concepts, pool=pool, budget=budget, exclude=exclude
         )
     else:
-        found = _filtered(session, index, concepts, pool, budget, within, exclude)
+        from store.search.filtered import filtered
+
+        found = filtered(session, index, concepts, pool, budget, within, exclude)
     ranked = _rank(session, totals, concepts, index.load(found), limit)
     required = [c for c in concepts if not c.optional]
     known = sum(c.known for c in required) / len(required)
     unknown = tuple(w for c in required if not c.known for w in c.words)
     return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.lacking, unknown)
-
-
-def _filtered(
-    session: Session,
-    index: Built,
-    concepts: list[Concept],
-    pool: int,
-    budget: int,
-    within: Select[Any] | Admits,
-    exclude: Sequence[int],
-) -> list[Hit]:
-    """Candidates passing `within`, by filtering a wider pool of unfiltered candidates (in
-    memory, or one database query on the candidates' ids only). The pool widens while too few
-    pass."""
-    from store.search import retrieval
-
-    passing = _passing(session, index, within)
-    kept: list[Hit] = []
-    for wider in FILTERED_POOLS:
-        found = retrieval.candidates(
-            index, concepts=concepts, pool=max(wider, pool), budget=budget, exclude=exclude
-        )
-        kept = passing(found, pool)
-        if len(kept) >= min(pool, FILTERED_ENOUGH) or len(found) < max(wider, pool):
-            break
-    return kept
-
-
-def _passing(
-    session: Session, index: Built, within: Select[Any] | Admits
-) -> Callable[[list[Hit], int], list[Hit]]:
-    """The first candidates passing `within`, in order, up to `enough`: in memory, tested one
-    by one and no further than needed; in the database, one query on all their ids."""
-    if isinstance(within, Select):
-        query = within
-        column = query.selected_columns[0]
-
-        def selected(found: list[Hit], enough: int) -> list[Hit]:
-            allowed = set(session.scalars(query.where(column.in_({c.doc_id for c in found}))))
-            return [c for c in found if c.doc_id in allowed][:enough]
-
-        return selected
-    admits = within(session, index)
-    return lambda found, enough: list(
-        itertools.islice((c for c in found if admits(c.doc_id)), enough)
-    )
 
 
 _TEXTS = select(

@@ -8,6 +8,9 @@ before the rows, so an index is never labelled newer than what it holds. Terms a
 analysed in Python (whitespace tokenizer), so the engine matches exactly what the Python scorer
 counts, on SQLite and PostgreSQL alike.
 
+A feature that registered its facets (`facets.register`) has them indexed too, not stored:
+its filters become clauses of the query (`restricted`).
+
 Indexes live in RAM unless `place.configure` names a directory (`RELAIS_SEARCH_INDEX_DIR`):
 then each is written to `<database>-<doc_type>-<generation>/` (built aside, then renamed) and
 a process that starts while the store is unchanged — a one-shot `relais ask`, a restarted
@@ -32,9 +35,15 @@ from sqlalchemy.orm import Session
 
 from store.models import SearchDocument, SearchWord
 from store.search import place
+from store.search.facets import SOURCES, Clause, Range, Source
 
 FIELDS = ("title", "keywords", "body")
 ALL = "all"
+FACET, LOW, HIGH = "facet", "low", "high"
+LAYOUT = "f1"
+"""The schema's version, in the name of an index written to disk: one written before the
+facets were indexed is never opened as if it had them."""
+UNBOUNDED = 2**62
 TOKENIZER = "relais_terms"
 WRITER_HEAP = 64_000_000
 BATCH = 5000
@@ -74,6 +83,9 @@ def _schema() -> tantivy.Schema:
     for name in FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name=TOKENIZER)
     builder.add_text_field(ALL, tokenizer_name=TOKENIZER, index_option="basic")
+    builder.add_text_field(FACET, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field(LOW, fast=True)
+    builder.add_integer_field(HIGH, fast=True)
     return builder.build()
 
 
@@ -95,6 +107,8 @@ class Built:
     searcher: tantivy.Searcher
     words: dict[str, list[Word]]
     kept: dict[str, Any] = field(default_factory=dict)
+    faceted: bool = False
+    """Whether the documents' facets are indexed (their doc_type registered a `Source`)."""
 
     def beside(self, name: str, load: Callable[[], T]) -> T:
         """What a feature derives from the store for this generation (the filter values of
@@ -129,7 +143,16 @@ class Built:
 
     def search(self, query: tantivy.Query, limit: int) -> list[Hit]:
         """The best matches by the engine's own BM25, ids only (read from fast fields)."""
-        addresses = [address for _, address in self.searcher.search(query, limit, count=False).hits]
+        found = self.searcher.search(query, limit, count=False).hits
+        return self.search_addresses([address for _, address in found])
+
+    def ranked(self, query: tantivy.Query, limit: int) -> list[tuple[float, Hit]]:
+        """`search`, with the engine's score of each match."""
+        found = self.searcher.search(query, limit, count=False).hits
+        hits = self.search_addresses([address for _, address in found])
+        return [(score, hit) for (score, _), hit in zip(found, hits, strict=True)]
+
+    def search_addresses(self, addresses: list[tantivy.DocAddress]) -> list[Hit]:
         if not addresses:
             return []
         rows = self.searcher.fast_field_values("row", addresses)
@@ -138,6 +161,23 @@ class Built:
             Hit(address, int(row or 0), int(doc_id or 0))
             for address, row, doc_id in zip(addresses, rows, doc_ids, strict=True)
         ]
+
+    def bound(self, query: tantivy.Query, limit: int) -> tuple[float, tuple[int, int]] | None:
+        """The engine's score and address of the `limit`-th match, None when there are fewer:
+        nothing else is read of the matches."""
+        found = self.searcher.search(query, 1, count=False, offset=limit - 1).hits
+        if not found:
+            return None
+        score, address = found[0]
+        return score, (address.segment_ord, address.doc)
+
+    def facet_terms(self, prefix: str) -> list[str]:
+        """The facet terms some document has, starting with `prefix` (« region= »): read
+        once per generation, like the rest of `kept`."""
+        return self.beside(
+            f"{FACET}:{prefix}",
+            lambda: [found for found, _ in self.searcher.terms_with_prefix(FACET, prefix)],
+        )
 
     def load(self, hits: Sequence[Hit]) -> list[Candidate]:
         """The analysed fields of these hits, from the index's own store."""
@@ -176,17 +216,21 @@ def _build(session: Session, database: str, doc_type: str, generation: int) -> B
     """In RAM, or opened from (after writing it to) `<database>-<doc_type>-<generation>/`
     under the configured directory: the database's digest keeps two stores apart."""
     words = _words(session, doc_type)
+    kept: dict[str, Any] = {}
+    registered = SOURCES.get(doc_type)
     root = place.directory()
     if root is None:
-        return Built(generation, *_indexed(session, doc_type, None), words)
+        source = _source(session, registered, kept)
+        index, searcher = _indexed(session, doc_type, None, source)
+        return Built(generation, index, searcher, words, kept, faceted=registered is not None)
     store = hashlib.sha256(database.encode()).hexdigest()[:12]
-    name = f"{store}-{re.sub(r'[^a-z0-9_]', '_', doc_type.lower())}-{generation}"
+    name = f"{store}-{re.sub(r'[^a-z0-9_]', '_', doc_type.lower())}-{generation}.{LAYOUT}"
     final = root / name
     if not (final / READY).exists():
         aside = root / f".{name}.{os.getpid()}.{threading.get_ident()}"
         shutil.rmtree(aside, ignore_errors=True)
         aside.mkdir(parents=True)
-        _indexed(session, doc_type, aside)
+        _indexed(session, doc_type, aside, _source(session, registered, kept))
         (aside / READY).touch()
         try:
             aside.rename(final)
@@ -197,11 +241,25 @@ def _build(session: Session, database: str, doc_type: str, generation: int) -> B
             shutil.rmtree(older, ignore_errors=True)
     index = tantivy.Index.open(str(final))
     index.register_tokenizer(TOKENIZER, _ANALYZER)
-    return Built(generation, index, index.searcher(), words)
+    return Built(generation, index, index.searcher(), words, kept, faceted=registered is not None)
+
+
+def _source(
+    session: Session,
+    registered: tuple[str, Callable[[Session], Source]] | None,
+    kept: dict[str, Any],
+) -> Source | None:
+    """The doc_type's facets, loaded and kept beside the index under their name."""
+    if registered is None:
+        return None
+    name, load = registered
+    kept[name] = load(session)
+    found: Source = kept[name]
+    return found
 
 
 def _indexed(
-    session: Session, doc_type: str, directory: Path | None
+    session: Session, doc_type: str, directory: Path | None, source: Source | None
 ) -> tuple[tantivy.Index, tantivy.Searcher]:
     index = tantivy.Index(SCHEMA, path=str(directory) if directory else None)
     index.register_tokenizer(TOKENIZER, _ANALYZER)
@@ -224,6 +282,14 @@ def _indexed(
         for name, value in zip(FIELDS, (title, keywords, body), strict=True):
             document.add_text(name, value)
         document.add_text(ALL, f"{title} {keywords} {body}")
+        facets = source.facets(doc_id) if source is not None else None
+        if facets is not None:
+            for value in facets.terms:
+                document.add_text(FACET, value)
+            if facets.low is not None:
+                document.add_integer(LOW, facets.low)
+            if facets.high is not None:
+                document.add_integer(HIGH, facets.high)
         writer.add_document(document)
     writer.commit()
     writer.wait_merging_threads()
@@ -252,3 +318,35 @@ def phrase_query(field: str, terms: Sequence[str]) -> tantivy.Query:
     if len(terms) == 1:
         return tantivy.Query.term_query(SCHEMA, field, terms[0])
     return tantivy.Query.phrase_query(SCHEMA, field, list(terms))
+
+
+def restricted(query: tantivy.Query, clause: Clause) -> tantivy.Query:
+    """`query` limited to the documents `clause` lets through, each scored as by `query`
+    alone: the clause scores 0, and adding 0 changes no score, so the engine ranks them in
+    the same order as without the clause. Term queries rather than one term-set query: that
+    one reads every document of its terms first (0.2 ms for a region at 100,000 projects)."""
+    parts = [
+        tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, FACET, t)) for t in group]
+        )
+        if group
+        else tantivy.Query.empty_query()
+        for group in clause.groups
+    ]
+    for name, bounds in ((LOW, clause.low), (HIGH, clause.high)):
+        if bounds is not None:
+            parts.append(_within(name, bounds))
+    must = [(tantivy.Occur.Must, part) for part in parts]
+    limit = tantivy.Query.const_score_query(tantivy.Query.boolean_query(must), 0.0)
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, limit)])
+
+
+def _within(name: str, bounds: Range) -> tantivy.Query:
+    low, high = bounds
+    return tantivy.Query.range_query(
+        SCHEMA,
+        name,
+        tantivy.FieldType.Integer,
+        -UNBOUNDED if low is None else low,
+        UNBOUNDED if high is None else high,
+    )
