@@ -15,16 +15,12 @@ import re
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import Project
-from store.search.facets import Facets
-
-if TYPE_CHECKING:
-    from store.search.engine import Built
+from store.search.facets import Facets, Index
 
 NO_YEAR = -(2**31)
 OPEN_END = 2**61
@@ -91,7 +87,7 @@ class FacetTable:
         )
 
 
-def terms_for(index: Built, pattern: str) -> tuple[str, ...]:
+def terms_for(index: Index, pattern: str) -> tuple[str, ...]:
     """The facet terms a project matching a `%|name=…%` pattern may have (`%|org=%…%`: the
     name anywhere in the organisation)."""
     name, _, value = pattern.removeprefix("%|").partition("=")

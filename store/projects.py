@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -19,10 +19,7 @@ from store.models import Project
 from store.project_facets import NO_YEAR, FacetTable, like_regex, terms_for
 from store.search import Clause, Document, Faceted, index_documents
 from store.search.analysis import fold, folded_name
-from store.search.facets import register
-
-if TYPE_CHECKING:
-    from store.search.engine import Built
+from store.search.facets import Index, register
 
 DOC_TYPE = "project"
 FACETS = "project_facets"
@@ -195,7 +192,7 @@ def admits(filters: Filters) -> Faceted:
     low, high, started = filters.year_from, filters.year_to, filters.started
     years = low is not None or high is not None
 
-    def admitted(session: Session, index: Built) -> Callable[[int], bool]:
+    def admitted(session: Session, index: Index) -> Callable[[int], bool]:
         table = index.beside(FACETS, lambda: FacetTable.load(session))
         position, starts, ends = table.position, table.starts, table.ends
         offsets, text = table.offsets, table.text
@@ -218,7 +215,7 @@ def admits(filters: Filters) -> Faceted:
 
         return passes
 
-    def clause(index: Built) -> Clause:
+    def clause(index: Index) -> Clause:
         groups = [terms_for(index, pattern) for pattern in every]
         if kinds:
             groups.append(tuple(dict.fromkeys(t for k in kinds for t in terms_for(index, k))))

@@ -12,14 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from store.search.engine import Built
+T = TypeVar("T")
 
-Admits = Callable[[Session, "Built"], Callable[[int], bool]]
+
+class Index(Protocol):
+    """What a filter reads of the index (`engine.Built`)."""
+
+    def beside(self, name: str, load: Callable[[], T]) -> T: ...
+
+    def facet_terms(self, prefix: str) -> list[str]: ...
+
+
+Admits = Callable[[Session, Index], Callable[[int], bool]]
 """A filter answered in memory: given the index (and what a feature keeps beside it, see
 `Built.beside`), the test a doc_id must pass. The alternative to a `Select` of doc_ids, which
 costs a database query on hundreds of candidates."""
@@ -59,9 +67,9 @@ class Faceted:
     index holds (`Built.facet_terms`), those a passing document may have."""
 
     admits: Admits
-    clause: Callable[[Built], Clause]
+    clause: Callable[[Index], Clause]
 
-    def __call__(self, session: Session, index: Built) -> Callable[[int], bool]:
+    def __call__(self, session: Session, index: Index) -> Callable[[int], bool]:
         return self.admits(session, index)
 
 
