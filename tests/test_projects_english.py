@@ -84,3 +84,13 @@ def test_how_long_or_how_many_is_no_subject(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, title, SURE_EN, why=question)
+
+
+def test_how_big_or_how_many_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("a handful of small prisons trying officer patrols in pairs", "Motiver"),
+        ("a few small agencies sharing one accounting system", "SIFAS"),
+        ("I am after a few examples of small towns with an art trail about energy saving", "STUWA"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, why=question)

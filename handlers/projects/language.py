@@ -127,13 +127,16 @@ _FILLER = """
     need go come keep let put seem show tell say happen deal able good best better well really
     lot many much way thing kind sort type also still already even ever anybody somebody
     everyone people own since around instead so halfway think thinking speed run near cope
-    base main include add year month week hour minute decade dozen hundred thousand
+    base main include add year month week hour minute decade dozen hundred thousand be few
+    small large little tiny huge handful
 """
 FILLER = frozenset(_FILLER.split())
 """The words, in their normal form, with which an English question asks rather than says
 what about: left out of the search, where they would count as words the projects lack. So are
-spans of time and round numbers (« for two years », « dozens of charities »): how long or how
-many, never whom or what; unknown, a plural one was read as people no project mentions."""
+spans of time and round numbers (« for two years », « dozens of charities »), sizes and vague
+amounts (« a handful of small agencies », « a few »): how long, how big or how many, never whom
+or what; unknown, they lowered the known share, and a plural one was read as people no project
+mentions."""
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=\ws)'(?!\w)")
 _JOINS = re.compile(r"[\s'-]*")
 
