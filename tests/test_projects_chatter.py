@@ -162,3 +162,12 @@ def test_asking_for_lessons_learned_is_no_subject(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, title, SURE_EN, why=question)
+
+
+def test_saying_what_we_want_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("je veux monter une boite a idees pour simplifier le travail des agents", "BercySimple"),
+        ("on voudrait suivre les patients sous therapies orales a domicile", "CAPRI"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, why=question)

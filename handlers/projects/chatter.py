@@ -10,7 +10,8 @@
     « la directrice de prison qui a … »  « côté ministères sociaux »  « on the ministry's side »
     « my boss asked me to dig up any case where … ended up … »  « what did they get out of it? »
     « how long did it take to build? »  « did something like that happen? »
-    « need someone to talk to »  « lessons learned from … » (« un retour d'expérience sur … »)
+    « need someone to talk to »  « on veut … », « nous voudrions … »
+    « lessons learned from … » (« un retour d'expérience sur … »)
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -69,7 +70,8 @@ _FRENCH = (
     rf"\by\s+a[\s-]+t[\s-]+(?:il|elle)\b|\bil\s+y\s+a(?:urait)?\b|\best[\s-]+ce\s+qu(?:e|{_APOSTROPHE})",
     rf"\b(?:quelqu{_APOSTROPHE}\s*un|qqn|qq1|on|vous|tu)\s+"
     r"(?:sait|saurait|savez|sauriez|sais|saurais|conna[iî]t|conna[iî]trait|connaissez|connais)\b",
-    rf"\b(?:je\s+voudrais|j(?:{_APOSTROPHE}\s*|\s+)aimerais|je\s+souhaite|je\s+souhaiterais)"
+    rf"\b(?:je\s+voudrais|j(?:{_APOSTROPHE}\s*|\s+)aimerais|je\s+souhaite|je\s+souhaiterais"
+    r"|(?:je|on|nous)\s+(?:veux|veut|voulons|voudrait|voudrions|souhaitons|souhaiterions))"
     r"(?:\s+(?:bien|beaucoup))?\b",
     r"\b(?:me\s+mettre|entrer|prendre)\s+(?:en\s+)?(?:contact|relation)\b",
     rf"\b(?:en\s+savoir\s+plus|plus\s+d{_APOSTROPHE}\s*infos?|des\s+infos?)\b",
