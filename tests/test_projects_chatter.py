@@ -171,3 +171,26 @@ def test_saying_what_we_want_is_no_subject(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, title, why=question)
+
+
+def test_what_was_done_instead_is_no_subject(chat: Chat) -> None:
+    for question, title, intro in (
+        (
+            "payer le timbre du passeport en ligne au lieu de faire la queue chez le buraliste",
+            "Timbre fiscal",
+            SURE,
+        ),
+        (
+            "paying the passport stamp online rather than queueing at a tobacconist",
+            "Timbre",
+            SURE_EN,
+        ),
+        (
+            "gendarmes using tablets on patrol instead of going back to the barracks to type "
+            "reports",
+            "NEOGEND",
+            SURE_EN,
+        ),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, intro, why=question)

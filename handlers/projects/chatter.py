@@ -102,6 +102,13 @@ _FRENCH = (
     r"\b(?:combien|cmb|cb)\s+de\s+temps\s+(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\b",
     r"\b(?:[çc]a|cela)\s+existe(?:\s+(?:dans|ds)\s+(?:la|ta|votre)\s+base)?\b",
 )
+_INSTEAD = re.compile(
+    rf"\b(?:instead\s+of|rather\s+than|au\s+lieu\s+d(?:e|u|es|{_APOSTROPHE})|plut[oô]t\s+que)"
+    r"[^.?!,;:]*",
+    re.IGNORECASE,
+)
+"""« … online instead of at the tobacco shop », « … au lieu de passer au guichet »: what was
+not done, or done before; the project asked about need not mention it."""
 _SIDE = re.compile(
     rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
     re.IGNORECASE,
@@ -111,5 +118,6 @@ _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IG
 
 
 def quiet(text: str) -> str:
-    """`text` without its request phrases (« I'd like to get in touch », « au sujet de »)."""
-    return " ".join(_CHATTER.sub(" ", _SIDE.sub(r"\1", text)).split())
+    """`text` without its request phrases (« I'd like to get in touch », « au sujet de »),
+    nor what it says was done otherwise (`_INSTEAD`)."""
+    return " ".join(_CHATTER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", text))).split())
