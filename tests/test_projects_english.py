@@ -94,3 +94,13 @@ def test_how_big_or_how_many_is_no_subject(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, title, SURE_EN, why=question)
+
+
+def test_a_verb_in_ing_is_what_was_done_not_what_about(chat: Chat) -> None:
+    for question in (
+        "public health agencies sharing a new finance system, what came of it?",
+        "examples of public health bodies ending up sharing one finance and accounting tool "
+        "after a new budget rule?",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, "SIFAS", SURE_EN, why=question)

@@ -165,19 +165,21 @@ def search(
     optional: str = "",
     compounds: bool = True,
     cognates: bool = False,
+    verbs: frozenset[str] = frozenset(),
 ) -> Results:
     """`search_documents`, with the spelling corrections the best match relied on. The words
     of `optional` raise the score of the documents that contain them without lowering the
     others' (a place the caller already filters on). Without `compounds`, words side by side
     in the question are not taken to name one thing (a question translated word by word). With
     `cognates`, an unknown word is looked for as its French cognate (« strategy » →
-    « stratégie »): the words of an English question the glossary did not translate."""
+    « stratégie »): the words of an English question the glossary did not translate. `verbs`
+    are words (folded) to read as verbs saying what was done (`Concept.action`)."""
     if limit <= 0:
         return Results([])
     from store.search import engine, retrieval
     from store.search.query import plan, resolve
 
-    wanted = plan(query, thesaurus, compounds=compounds)
+    wanted = plan(query, thesaurus, compounds=compounds, verbs=verbs)
     extra = plan(optional, thesaurus) if optional else []
     for concept in extra:
         concept.optional = True
