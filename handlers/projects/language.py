@@ -161,11 +161,22 @@ def english_verbs(text: str) -> frozenset[str]:
     « -ing » (« ended up sharing », « buying »): what was done, said in other words by a
     project that did it. Not a noun in « -ing », which the lemmatiser reads as its own
     lemma (« housing », « building »), nor one translated as a noun (« waiting » →
-    « attente »); nor a participle in « -ed », often an adjective (« consultants hired »)."""
+    « attente »); nor a participle in « -ed », often an adjective (« consultants hired »).
+    And, as typed, the English verb forms in « -ing » or « -ed » the glossary does not
+    translate (« followed », « paying »): unknown, they are no subject the projects lack."""
     import simplemma
 
     _, tokens, found = _read(text)
-    return frozenset(
+    translated = {index for index, _, _ in found}
+    untranslated = {
+        t.group()
+        for index, t in enumerate(tokens)
+        if index not in translated
+        and t.group().endswith(("ing", "ed"))
+        and english_word(t.group())
+        and normal(t.group()) != t.group()
+    }
+    return untranslated | frozenset(
         fold(french)
         for index, length, french in found
         if length == 1

@@ -90,8 +90,10 @@ class Correction:
 @dataclass(frozen=True)
 class Results:
     """The hits, the corrections they relied on, the share of the question's concepts the
-    collection knows at all (1.0: every word of the question occurs somewhere), and what the
-    first hit lacks of what the collection knows (`Scorer.lacking`: by weight and by count)."""
+    collection knows at all (1.0: every word of the question occurs somewhere; a verb it does
+    not know, `Concept.action`, is left out: « pour épauler les cadres » asks about the
+    managers, in a verb the projects need not use), and what the first hit lacks of what the
+    collection knows (`Scorer.lacking`: by weight and by count)."""
 
     hits: list[SearchHit]
     corrections: tuple[Correction, ...] = ()
@@ -198,7 +200,8 @@ def search(
         found = _filtered(session, index, concepts, pool, budget, within, exclude)
     ranked = _rank(session, totals, concepts, index.load(found), limit)
     required = [c for c in concepts if not c.optional]
-    known = sum(c.known for c in required) / len(required)
+    counted = [c for c in required if c.known or not c.action]
+    known = sum(c.known for c in counted) / len(counted)
     unknown = tuple(w for c in required if not c.known for w in c.words)
     return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.lacking, unknown)
 
