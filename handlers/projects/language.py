@@ -176,7 +176,7 @@ def english_verbs(text: str) -> frozenset[str]:
         and english_word(t.group())
         and normal(t.group()) != t.group()
     }
-    return untranslated | frozenset(
+    return frozenset(untranslated) | frozenset(
         fold(french)
         for index, length, french in found
         if length == 1
