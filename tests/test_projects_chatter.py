@@ -194,3 +194,13 @@ def test_what_was_done_instead_is_no_subject(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, title, intro, why=question)
+
+
+def test_asking_who_holds_a_role_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("qui est la signataire de la convention sgmap education nationale ?", "ducation"),
+        ("c'est qui le coordinateur de la butinerie du 95 ?", "Val-d'Oise"),
+        ("qui est le référent pour l'appli de recrutement de l'armée ?", "sengager.fr"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, why=question)

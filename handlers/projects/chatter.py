@@ -8,6 +8,7 @@
     « Madame, Monsieur, quelles personnes puis-je contacter au sujet de … »  « … ? un nom stp »
     « la convention …, elle couvre quoi ? »  « … ça a marché ? »  « … I need a name »  « … too »
     « la directrice de prison qui a … »  « côté ministères sociaux »  « on the ministry's side »
+    « c qui le signataire … », « qui est la référente … »
     « my boss asked me to dig up any case where … ended up … »  « what did they get out of it? »
     « how long did it take to build? »  « did something like that happen? »
     « need someone to talk to »  « on veut … », « nous voudrions … »
@@ -82,6 +83,9 @@ _FRENCH = (
     r"\b(?:la|une|les|des|quelles?)\s+(?:bonnes?\s+)?personnes?\s+"
     r"(?:[àa]\s+|(?:puis|pourrais|peux|dois)[\s-]+je\s+)?(?:contacter|joindre|appeler)\b",
     r"\b(?:la|les)\s+personnes?\s+qui\b",
+    rf"\b(?:qui\s+(?:est|[ée]tait|sont|c{_APOSTROPHE}\s*est)|c(?:{_APOSTROPHE}\s*est)?\s+qui)\s+"
+    rf"(?:le|la|les|l{_APOSTROPHE})\s*(?:signataire|porteu(?:r|se)|pilote|responsable|"
+    r"r[ée]f[ée]rente?|cheff?e?|direct(?:eur|rice)|coordinat(?:eur|rice)|interlocut(?:eur|rice))s?\b",
     r"\b(?<=l[ae]\s)(?:direct(?:eur|rice)|responsable|cheff?e?|pilote|r[ée]f[ée]rente?)"
     rf"(?=(?:\s+d[eu]s?\s+\w+|\s+d{_APOSTROPHE}\s*\w+)?\s+qui\b)",
     rf"\bc[oô]t[ée]\s+(?!d[eu]s?\b|d{_APOSTROPHE})",
