@@ -153,3 +153,12 @@ def test_english_context_about_who_asks_and_how_it_went_is_not_searched(chat: Ch
         "did it take them to set up?",
     )
     assert_sure(housing, "demande de logement social", SURE_EN)
+
+
+def test_asking_for_lessons_learned_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("lessons learned from the online tax stamp", "Timbre fiscal"),
+        ("any lessons learned on patrolling in pairs in prisons?", "Motiver"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, why=question)

@@ -75,3 +75,22 @@ def test_a_question_about_people_no_project_mentions_stays_unsure(chat: Chat) ->
 def test_an_english_size_or_number_word_is_no_subject(chat: Chat) -> None:
     [reply] = chat.dm("bea", "a big prize for public sector managers run with a consulting firm")
     assert_sure(reply, "Prix", SURE_EN)
+
+
+def test_how_long_or_how_many_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("prison officers patrolling in pairs for two years, how did it go?", "Motiver"),
+        ("gendarmes with tablets in the field for months now", "NEOGEND"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, why=question)
+
+
+def test_how_big_or_how_many_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("a handful of small prisons trying officer patrols in pairs", "Motiver"),
+        ("a few small agencies sharing one accounting system", "SIFAS"),
+        ("I am after a few examples of small towns with an art trail about energy saving", "STUWA"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, why=question)

@@ -10,7 +10,7 @@
     « la directrice de prison qui a … »  « côté ministères sociaux »  « on the ministry's side »
     « my boss asked me to dig up any case where … ended up … »  « what did they get out of it? »
     « how long did it take to build? »  « did something like that happen? »
-    « need someone to talk to »
+    « need someone to talk to »  « lessons learned from … » (« un retour d'expérience sur … »)
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -59,6 +59,7 @@ _ENGLISH = (
     r"\bwhat\s+(?:did|does)\s+(?:it|that|this|they)\s+(?:actually\s+|really\s+)?"
     r"(?:cover|include|involve)\b",
     r"\b(?:too|as\s+well)(?=\s*[.?!]*\s*$)",
+    r"\b(?:any\s+)?lessons?\s+learn(?:ed|t)\b(?:\s+(?:from|on|about|with))?",
 )
 _FRENCH = (
     r"\bau\s+sujet\s+(?=d)",

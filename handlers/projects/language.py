@@ -127,11 +127,16 @@ _FILLER = """
     need go come keep let put seem show tell say happen deal able good best better well really
     lot many much way thing kind sort type also still already even ever anybody somebody
     everyone people own since around instead so halfway think thinking speed run near cope
-    base main include add
+    base main include add year month week hour minute decade dozen hundred thousand be few
+    small large little tiny huge handful
 """
 FILLER = frozenset(_FILLER.split())
 """The words, in their normal form, with which an English question asks rather than says
-what about: left out of the search, where they would count as words the projects lack."""
+what about: left out of the search, where they would count as words the projects lack. So are
+spans of time and round numbers (« for two years », « dozens of charities »), sizes and vague
+amounts (« a handful of small agencies », « a few »): how long, how big or how many, never whom
+or what; unknown, they lowered the known share, and a plural one was read as people no project
+mentions."""
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=\ws)'(?!\w)")
 _JOINS = re.compile(r"[\s'-]*")
 
@@ -320,7 +325,8 @@ def _sms() -> tuple[re.Pattern[str], dict[str, str]]:
     entries = yaml.safe_load(SMS.read_text(encoding="utf-8")) or {}
     table = {str(key).casefold(): str(value) for key, value in entries.items()}
     keys = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’-])({keys})(?![\w'’-])", re.IGNORECASE), table
+    after = r"(?:(?<![\w'’-])|(?<=\b[cdjlmnst]['’])|(?<=\bqu['’]))"
+    return re.compile(rf"{after}({keys})(?![\w'’-])", re.IGNORECASE), table
 
 
 _PHONETIC_K = re.compile(r"(?<![\w'’-])(\w{4,}i)k(?![\w'’-])", re.IGNORECASE)
@@ -331,11 +337,48 @@ _COUNCIL = re.compile(r"(?<![\w'’-])C[DG] ?(\d\d|2[AB]|97\d)(?![\w'’-])", re
 number, as its own staff and its partners say it."""
 
 
+_GLUED = re.compile(
+    r"(?<![\w'’.-])(qu|j|[cdlmnst](?=[aeiouyhàâéèêîôû]))([^\W\d_]{3,})(?![\w'’-]|\.\w)",
+    re.IGNORECASE,
+)
+SHORT_REST = 3
+"""A rest this short is read only as an SMS form (« dexp »): « lile » is Lille mistyped."""
+_ACCENTS = {"a": "àâ", "e": "éèê", "i": "îï", "o": "ô", "u": "ûù"}
+
+
+def _unglued(match: re.Match[str]) -> str:
+    """An elided article or pronoun typed without its apostrophe (« lhosto », « dappli »,
+    « larmee », « jcherche »): the word as a whole is neither French nor English, the rest is
+    a French word (maybe typed without its accent) or an SMS form. A name, capitalised
+    inside a sentence, is left alone (« Nantes »), and so is a web address (« sengager.fr »)."""
+    import simplemma
+
+    whole, elided, rest = match.group(), match.group(1), match.group(2)
+    folded = whole.casefold()
+    if (whole[0].isupper() and match.start() > 0) or folded in _sms()[1]:
+        return whole
+    if simplemma.is_known(folded, lang="fr") or english_word(fold(whole)):
+        return whole
+    lowered = rest.casefold()
+    spellings = {lowered} | {
+        lowered[:i] + accent + lowered[i + 1 :]
+        for i, letter in enumerate(lowered)
+        for accent in _ACCENTS.get(letter, "")
+    }
+    if lowered in _sms()[1] or (
+        len(lowered) > SHORT_REST and any(simplemma.is_known(w, lang="fr") for w in spellings)
+    ):
+        return f"{elided}'{rest}"
+    return whole
+
+
 def expand_sms(text: str) -> str:
-    """SMS forms and abbreviations (« pb ds les hosto ») written out (`data/sms.yaml`), a
-    department's council by its number (« CD95 »), and the phonetic « -ik » ending written
-    « -ique » (« electronik », « numerik »)."""
+    """SMS forms and abbreviations (« pb ds les hosto ») written out (`data/sms.yaml`), also
+    after an elided article (« l'appli »), an elision typed without its apostrophe read with
+    it (« dappli », `_unglued`), a department's council by its number (« CD95 »), and the
+    phonetic « -ik » ending written « -ique » (« electronik », « numerik »)."""
     pattern, table = _sms()
+    text = _GLUED.sub(_unglued, text)
     text = pattern.sub(lambda match: table[match.group(1).casefold()], text)
     text = _COUNCIL.sub(r"conseil départemental du \1", text)
     return _PHONETIC_K.sub(r"\1que", text)
