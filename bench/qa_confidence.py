@@ -9,7 +9,7 @@ confident & right answers and its confident no-answer ones. The same counts are 
 
     .venv/bin/python -m bench.qa_confidence
 
-`qa_tiers_heldout10.yaml` is never read: it is kept untouched for a final measurement. A filter
+`qa_tiers_heldout13.yaml` is never read: it is kept untouched for a final measurement. A filter
 alone (« projets en Bretagne ») lists projects without searching; the model leaves those, and
 answers without any match, as `Answer.confident` decides them.
 """
@@ -29,7 +29,7 @@ from handlers.projects.importer import import_file
 from handlers.projects.sample import SAMPLE
 
 DATA = ROOT / "tests" / "data"
-UNTOUCHED = frozenset({"qa_tiers_heldout12.yaml"})
+UNTOUCHED = frozenset({"qa_tiers_heldout13.yaml"})
 NEWTON_STEPS = 50
 Decide = Callable[[list["Row"], list["Row"]], list[bool]]
 

@@ -364,6 +364,7 @@ def measure(
     from bot.app import build
     from bot.config import Settings
     from bot.http import HttpServer
+    from bot.serve import freeze_startup_objects
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
@@ -388,6 +389,7 @@ def measure(
         adapter.listen(relais)
         noop = HttpServer(host="127.0.0.1", port=0)
         noop.route("POST", "/slack/events", bolt_route(noop_bolt(base_url)))  # type: ignore[arg-type]
+        freeze_startup_objects()  # as `relais serve` does before it serves
         relais.start()
         noop.start()
         scenarios = {

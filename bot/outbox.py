@@ -235,7 +235,7 @@ class Outbox:
                 found = port.find_delivered(action, key=key, workspace_id=workspace)
                 if found is not None:
                     return found
-            wait, why = self._pacer.wait(platform, workspace, channel_of(action))
+            wait, why = self._pacer.wait(platform, workspace, channel_of(action), key)
             if wait > 0:
                 self._settle_retry(row_id, why, wait, attempts_used=False)
                 return None

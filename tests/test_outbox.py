@@ -3,6 +3,8 @@ transient; recorded as failed (and reported) when permanent; checked after a cra
 
 from __future__ import annotations
 
+import itertools
+import time
 from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -199,6 +201,27 @@ def test_channel_pacing_spreads_posts_without_dropping(
     assert sorted(s.text for s in port.sent) == ["1", "ailleurs"]
     row = status(sessions, "ev1:1")
     assert row.status == "pending" and row.attempts == 0
+
+
+def test_posts_waiting_for_one_channel_each_get_their_own_turn(
+    sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
+) -> None:
+    paced = OutboxPolicy(channel_interval={"test": 0.3})
+    outbox, _ = make_outbox(sessions, port, clock, policy=paced)
+    keys = queue(sessions, clock, [post(f"n° {n}") for n in range(1, 5)])
+    outbox.deliver()
+    assert [s.text for s in port.sent] == ["n° 1"]
+    due = [status(sessions, key).next_attempt_at for key in keys[1:]]
+    gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(due)]
+    assert all(0.25 < gap < 0.35 for gap in gaps), due
+    for sent in (2, 3, 4):
+        time.sleep(0.3)
+        clock.advance(timedelta(seconds=0.3))
+        outbox.deliver()
+        assert [s.text for s in port.sent][-1] == f"n° {sent}"
+        waiting = [status(sessions, key).next_attempt_at for key in keys[sent:]]
+        assert waiting == due[sent - 1 :], "a post whose turn has not come is left alone"
+    assert len(port.sent) == 4
 
 
 def test_unknown_thread_root_fails_permanently(

@@ -153,3 +153,54 @@ def test_english_context_about_who_asks_and_how_it_went_is_not_searched(chat: Ch
         "did it take them to set up?",
     )
     assert_sure(housing, "demande de logement social", SURE_EN)
+
+
+def test_asking_for_lessons_learned_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("lessons learned from the online tax stamp", "Timbre fiscal"),
+        ("any lessons learned on patrolling in pairs in prisons?", "Motiver"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, why=question)
+
+
+def test_saying_what_we_want_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("je veux monter une boite a idees pour simplifier le travail des agents", "BercySimple"),
+        ("on voudrait suivre les patients sous therapies orales a domicile", "CAPRI"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, why=question)
+
+
+def test_what_was_done_instead_is_no_subject(chat: Chat) -> None:
+    for question, title, intro in (
+        (
+            "payer le timbre du passeport en ligne au lieu de faire la queue chez le buraliste",
+            "Timbre fiscal",
+            SURE,
+        ),
+        (
+            "paying the passport stamp online rather than queueing at a tobacconist",
+            "Timbre",
+            SURE_EN,
+        ),
+        (
+            "gendarmes using tablets on patrol instead of going back to the barracks to type "
+            "reports",
+            "NEOGEND",
+            SURE_EN,
+        ),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, intro, why=question)
+
+
+def test_asking_who_holds_a_role_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("qui est la signataire de la convention sgmap education nationale ?", "ducation"),
+        ("c'est qui le coordinateur de la butinerie du 95 ?", "Val-d'Oise"),
+        ("qui est le référent pour l'appli de recrutement de l'armée ?", "sengager.fr"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, why=question)

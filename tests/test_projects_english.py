@@ -75,3 +75,32 @@ def test_a_question_about_people_no_project_mentions_stays_unsure(chat: Chat) ->
 def test_an_english_size_or_number_word_is_no_subject(chat: Chat) -> None:
     [reply] = chat.dm("bea", "a big prize for public sector managers run with a consulting firm")
     assert_sure(reply, "Prix", SURE_EN)
+
+
+def test_how_long_or_how_many_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("prison officers patrolling in pairs for two years, how did it go?", "Motiver"),
+        ("gendarmes with tablets in the field for months now", "NEOGEND"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, why=question)
+
+
+def test_how_big_or_how_many_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        ("a handful of small prisons trying officer patrols in pairs", "Motiver"),
+        ("a few small agencies sharing one accounting system", "SIFAS"),
+        ("I am after a few examples of small towns with an art trail about energy saving", "STUWA"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, why=question)
+
+
+def test_a_verb_in_ing_is_what_was_done_not_what_about(chat: Chat) -> None:
+    for question in (
+        "public health agencies sharing a new finance system, what came of it?",
+        "examples of public health bodies ending up sharing one finance and accounting tool "
+        "after a new budget rule?",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, "SIFAS", SURE_EN, why=question)

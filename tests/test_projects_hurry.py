@@ -1,6 +1,7 @@
 """Questions typed in a hurry or asked in English, answered with confidence when the first
 project has all of them: accents left out of a word only the projects' texts use, a letter
-typed once for twice, two words glued together, everyday English words."""
+typed once for twice, two words glued together, an article glued to its noun, a verb no
+project uses, everyday English words."""
 
 from __future__ import annotations
 
@@ -33,6 +34,21 @@ def test_two_words_typed_as_one_are_read_as_two_and_said(chat: Chat) -> None:
     assert reply.text.startswith(SURE)
     assert "Résultats pour « qui a fait la refonte de service public ? »" in reply.text
     assert "Service public 2016" in first_title(reply.message)
+
+
+def test_articles_typed_without_their_apostrophe_are_read_and_said(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "qqn a un retour dexp sur lappli de recrutement de larmee ?")
+    assert_sure(reply, "sengager.fr")
+    assert "sur l'application de recrutement de l'armee ? »" in reply.text
+
+
+def test_a_verb_no_project_uses_is_no_subject_they_lack(chat: Chat) -> None:
+    for question in (
+        "qu'a fait l'AP-HP pour épauler ses cadres ?",
+        "qu'a fait l'AP-HP pour dorloter ses cadres ?",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, "AP-HP", why=question)
 
 
 def test_an_english_question_in_everyday_words_is_answered_in_english(chat: Chat) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -69,6 +70,13 @@ def test_healthz_goes_503_when_the_scheduler_does_not_tick(
         status, body = health_within(url, status=503)
     assert status == 503
     assert body["checks"] == {"database": True, "scheduler": False}
+
+
+def test_what_start_up_built_is_left_out_of_full_collections_while_serving(app: App) -> None:
+    with running_app(app) as url:
+        assert get(url + "/healthz")[0] in (200, 503)
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_freeze_count() == 0
 
 
 def test_metrics_are_prometheus_text(running: str) -> None:

@@ -32,13 +32,14 @@ from handlers.projects.language import (
     correct,
     detect,
     english_corrections,
-    expand_sms,
+    english_verbs,
     expressions,
     in_english,
     to_french,
 )
 from handlers.projects.record import years_text
 from handlers.projects.scope import Scope, read
+from handlers.projects.shorthand import expand_sms
 from handlers.projects.synonyms import thesaurus
 from store import projects as store
 from store.models import Project
@@ -180,6 +181,7 @@ def ask(
         optional=to_french(scope.removed) if language == "en" else scope.removed,
         compounds=language == "fr",
         cognates=language == "en",
+        verbs=english_verbs(correct(scope.text, fixed)) if language == "en" else frozenset(),
     )
     read_as = _corrected(expanded, found.corrections, fixed, language)
     return Answer(

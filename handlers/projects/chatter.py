@@ -8,9 +8,11 @@
     « Madame, Monsieur, quelles personnes puis-je contacter au sujet de … »  « … ? un nom stp »
     « la convention …, elle couvre quoi ? »  « … ça a marché ? »  « … I need a name »  « … too »
     « la directrice de prison qui a … »  « côté ministères sociaux »  « on the ministry's side »
+    « c qui le signataire … », « qui est la référente … »
     « my boss asked me to dig up any case where … ended up … »  « what did they get out of it? »
     « how long did it take to build? »  « did something like that happen? »
-    « need someone to talk to »
+    « need someone to talk to »  « on veut … », « nous voudrions … »
+    « lessons learned from … » (« un retour d'expérience sur … »)
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -59,6 +61,7 @@ _ENGLISH = (
     r"\bwhat\s+(?:did|does)\s+(?:it|that|this|they)\s+(?:actually\s+|really\s+)?"
     r"(?:cover|include|involve)\b",
     r"\b(?:too|as\s+well)(?=\s*[.?!]*\s*$)",
+    r"\b(?:any\s+)?lessons?\s+learn(?:ed|t)\b(?:\s+(?:from|on|about|with))?",
 )
 _FRENCH = (
     r"\bau\s+sujet\s+(?=d)",
@@ -68,7 +71,8 @@ _FRENCH = (
     rf"\by\s+a[\s-]+t[\s-]+(?:il|elle)\b|\bil\s+y\s+a(?:urait)?\b|\best[\s-]+ce\s+qu(?:e|{_APOSTROPHE})",
     rf"\b(?:quelqu{_APOSTROPHE}\s*un|qqn|qq1|on|vous|tu)\s+"
     r"(?:sait|saurait|savez|sauriez|sais|saurais|conna[iî]t|conna[iî]trait|connaissez|connais)\b",
-    rf"\b(?:je\s+voudrais|j(?:{_APOSTROPHE}\s*|\s+)aimerais|je\s+souhaite|je\s+souhaiterais)"
+    rf"\b(?:je\s+voudrais|j(?:{_APOSTROPHE}\s*|\s+)aimerais|je\s+souhaite|je\s+souhaiterais"
+    r"|(?:je|on|nous)\s+(?:veux|veut|voulons|voudrait|voudrions|souhaitons|souhaiterions))"
     r"(?:\s+(?:bien|beaucoup))?\b",
     r"\b(?:me\s+mettre|entrer|prendre)\s+(?:en\s+)?(?:contact|relation)\b",
     rf"\b(?:en\s+savoir\s+plus|plus\s+d{_APOSTROPHE}\s*infos?|des\s+infos?)\b",
@@ -79,6 +83,9 @@ _FRENCH = (
     r"\b(?:la|une|les|des|quelles?)\s+(?:bonnes?\s+)?personnes?\s+"
     r"(?:[àa]\s+|(?:puis|pourrais|peux|dois)[\s-]+je\s+)?(?:contacter|joindre|appeler)\b",
     r"\b(?:la|les)\s+personnes?\s+qui\b",
+    rf"\b(?:qui\s+(?:est|[ée]tait|sont|c{_APOSTROPHE}\s*est)|c(?:{_APOSTROPHE}\s*est)?\s+qui)\s+"
+    rf"(?:le|la|les|l{_APOSTROPHE})\s*(?:signataire|porteu(?:r|se)|pilote|responsable|"
+    r"r[ée]f[ée]rente?|cheff?e?|direct(?:eur|rice)|coordinat(?:eur|rice)|interlocut(?:eur|rice))s?\b",
     r"\b(?<=l[ae]\s)(?:direct(?:eur|rice)|responsable|cheff?e?|pilote|r[ée]f[ée]rente?)"
     rf"(?=(?:\s+d[eu]s?\s+\w+|\s+d{_APOSTROPHE}\s*\w+)?\s+qui\b)",
     rf"\bc[oô]t[ée]\s+(?!d[eu]s?\b|d{_APOSTROPHE})",
@@ -99,6 +106,13 @@ _FRENCH = (
     r"\b(?:combien|cmb|cb)\s+de\s+temps\s+(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\b",
     r"\b(?:[çc]a|cela)\s+existe(?:\s+(?:dans|ds)\s+(?:la|ta|votre)\s+base)?\b",
 )
+_INSTEAD = re.compile(
+    rf"\b(?:instead\s+of|rather\s+than|au\s+lieu\s+d(?:e|u|es|{_APOSTROPHE})|plut[oô]t\s+que)"
+    r"[^.?!,;:]*",
+    re.IGNORECASE,
+)
+"""« … online instead of at the tobacco shop », « … au lieu de passer au guichet »: what was
+not done, or done before; the project asked about need not mention it."""
 _SIDE = re.compile(
     rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
     re.IGNORECASE,
@@ -108,5 +122,6 @@ _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IG
 
 
 def quiet(text: str) -> str:
-    """`text` without its request phrases (« I'd like to get in touch », « au sujet de »)."""
-    return " ".join(_CHATTER.sub(" ", _SIDE.sub(r"\1", text)).split())
+    """`text` without its request phrases (« I'd like to get in touch », « au sujet de »),
+    nor what it says was done otherwise (`_INSTEAD`)."""
+    return " ".join(_CHATTER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", text))).split())

@@ -127,11 +127,16 @@ _FILLER = """
     need go come keep let put seem show tell say happen deal able good best better well really
     lot many much way thing kind sort type also still already even ever anybody somebody
     everyone people own since around instead so halfway think thinking speed run near cope
-    base main include add
+    base main include add year month week hour minute decade dozen hundred thousand be few
+    small large little tiny huge handful
 """
 FILLER = frozenset(_FILLER.split())
 """The words, in their normal form, with which an English question asks rather than says
-what about: left out of the search, where they would count as words the projects lack."""
+what about: left out of the search, where they would count as words the projects lack. So are
+spans of time and round numbers (« for two years », « dozens of charities »), sizes and vague
+amounts (« a handful of small agencies », « a few »): how long, how big or how many, never whom
+or what; unknown, they lowered the known share, and a plural one was read as people no project
+mentions."""
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=\ws)'(?!\w)")
 _JOINS = re.compile(r"[\s'-]*")
 
@@ -149,6 +154,37 @@ def to_french(text: str) -> str:
         parts += [folded[last : tokens[index].start()], french]
         last = tokens[index + length - 1].end()
     return "".join([*parts, folded[last:]])
+
+
+def english_verbs(text: str) -> frozenset[str]:
+    """The French verbs (folded infinitives) translating the English verbs of a text in
+    « -ing » (« ended up sharing », « buying »): what was done, said in other words by a
+    project that did it. Not a noun in « -ing », which the lemmatiser reads as its own
+    lemma (« housing », « building »), nor one translated as a noun (« waiting » →
+    « attente »); nor a participle in « -ed », often an adjective (« consultants hired »).
+    And, as typed, the English verb forms in « -ing » or « -ed » the glossary does not
+    translate (« followed », « paying »): unknown, they are no subject the projects lack."""
+    import simplemma
+
+    _, tokens, found = _read(text)
+    translated = {index for index, _, _ in found}
+    untranslated = {
+        t.group()
+        for index, t in enumerate(tokens)
+        if index not in translated
+        and t.group().endswith(("ing", "ed"))
+        and english_word(t.group())
+        and normal(t.group()) != t.group()
+    }
+    return frozenset(untranslated) | frozenset(
+        fold(french)
+        for index, length, french in found
+        if length == 1
+        and tokens[index].group().endswith("ing")
+        and normal(tokens[index].group()) != tokens[index].group()
+        and french.endswith(("er", "ir", "re"))
+        and simplemma.lemmatize(french, lang="fr") == french
+    )
 
 
 def expressions(text: str) -> tuple[str, ...]:
@@ -310,32 +346,3 @@ def _english_of() -> dict[str, str]:
 def in_english(french_word: str) -> str:
     """A French word of the collection as the glossary says it in English, when it does."""
     return _english_of().get(fold(french_word), french_word)
-
-
-SMS = Path(__file__).parent / "data" / "sms.yaml"
-
-
-@cache
-def _sms() -> tuple[re.Pattern[str], dict[str, str]]:
-    entries = yaml.safe_load(SMS.read_text(encoding="utf-8")) or {}
-    table = {str(key).casefold(): str(value) for key, value in entries.items()}
-    keys = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’-])({keys})(?![\w'’-])", re.IGNORECASE), table
-
-
-_PHONETIC_K = re.compile(r"(?<![\w'’-])(\w{4,}i)k(?![\w'’-])", re.IGNORECASE)
-
-
-_COUNCIL = re.compile(r"(?<![\w'’-])C[DG] ?(\d\d|2[AB]|97\d)(?![\w'’-])", re.IGNORECASE)
-"""« le CD95 », « au CG 13 »: a department's council (« conseil général » before 2015) by its
-number, as its own staff and its partners say it."""
-
-
-def expand_sms(text: str) -> str:
-    """SMS forms and abbreviations (« pb ds les hosto ») written out (`data/sms.yaml`), a
-    department's council by its number (« CD95 »), and the phonetic « -ik » ending written
-    « -ique » (« electronik », « numerik »)."""
-    pattern, table = _sms()
-    text = pattern.sub(lambda match: table[match.group(1).casefold()], text)
-    text = _COUNCIL.sub(r"conseil départemental du \1", text)
-    return _PHONETIC_K.sub(r"\1que", text)

@@ -87,8 +87,10 @@ class Correction:
 @dataclass(frozen=True)
 class Results:
     """The hits, the corrections they relied on, the share of the question's concepts the
-    collection knows at all (1.0: every word of the question occurs somewhere), and what the
-    first hit lacks of what the collection knows (`Scorer.lacking`: by weight and by count)."""
+    collection knows at all (1.0: every word of the question occurs somewhere; a verb it does
+    not know, `Concept.action`, is left out: « pour épauler les cadres » asks about the
+    managers, in a verb the projects need not use), and what the first hit lacks of what the
+    collection knows (`Scorer.lacking`: by weight and by count)."""
 
     hits: list[SearchHit]
     corrections: tuple[Correction, ...] = ()
@@ -162,19 +164,21 @@ def search(
     optional: str = "",
     compounds: bool = True,
     cognates: bool = False,
+    verbs: frozenset[str] = frozenset(),
 ) -> Results:
     """`search_documents`, with the spelling corrections the best match relied on. The words
     of `optional` raise the score of the documents that contain them without lowering the
     others' (a place the caller already filters on). Without `compounds`, words side by side
     in the question are not taken to name one thing (a question translated word by word). With
     `cognates`, an unknown word is looked for as its French cognate (« strategy » →
-    « stratégie »): the words of an English question the glossary did not translate."""
+    « stratégie »): the words of an English question the glossary did not translate. `verbs`
+    are words (folded) to read as verbs saying what was done (`Concept.action`)."""
     if limit <= 0:
         return Results([])
     from store.search import engine, retrieval
     from store.search.query import plan, resolve
 
-    wanted = plan(query, thesaurus, compounds=compounds)
+    wanted = plan(query, thesaurus, compounds=compounds, verbs=verbs)
     extra = plan(optional, thesaurus) if optional else []
     for concept in extra:
         concept.optional = True
@@ -195,7 +199,8 @@ def search(
         found = filtered(session, index, concepts, pool, budget, within, exclude)
     ranked = _rank(session, totals, concepts, index.load(found), limit)
     required = [c for c in concepts if not c.optional]
-    known = sum(c.known for c in required) / len(required)
+    counted = [c for c in required if c.known or not c.action]
+    known = sum(c.known for c in counted) / len(counted)
     unknown = tuple(w for c in required if not c.known for w in c.words)
     return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.lacking, unknown)
 

@@ -67,11 +67,14 @@ class Concept:
         return [a for a in self.alternatives if a.df > 0]
 
 
-def plan(query: str, thesaurus: Thesaurus, *, compounds: bool = True) -> list[Concept]:
+def plan(
+    query: str, thesaurus: Thesaurus, *, compounds: bool = True, verbs: frozenset[str] = frozenset()
+) -> list[Concept]:
     """The concepts of a question, before looking at the index (pure, no database); without
-    `compounds`, their `gap` is not known."""
+    `compounds`, their `gap` is not known. `verbs` are words (folded) the caller knows to be
+    verbs, whatever `actions` reads (a question translated from English)."""
     tokens = query_tokens(query[:MAX_QUERY_CHARS])
-    verbs = actions(query[:MAX_QUERY_CHARS])
+    read = actions(query[:MAX_QUERY_CHARS])
     pairs = [(folded, analysed) for folded, analysed, _, _ in tokens]
     sequence = [t for _, t in pairs]
     concepts: list[Concept] = []
@@ -96,7 +99,7 @@ def plan(query: str, thesaurus: Thesaurus, *, compounds: bool = True) -> list[Co
             words = tuple(w for w, _ in pairs[index : index + len(phrase)])
             typed = tokens[index][2] if len(phrase) == 1 else ""
             gap = tokens[index][3] - previous - 1 if compounds and previous is not None else None
-            action = len(phrase) == 1 and tokens[index][3] in verbs
+            action = len(phrase) == 1 and (tokens[index][3] in read or words[0] in verbs)
             lemma = known_lemma(typed)
             concepts.append(Concept(words, alternatives, lemma=lemma, gap=gap, action=action))
             previous = tokens[index + len(phrase) - 1][3]
