@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import App, build
 from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
-from tests.answers import assert_sure, first_title
+from tests.answers import SURE, SURE_EN, assert_sure, first_title
 from tests.chat import Chat, texts
 from tests.conftest import make_settings
 from tests.fakes.recording_port import RecordingPort, Sent
@@ -90,6 +90,15 @@ def test_filters_written_in_the_question_are_applied_and_said(chat: Chat) -> Non
     [bretagne] = chat.dm("bea", "projets numériques en bretagne")
     assert "région Bretagne" in bretagne.text and "Ille-et-Vilaine" in bretagne.text
     assert "Val-d'Oise" not in bretagne.text
+
+
+def test_the_word_region_belongs_to_the_place_it_names(chat: Chat) -> None:
+    for question, intro in (
+        ("services de e-santé pour les patients de la région Auvergne-Rhône-Alpes", SURE),
+        ("online health services in the Auvergne-Rhône-Alpes region", SURE_EN),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, "Pascaline", intro, why=question)
 
 
 def test_a_question_opening_on_its_years_is_filtered_too(chat: Chat) -> None:
