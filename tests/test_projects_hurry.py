@@ -42,6 +42,12 @@ def test_articles_typed_without_their_apostrophe_are_read_and_said(chat: Chat) -
     assert "sur l'application de recrutement de l'armee ? »" in reply.text
 
 
+def test_a_word_typed_without_its_accent_is_no_glued_article(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "des agences de sante qui partagent un logiciel de compta")
+    assert_sure(reply, "SIFAS")
+    assert "s'ante" not in reply.text
+
+
 def test_a_verb_no_project_uses_is_no_subject_they_lack(chat: Chat) -> None:
     for question in (
         "qu'a fait l'AP-HP pour épauler ses cadres ?",
