@@ -300,6 +300,11 @@ def test_a_project_lacking_a_part_said_in_several_words_is_not_sure(chat: Chat) 
     assert_sure_of(sure, "STUWA", "the art trail in the Sundgau")
 
 
+def test_a_project_with_every_word_of_a_part_though_apart_has_it(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "un programme national de territoires pilotes pour la santé numérique")
+    assert_sure_of(reply, "Territoire de soins numérique", "« santé » and « numérique » are there")
+
+
 def test_a_department_council_by_its_number_is_a_filter(chat: Chat) -> None:
     [reply] = chat.dm("bea", "le design de services au CD95, c'est qui ?")
     assert "région Île-de-France (Val-d'Oise), type collectivité" in reply.text
