@@ -1,7 +1,7 @@
 """Questions typed in a hurry or asked in English, answered with confidence when the first
 project has all of them: accents left out of a word only the projects' texts use, a letter
-typed once for twice, two words glued together, an article glued to its noun, a verb no
-project uses, everyday English words."""
+typed once for twice, two words glued together, an article glued to its noun, a vague amount,
+a verb no project uses, everyday English words."""
 
 from __future__ import annotations
 
@@ -40,6 +40,17 @@ def test_articles_typed_without_their_apostrophe_are_read_and_said(chat: Chat) -
     [reply] = chat.dm("bea", "qqn a un retour dexp sur lappli de recrutement de larmee ?")
     assert_sure(reply, "sengager.fr")
     assert "sur l'application de recrutement de l'armee ? »" in reply.text
+
+
+def test_a_word_typed_without_its_accent_is_no_glued_article(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "des agences de sante qui partagent un logiciel de compta")
+    assert_sure(reply, "SIFAS")
+    assert "s'ante" not in reply.text
+
+
+def test_a_vague_amount_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "certains gendarmes avec des tablettes")
+    assert_sure(reply, "NEOGEND")
 
 
 def test_a_verb_no_project_uses_is_no_subject_they_lack(chat: Chat) -> None:

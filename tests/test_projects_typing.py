@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import App, build
 from bot.outbox import OutboxPolicy
 from handlers.clock import FakeClock
-from tests.answers import assert_sure, first_title
+from tests.answers import SURE, SURE_EN, assert_sure, first_title
 from tests.chat import Chat, texts
 from tests.conftest import make_settings
 from tests.fakes.recording_port import RecordingPort, Sent
@@ -90,6 +90,15 @@ def test_filters_written_in_the_question_are_applied_and_said(chat: Chat) -> Non
     [bretagne] = chat.dm("bea", "projets numériques en bretagne")
     assert "région Bretagne" in bretagne.text and "Ille-et-Vilaine" in bretagne.text
     assert "Val-d'Oise" not in bretagne.text
+
+
+def test_the_word_region_belongs_to_the_place_it_names(chat: Chat) -> None:
+    for question, intro in (
+        ("services de e-santé pour les patients de la région Auvergne-Rhône-Alpes", SURE),
+        ("online health services in the Auvergne-Rhône-Alpes region", SURE_EN),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, "Pascaline", intro, why=question)
 
 
 def test_a_question_opening_on_its_years_is_filtered_too(chat: Chat) -> None:
@@ -289,6 +298,11 @@ def test_a_project_lacking_a_part_said_in_several_words_is_not_sure(chat: Chat) 
         assert_unsure(reply, f"the art trail has none of the people « {question} » is for")
     [sure] = chat.dm("bea", "parcours d'art contemporain ds le sundgau")
     assert_sure_of(sure, "STUWA", "the art trail in the Sundgau")
+
+
+def test_a_project_with_every_word_of_a_part_though_apart_has_it(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "un programme national de territoires pilotes pour la santé numérique")
+    assert_sure_of(reply, "Territoire de soins numérique", "« santé » and « numérique » are there")
 
 
 def test_a_department_council_by_its_number_is_a_filter(chat: Chat) -> None:

@@ -55,6 +55,12 @@ _NUMBERED = re.compile(
     rf"(?!\s*(?:\d+|h|er|a\s+\d+\s*h?|{'|'.join(MONTHS)})\b|[/.]\d)"
 )
 _NUMBER = re.compile(r"FR-(\d\d\d?|2[AB])")
+# « la région Bretagne », « the Brittany region »: the word that says a place is a region belongs
+# to it, read as a filter with it (a department's name keeps « département », often its council).
+_PLACE_BEFORE = re.compile(
+    r"\b(?:la\s+|the\s+)?regions?\s+(?:(?:de|d|of)\s+)?(?:(?:la|l|the)\s+)?$"
+)
+_PLACE_AFTER = re.compile(r"\s+regions?\b")
 _REGION_TYPES = (
     "Metropolitan region",
     "Overseas region",
@@ -249,7 +255,11 @@ def read(question: str, explicit: Filters | None = None, *, within: Sequence[str
             filters = replace(filters, region=place.region)
             shown = place.region if place.name == place.region else f"{place.region} ({place.name})"
             applied.append(("region", shown))
-            cuts.append((origin[match.start(1)], origin[match.end(1) - 1] + 1))
+            before = _PLACE_BEFORE.search(spaced[: match.start(1)])
+            after = _PLACE_AFTER.match(spaced, match.end(1))
+            start = before.start() if before else match.start(1)
+            end = after.end() if after else match.end(1)
+            cuts.append((origin[start], origin[end - 1] + 1))
             break
     if not filters.kind and not filters.kinds:
         kind_pattern, kinds = _kinds()

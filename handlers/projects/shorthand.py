@@ -47,28 +47,32 @@ _ACCENTS = {"a": "àâ", "e": "éèê", "i": "îï", "o": "ô", "u": "ûù"}
 
 def _unglued(match: re.Match[str]) -> str:
     """An elided article or pronoun typed without its apostrophe (« lhosto », « dappli »,
-    « larmee », « jcherche »): the word as a whole is neither French nor English, the rest is
-    a French word (maybe typed without its accent) or an SMS form. A name, capitalised
-    inside a sentence, is left alone (« Nantes »), and so is a web address (« sengager.fr »)."""
-    import simplemma
-
+    « larmee », « jcherche »): the word as a whole is neither French (even with an accent it
+    was typed without: « sante » is « santé », not « s'ante ») nor English, the rest is a
+    French word (maybe typed without its accent) or an SMS form. A name, capitalised inside
+    a sentence, is left alone (« Nantes »), and so is a web address (« sengager.fr »)."""
     whole, elided, rest = match.group(), match.group(1), match.group(2)
     folded = whole.casefold()
     if (whole[0].isupper() and match.start() > 0) or folded in _sms()[1]:
         return whole
-    if simplemma.is_known(folded, lang="fr") or english_word(fold(whole)):
+    if _french(folded) or english_word(fold(whole)):
         return whole
     lowered = rest.casefold()
-    spellings = {lowered} | {
-        lowered[:i] + accent + lowered[i + 1 :]
-        for i, letter in enumerate(lowered)
-        for accent in _ACCENTS.get(letter, "")
-    }
-    if lowered in _sms()[1] or (
-        len(lowered) > SHORT_REST and any(simplemma.is_known(w, lang="fr") for w in spellings)
-    ):
+    if lowered in _sms()[1] or (len(lowered) > SHORT_REST and _french(lowered)):
         return f"{elided}'{rest}"
     return whole
+
+
+def _french(word: str) -> bool:
+    """Whether the French lemmatiser knows a word as typed or with one vowel accented."""
+    import simplemma
+
+    spellings = {word} | {
+        word[:i] + accent + word[i + 1 :]
+        for i, letter in enumerate(word)
+        for accent in _ACCENTS.get(letter, "")
+    }
+    return any(simplemma.is_known(w, lang="fr") for w in spellings)
 
 
 def expand_sms(text: str) -> str:

@@ -139,7 +139,9 @@ class Scorer:
         a project citing a « marché » of consultancy and its « publics »). And a part of the
         question the document lacks whole is a `compound` lack: a concept said in several
         words (« malades chroniques »), or two neighbouring ones (« pour les demandeurs
-        d'emploi »), the collection knowing at least one of them. A verb it lacks is no lack
+        d'emploi »), the collection knowing at least one of them; a document with every word
+        of such a concept, though apart, does not lack it whole (« santé » and « numérique »
+        for « santé numérique »), it lacks it by weight only. A verb it lacks is no lack
         (`Concept.action`): it tells what was done, in words a project may choose otherwise
         (« ont gagné du temps »)."""
         if self.total <= 0:
@@ -180,7 +182,7 @@ class Scorer:
                     continue
             lacking += weight
             missing += not present
-            compound = compound or (not present and len(own) > 1)
+            compound = compound or (not present and len(own) > 1 and not _scattered(fields, own))
         return Lacking(lacking / self.total, missing, known, compound)
 
     def _frequencies(self, fields: Fields) -> dict[Phrase, float]:
@@ -260,6 +262,12 @@ def _lemmas(text: str, own: list[tuple[Phrase, str]]) -> dict[str, set[str]]:
         if analysed in wanted:
             found.setdefault(analysed, set()).add(known_lemma(word))
     return found
+
+
+def _scattered(fields: Fields, phrase: Phrase) -> bool:
+    """Whether a document has every word of a phrase, though not together."""
+    words = set(fields.title) | set(fields.keywords) | set(fields.body)
+    return all(t in words for t in phrase)
 
 
 def _apart(fields: Fields, left: list[Phrase], right: list[Phrase]) -> bool:

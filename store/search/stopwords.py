@@ -46,7 +46,12 @@ bosser bossé bossée bossés bosse bossent travaillé travaillée travaillés o
 worked démarré démarrée démarrés démarrées commencé commencée commencés commencées débuté
 débutée débutés débutées started launched began begun
 """
+_QUANTIFIERS = """
+quelques plusieurs certains certaines divers diverses nombreux nombreuses
+"""
+"""How many, said vaguely (« quelques ARS », « plusieurs agences »): never what about. Dropped
+from questions only, like the request words."""
 
 FRENCH = tuple(_FRENCH.split())
 ENGLISH = tuple(_ENGLISH.split())
-QUESTION_WORDS = tuple(_QUESTION_WORDS.split())
+QUESTION_WORDS = tuple(_QUESTION_WORDS.split() + _QUANTIFIERS.split())
