@@ -107,6 +107,14 @@ def test_a_question_opening_on_its_years_is_filtered_too(chat: Chat) -> None:
     assert "Ille-et-Vilaine" in reply.text
 
 
+def test_before_a_year_leaves_that_year_out(chat: Chat) -> None:
+    for question in ("des projets lances avant 2012 ?", "projects started before 2012?"):
+        [reply] = chat.dm("bea", question)
+        assert "2011" in reply.text, reply.text
+        assert "Motiver" not in reply.text, "the prison project started in 2012"
+        assert "Val-d'Oise" in reply.text, reply.text
+
+
 def test_explicit_filters_still_work_and_are_said(chat: Chat) -> None:
     reply = texts(chat.command("bea", "projets numérique --annee 2017 --type collectivité"))
     assert "Filtres appliqués : année 2017, type collectivité" in reply

@@ -40,7 +40,9 @@ _RANGE = re.compile(
 _SINCE = re.compile(
     rf"\b(?:depuis|apres|après|since|after|a partir de|à partir de)\s+{YEAR}\b", re.IGNORECASE
 )
-_UNTIL = re.compile(rf"\b(?:avant|jusqu'en|jusqu’en|before|until)\s+{YEAR}\b", re.IGNORECASE)
+_UNTIL = re.compile(rf"\b(?:jusqu'en|jusqu’en|until)\s+{YEAR}\b", re.IGNORECASE)
+# « avant 2012 » leaves 2012 out, where « jusqu'en 2012 » keeps it.
+_BEFORE = re.compile(rf"\b(?:avant|before)\s+{YEAR}\b", re.IGNORECASE)
 # « démarrés en 2009 », « lancé en 2013 », « started in 2009 »: the year the project began.
 _STARTED = re.compile(
     r"\b(?:(?:lanc|d[ée]marr|commenc|d[ée]but|cr[ée]|initi)(?:[ée]|[ée]e|[ée]s|[ée]es)"
@@ -301,7 +303,8 @@ def _years(text: str) -> tuple[tuple[int | None, int | None] | None, bool, str]:
     if started:
         year = int(started.group(1))
         return (year, year), True, text[: started.start()] + " " + text[started.end() :]
-    for pattern, shape in ((_RANGE, "range"), (_SINCE, "since"), (_UNTIL, "until"), (_IN, "in")):
+    shapes = ((_RANGE, "range"), (_SINCE, "since"), (_UNTIL, "until"), (_BEFORE, "before"))
+    for pattern, shape in (*shapes, (_IN, "in")):
         match = pattern.search(text)
         if match:
             rest = text[: match.start()] + " " + text[match.end() :]
@@ -311,8 +314,8 @@ def _years(text: str) -> tuple[tuple[int | None, int | None] | None, bool, str]:
                 return (low, high), False, rest
             if shape == "since":
                 return (first, None), False, rest
-            if shape == "until":
-                return (None, first), False, rest
+            if shape in ("until", "before"):
+                return (None, first - (shape == "before")), False, rest
             return (first, first), False, rest
     return None, False, text
 
