@@ -19,6 +19,7 @@ from store import projects as store
 from store.models import Project
 from store.projects import DOC_TYPE, Filters
 from store.search import engine, vocabulary
+from tests.test_projects_facets import FILTERS
 
 DATA = Path(__file__).parent / "data"
 DEVSET = yaml.safe_load((DATA / "qa_devset.yaml").read_text(encoding="utf-8"))
@@ -81,21 +82,7 @@ def test_json_shape(session: Session) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [
-        Filters(region="Bretagne"),
-        Filters(region="grand est"),
-        Filters(region="Île-de-France", kind="hôpital"),
-        Filters(kinds=("hôpital", "ars")),
-        Filters(theme="santé"),
-        Filters(organisation="chru"),
-        Filters(organisation="100%_x"),
-        Filters(year_from=2016, year_to=2016),
-        Filters(year_from=2018),
-        Filters(year_to=2012, region="Hauts-de-France"),
-    ],
-)
+@pytest.mark.parametrize("filters", FILTERS)
 def test_filters_on_search_candidates_select_what_the_query_selects(
     session: Session, filters: Filters
 ) -> None:

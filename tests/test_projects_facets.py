@@ -24,6 +24,7 @@ from store.search.filtered import filtered
 from store.search.query import plan, resolve
 from store.search.thesaurus import EMPTY
 
+# Filters as staff and questions write them, odd ones included (a LIKE wildcard, a « | »).
 FILTERS = [
     Filters(region="Bretagne"),
     Filters(region="grand est"),
