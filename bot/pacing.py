@@ -21,9 +21,10 @@ from handlers.clock import Clock
 
 # A message back this much before its turn goes out: the store rounds the time it is due.
 EARLY = 0.05
-# Turns kept for messages that may never come back (sent by another process, failed): the
-# oldest are forgotten past this many.
+# A message may never come back for its turn (another process sent it, it failed): past this
+# many turns kept, those gone by for a minute are forgotten. The others are rows still queued.
 KEPT_TURNS = 10_000
+STALE = 60.0
 
 
 class Pacer:
@@ -53,14 +54,14 @@ class Pacer:
                 turn = max(now, self._next_turn.get((platform, channel), now))
                 self._next_turn[(platform, channel)] = turn + interval
             if turn - now > EARLY:
-                self._keep(key, turn)
+                self._keep(key, turn, now)
                 return turn - now, "paced"
         return 0.0, ""
 
-    def _keep(self, key: str, turn: float) -> None:
+    def _keep(self, key: str, turn: float, now: float) -> None:
         if len(self._turns) >= KEPT_TURNS:
-            for old in sorted(self._turns, key=self._turns.__getitem__)[: KEPT_TURNS // 2]:
-                del self._turns[old]
+            gone = now - STALE
+            self._turns = {k: t for k, t in self._turns.items() if t > gone}
         self._turns[key] = turn
 
     def hold(self, platform: str, workspace: str, seconds: float) -> None:

@@ -7,8 +7,10 @@ import itertools
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import pacing
 from bot.outbox import Outbox, OutboxPolicy, enqueue
 from bot.ports import Delivered
 from handlers.clock import FakeClock
@@ -292,3 +294,13 @@ def test_a_port_bug_is_checked_after_the_lease_then_sent_once(
     clock.advance(POLICY.lease + timedelta(seconds=1))
     assert outbox.deliver() == 1
     assert [s.text for s in port.sent] == ["malgré le bug"] and not failed
+
+
+def test_a_queued_post_keeps_its_turn_however_many_wait(
+    monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    monkeypatch.setattr(pacing, "KEPT_TURNS", 2)
+    pacer = pacing.Pacer(channel_interval={"test": 10.0}, clock=clock)
+    turns = [pacer.wait("test", "T1", "C1", key)[0] for key in ("a", "b", "c", "d")]
+    assert turns[0] == 0 and [round(t) for t in turns[1:]] == [10, 20, 30]
+    assert round(pacer.wait("test", "T1", "C1", "b")[0]) == 10, "b was not sent: its turn holds"
