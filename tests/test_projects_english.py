@@ -9,7 +9,7 @@ import pytest
 
 from bench.glossary_coverage import unreachable
 from handlers.projects.language import to_french
-from tests.answers import SURE_EN, assert_sure, first_title
+from tests.answers import SURE, SURE_EN, assert_sure, first_title
 from tests.chat import Chat
 
 pytestmark = pytest.mark.usefixtures("sample_projects")
@@ -94,6 +94,24 @@ def test_how_big_or_how_many_is_no_subject(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, title, SURE_EN, why=question)
+
+
+def test_who_asks_and_where_they_work_is_no_subject(chat: Chat) -> None:
+    for question, title, intro in (
+        (
+            "Hi, I work for a city hall in Portugal and our mayor wants to follow cancer "
+            "patients on oral chemo from home. Did a French hospital do that? Was it worth it?",
+            "CAPRI",
+            SURE_EN,
+        ),
+        (
+            "je travaille pour une commune de Wallonie, un exemple de lean à l'hôpital ?",
+            "Lean",
+            SURE,
+        ),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, intro, why=question)
 
 
 def test_a_verb_in_ing_is_what_was_done_not_what_about(chat: Chat) -> None:

@@ -48,6 +48,9 @@ _ENGLISH = (
     r"\bhow\s+(?:long|much\s+time)\s+did\s+(?:it|that|this)\s+take(?:\s+(?:them|you))?"
     r"(?:\s+to\s+(?:build|do|set\s+up|deliver|roll\s+out|finish|complete|make))?\b",
     r"\bwhat\s+(?:did|do)\s+(?:they|you|we|people)\s+get\s+out\s+of\s+(?:it|that|this)\b",
+    r"\b(?:(?:was|is|has)\s+(?:it|that|this)\s+(?:been\s+)?)?worth\s+(?:it|the\s+effort)\b",
+    r"\bwhat\s+did\s+(?:the\s+)?(?:they|staff|people|agents|employees|users|teams?)\s+gain"
+    r"(?:\s+from\s+(?:it|that|this))?\b",
     r"\b(?:did|has|have)\s+(?:something|anything)\s+like\s+(?:that|this|it)\s+"
     r"(?:happen(?:ed)?|been\s+done)\b",
     r"\bmy\s+(?:boss|manager|director|supervisor|team|colleagues?)\s+(?:asked|wants|told)\s+me\s+to\b",
@@ -113,6 +116,23 @@ _INSTEAD = re.compile(
 )
 """« … online instead of at the tobacco shop », « … au lieu de passer au guichet »: what was
 not done, or done before; the project asked about need not mention it."""
+_CLAUSE_END = r"[^.!?;,]*?(?=\s+(?:and|but|so|where|et|mais|où)\b|\s*[.!?;,]|$)"
+_ASKER = re.compile(
+    "|".join(
+        (
+            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+(?:with|from)\s+{_CLAUSE_END}",
+            rf"\bi\s+work(?:ed)?\s+(?:for|at|in|with)\s+{_CLAUSE_END}",
+            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+(?:a|an)\s+[^.!?;,]*?\s(?:at|in|with|for|from)\s+{_CLAUSE_END}",
+            rf"\bje\s+travaille\s+(?:à|a|au|aux|dans|pour|chez|en)\s+{_CLAUSE_END}",
+        )
+    ),
+    re.IGNORECASE,
+)
+"""« I work for a regional government in Finland », « I'm a project officer at a Belgian
+research body », « je travaille dans une ARS »: who asks, not what about. Their country or
+employer, which no project names, was read as what the question is about and left right
+answers unsure; up to the end of the clause (« … and we're starting a service design
+programme » stays)."""
 _SIDE = re.compile(
     rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
     re.IGNORECASE,
@@ -123,5 +143,6 @@ _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IG
 
 def quiet(text: str) -> str:
     """`text` without its request phrases (« I'd like to get in touch », « au sujet de »),
-    nor what it says was done otherwise (`_INSTEAD`)."""
-    return " ".join(_CHATTER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", text))).split())
+    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`_ASKER`)."""
+    kept = _ASKER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", text)))
+    return " ".join(_CHATTER.sub(" ", kept).split())
