@@ -143,16 +143,15 @@ class Built:
 
     def search(self, query: tantivy.Query, limit: int) -> list[Hit]:
         """The best matches by the engine's own BM25, ids only (read from fast fields)."""
-        found = self.searcher.search(query, limit, count=False).hits
-        return self.search_addresses([address for _, address in found])
+        return [hit for _, hit in self.ranked(query, limit)]
 
     def ranked(self, query: tantivy.Query, limit: int) -> list[tuple[float, Hit]]:
         """`search`, with the engine's score of each match."""
         found = self.searcher.search(query, limit, count=False).hits
-        hits = self.search_addresses([address for _, address in found])
+        hits = self._hits([address for _, address in found])
         return [(score, hit) for (score, _), hit in zip(found, hits, strict=True)]
 
-    def search_addresses(self, addresses: list[tantivy.DocAddress]) -> list[Hit]:
+    def _hits(self, addresses: list[tantivy.DocAddress]) -> list[Hit]:
         if not addresses:
             return []
         rows = self.searcher.fast_field_values("row", addresses)
