@@ -102,21 +102,28 @@ def terms_for(index: Index, pattern: str) -> tuple[str, ...]:
     return tuple(t for t in held if _may_start(wanted, t[start:] + "|"))
 
 
-def _characters(pattern: str) -> list[str | None] | None:
-    """A LIKE pattern as characters (None for `_`, any one), None when it holds a `%`."""
-    found: list[str | None] = []
+def _like_parts(pattern: str) -> list[tuple[str, bool]]:
+    """A LIKE pattern's characters, each with whether it is a wildcard (`%` any text, `_` one
+    character); a backslash makes the next character literal."""
+    parts: list[tuple[str, bool]] = []
     escaped = False
     for char in pattern:
         if escaped or char not in "%_\\":
-            found.append(char)
+            parts.append((char, False))
             escaped = False
         elif char == "\\":
             escaped = True
-        elif char == "_":
-            found.append(None)
         else:
-            return None
-    return found
+            parts.append((char, True))
+    return parts
+
+
+def _characters(pattern: str) -> list[str | None] | None:
+    """A LIKE pattern as characters (None for `_`, any one), None when it holds a `%`."""
+    parts = _like_parts(pattern)
+    if (ANYWHERE, True) in parts:
+        return None
+    return [None if wild else char for char, wild in parts]
 
 
 def _may_start(wanted: list[str | None], text: str) -> bool:
@@ -128,16 +135,10 @@ def like_regex(pattern: str) -> re.Pattern[str]:
     """A LIKE pattern as a regular expression to `search` with (`%` any text, `_` one
     character, a backslash makes the next character literal), anchored at each end that is
     not a `%`: `.*` at both ends made every test scan the text back and forth."""
-    parts: list[str] = []
-    escaped = False
-    for char in pattern:
-        if escaped or char not in "%_\\":
-            parts.append(re.escape(char))
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        else:
-            parts.append(".*" if char == "%" else ".")
+    parts = [
+        (".*" if char == ANYWHERE else ".") if wild else re.escape(char)
+        for char, wild in _like_parts(pattern)
+    ]
     start = 1 if parts[:1] == [".*"] else 0
     end = len(parts) - 1 if len(parts) > start and parts[-1] == ".*" else len(parts)
     anchors = ("" if start else r"\A", "" if end < len(parts) else r"\Z")
