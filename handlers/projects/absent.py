@@ -81,7 +81,7 @@ def absent_french(asked: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
     abbreviation the correction missed (« prizon », « reorga »). Read in the question as asked,
     before its filters are taken out: in « les hôpitaux parisiens », « parisiens » describes
     the hospitals the filter reads, it does not follow « les ». Not a `_kind_of` word either."""
-    from store.search.lemmas import known_lemma
+    from store.search.lemmas import french_word
 
     if not unknown:
         return ()
@@ -91,7 +91,7 @@ def absent_french(asked: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
         for at, (before, word) in enumerate(itertools.pairwise(tokens), start=1)
         if fold(word) in unknown
         and fold(before) in _DETERMINERS
-        and known_lemma(word)
+        and french_word(word)
         and not _kind_of(tokens[at:], unknown)
     )
     return tuple(dict.fromkeys(itertools.chain(nouns, unknown_names(asked, unknown))))

@@ -65,14 +65,14 @@ def _unglued(match: re.Match[str]) -> str:
 
 def _french(word: str) -> bool:
     """Whether the French lemmatiser knows a word as typed or with one vowel accented."""
-    import simplemma
+    from store.search.lemmas import french_word
 
     spellings = {word} | {
         word[:i] + accent + word[i + 1 :]
         for i, letter in enumerate(word)
         for accent in _ACCENTS.get(letter, "")
     }
-    return any(simplemma.is_known(w, lang="fr") for w in spellings)
+    return any(french_word(w) for w in spellings)
 
 
 def expand_sms(text: str) -> str:

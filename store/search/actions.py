@@ -15,7 +15,7 @@ from __future__ import annotations
 import simplemma
 
 from store.search.analysis import WORD, fold
-from store.search.lemmas import known_lemma
+from store.search.lemmas import french_word, known_lemma
 
 _INFINITIVE = ("er", "ir", "re")
 _AUXILIARY_WORDS = "ont avait avaient aurait auraient avons avez ai sont etait etaient"
@@ -67,6 +67,6 @@ def _infinitive(word: str) -> bool:
     lowered = word.casefold()
     return (
         lowered.endswith(_INFINITIVE)
-        and simplemma.is_known(lowered, lang="fr")
+        and french_word(lowered)
         and simplemma.lemmatize(lowered, lang="fr") == lowered
     )
