@@ -326,3 +326,23 @@ def test_a_region_said_by_its_people_s_adjective_is_a_filter(chat: Chat) -> None
     [paris] = chat.dm("bea", "l'accompagnement des cadres dans les hôpitaux parisiens")
     assert "région Île-de-France, type hôpital" in paris.text
     assert "Lille" not in paris.text.split("Source")[0]
+
+
+def test_two_kinds_of_office_named_admit_either(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "entre les ministères et leurs services déconcentrés, comment revoir le dialogue de "
+        "gestion ?",
+    )
+    assert "type ministère, type préfecture" in reply.text
+    assert_sure_of(reply, "dialogue de gestion", "the network's project is a deconcentrated one")
+
+
+def test_a_ministry_named_by_its_charge_covers_its_services_in_the_regions(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "au ministère chargé de la jeunesse et des sports, qui a accompagné ses chefs de pôle ?",
+    )
+    assert_sure_of(reply, "chefs de pôle", "a DRJSCS is the ministry's regional service")
+    [elsewhere] = chat.dm("bea", "au ministère de l'Agriculture, un projet de télémédecine ?")
+    assert_unsure(elsewhere, "no project of that ministry, nor of telemedicine in a ministry")

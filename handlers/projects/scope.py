@@ -7,6 +7,8 @@
     « en PACA », « en IDF », « in Brittany » → region, by its usual or English name
     « dans le 35 », « du 06 »              → region of the department with that number
     « à la préfecture », « in a hospital »  → kind of administration
+    « entre les ministères et les préfectures » → either kind
+    « au ministère des Affaires sociales »  → a ministry or its services in the regions
 
 Places come from the ISO 3166-2 list of French regions and departments shipped by `pycountry`
 (with each department's region), not from a hand-typed list. A department whose name is also a
@@ -188,13 +190,26 @@ def _places() -> tuple[re.Pattern[str], dict[str, Place], frozenset[str], dict[s
 class Kind:
     name: str
     kinds: tuple[str, ...]
+    named: tuple[str, ...] = ()
+    """Kinds also admitted when the office is named by what it is in charge of."""
+
+
+_NAMED = re.compile(
+    r"\s+(?:(?:charges?|in charge)\s+)?(?:de|des|du|d|of)\s+(?!l etat\b|the state\b)\w"
+)
+"""« ministère des Affaires sociales », « ministère chargé de la jeunesse », « ministry of
+finance »: an office named by what it is in charge of (not « de l'État »: a kind)."""
 
 
 @cache
 def _kinds() -> tuple[re.Pattern[str], dict[str, Kind]]:
     data = yaml.safe_load(KINDS.read_text(encoding="utf-8")) or {}
     table = {
-        _folded_name(str(word)): Kind(str(name), tuple(str(k) for k in entry["kinds"]))
+        _folded_name(str(word)): Kind(
+            str(name),
+            tuple(str(k) for k in entry["kinds"]),
+            tuple(str(k) for k in entry.get("named", ())),
+        )
         for name, entry in data.items()
         for word in entry["words"]
     }
@@ -264,23 +279,41 @@ def read(question: str, explicit: Filters | None = None, *, within: Sequence[str
             cuts.append((origin[start], origin[end - 1] + 1))
             break
     if not filters.kind and not filters.kinds:
-        kind_pattern, kinds = _kinds()
-        found = kind_pattern.search(spaced)
-        if found and not any(
-            expression != found.group(1)
-            and re.search(rf"\b{re.escape(found.group(1))}\b", expression)
-            for expression in within
-        ):
-            kind = kinds[found.group(1)]
-            filters = replace(filters, kinds=kind.kinds)
-            applied.append(("kind", kind.name))
-            cuts.append((origin[found.start(1)], origin[found.end(1) - 1] + 1))
+        named = _named_kinds(spaced, within)
+        if named:
+            found_kinds = tuple(dict.fromkeys(k for kind, _ in named for k in kind.kinds))
+            filters = replace(filters, kinds=found_kinds)
+            applied += [("kind", kind.name) for kind, _ in named]
+            cuts += [(origin[start], origin[end - 1] + 1) for _, (start, end) in named]
     removed = " ".join(text[start:end] for start, end in cuts)
     for start, end in sorted(cuts, reverse=True):
         text = text[:start] + " " + text[end:]
     return Scope(
         filters=filters, text=" ".join(text.split()), applied=tuple(applied), removed=removed
     )
+
+
+def _named_kinds(spaced: str, within: Sequence[str]) -> list[tuple[Kind, tuple[int, int]]]:
+    """Each kind of administration the question names, with where its word is. Several kinds
+    admit any of them: « entre l'administration centrale et les services déconcentrés » is
+    about both, not the first. A ministry named by what it is in charge of (« au ministère des
+    Affaires sociales ») also has its services in the regions (`named` in `kinds.yaml`: a
+    DRJSCS is the ministry's). A kind's word inside one of the longer English expressions
+    `within` names something else (« council housing »)."""
+    kind_pattern, kinds = _kinds()
+    found: dict[str, tuple[Kind, tuple[int, int]]] = {}
+    for match in kind_pattern.finditer(spaced):
+        word = match.group(1)
+        if kinds[word].name in found or any(
+            expression != word and re.search(rf"\b{re.escape(word)}\b", expression)
+            for expression in within
+        ):
+            continue
+        kind = kinds[word]
+        if _NAMED.match(spaced, match.end(1)):
+            kind = replace(kind, kinds=kind.kinds + kind.named)
+        found[kind.name] = (kind, match.span(1))
+    return list(found.values())
 
 
 def _explicit(filters: Filters) -> list[tuple[str, str]]:
