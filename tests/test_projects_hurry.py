@@ -1,7 +1,7 @@
 """Questions typed in a hurry or asked in English, answered with confidence when the first
 project has all of them: accents left out of a word only the projects' texts use, a letter
 typed once for twice, two words glued together, an article glued to its noun, a vague amount,
-a verb no project uses, everyday English words."""
+a verb no project uses or one saying a project was carried, everyday English words."""
 
 from __future__ import annotations
 
@@ -60,6 +60,13 @@ def test_a_verb_no_project_uses_is_no_subject_they_lack(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, "AP-HP", why=question)
+
+
+def test_the_verb_saying_a_project_was_carried_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "quels projets ont été portés par des collectivités bretonnes ?")
+    assert_sure(reply, "Ille-et-Vilaine")
+    [none] = chat.dm("bea", "quels projets ont été portés par des hôpitaux bretons ?")
+    assert not none.text.startswith(SURE), "no Breton hospital in the catalogue"
 
 
 def test_an_english_question_in_everyday_words_is_answered_in_english(chat: Chat) -> None:

@@ -44,7 +44,8 @@ lancée lancés lancées réalisé réalisée réalisés réalisées renseigner 
 renseignement informer infos info peut pourrait pouvez done carried led anything related
 bosser bossé bossée bossés bosse bossent travaillé travaillée travaillés occupe occupé occupent
 worked démarré démarrée démarrés démarrées commencé commencée commencés commencées débuté
-débutée débutés débutées started launched began begun
+débutée débutés débutées started launched began begun porté portée portés portées conduit
+conduits
 """
 _QUANTIFIERS = """
 quelques plusieurs certains certaines divers diverses nombreux nombreuses
