@@ -100,6 +100,17 @@ def test_the_person_in_charge_and_now_are_not_searched(chat: Chat) -> None:
     assert_sure(stamp, "Timbre fiscal", SURE_EN)
 
 
+def test_the_right_person_to_talk_to_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "who is the best person to talk to about the modernisation agreement between SGMAP and "
+        "the education ministry?",
+    )
+    assert_sure(reply, "ducation", SURE_EN)
+    [none] = chat.dm("bea", "who is the right person to talk to about military payroll software?")
+    assert not none.text.startswith(SURE_EN), "no project on payroll"
+
+
 def test_asking_how_it_went_or_for_feedback_is_no_subject(chat: Chat) -> None:
     for question, title in (
         ("le lean au CHRU de Lille, ça a marché ?", "Lean"),

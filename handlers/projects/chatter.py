@@ -11,7 +11,7 @@
     « c qui le signataire … », « qui est la référente … »
     « my boss asked me to dig up any case where … ended up … »  « what did they get out of it? »
     « how long did it take to build? »  « did something like that happen? »
-    « need someone to talk to »  « on veut … », « nous voudrions … »
+    « need someone to talk to »  « on veut … », « nous voudrions … »  « the right person at … »
     « lessons learned from … » (« un retour d'expérience sur … »)
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
@@ -45,6 +45,7 @@ _ENGLISH = (
     r"(?:run|done|tried|try|do|had)\s+(?:something|anything)\s+like\s+(?:that|this|it)\b",
     r"\b(?:see|know|hear|learn)\s+how\s+(?:they|it|you)\s+\w+\s+(?:it|that|this|them)\b",
     rf"\b(?:who{_APOSTROPHE}?s\s+|who\s+is\s+)?the\s+(?:person|people|contact)\s+in\s+charge\b",
+    r"\bthe\s+(?:right|best|correct|appropriate)\s+(?:person|people|contact)\b",
     r"\bhow\s+(?:long|much\s+time)\s+did\s+(?:it|that|this)\s+take(?:\s+(?:them|you))?"
     r"(?:\s+to\s+(?:build|do|set\s+up|deliver|roll\s+out|finish|complete|make))?\b",
     r"\bwhat\s+(?:did|do)\s+(?:they|you|we|people)\s+get\s+out\s+of\s+(?:it|that|this)\b",
