@@ -77,6 +77,13 @@ def test_an_english_size_or_number_word_is_no_subject(chat: Chat) -> None:
     assert_sure(reply, "Prix", SURE_EN)
 
 
+def test_who_or_what_else_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "which projects won the 2016 public manager award, and what else?")
+    assert_sure(reply, "Prix", SURE_EN)
+    [none] = chat.dm("bea", "who else won a prize for their payroll software?")
+    assert not none.text.startswith(SURE_EN), "no project on payroll"
+
+
 def test_how_long_or_how_many_is_no_subject(chat: Chat) -> None:
     for question, title in (
         ("prison officers patrolling in pairs for two years, how did it go?", "Motiver"),

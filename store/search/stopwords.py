@@ -28,7 +28,7 @@ where when any some this that these those it its as do does did has have had we 
 their my me about into there here can could would should will than then them he she his her
 between among across within without during over under after before such also just very more
 most other all each both every not only if but up out off because while against through like
-together now several big bit
+together now several big bit else
 """
 
 _QUESTION_WORDS = """
