@@ -111,6 +111,15 @@ def test_the_right_person_to_talk_to_is_no_subject(chat: Chat) -> None:
     assert not none.text.startswith(SURE_EN), "no project on payroll"
 
 
+def test_the_interlocutor_sought_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea", "un interlocuteur sur la convention du SGMAP avec les affaires sociales ?"
+    )
+    assert_sure(reply, "affaires sociales")
+    [none] = chat.dm("bea", "un interlocuteur pour la vidéoprotection dans une commune ?")
+    assert not none.text.startswith(SURE), "no project on video surveillance"
+
+
 def test_asking_how_it_went_or_for_feedback_is_no_subject(chat: Chat) -> None:
     for question, title in (
         ("le lean au CHRU de Lille, ça a marché ?", "Lean"),

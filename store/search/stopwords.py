@@ -45,7 +45,7 @@ renseignement informer infos info peut pourrait pouvez done carried led anything
 bosser bossé bossée bossés bosse bossent travaillé travaillée travaillés occupe occupé occupent
 worked démarré démarrée démarrés démarrées commencé commencée commencés commencées débuté
 débutée débutés débutées started launched began begun porté portée portés portées conduit
-conduits
+conduits interlocuteur interlocutrice interlocuteurs interlocutrices
 """
 _QUANTIFIERS = """
 quelques plusieurs certains certaines divers diverses nombreux nombreuses
