@@ -96,6 +96,15 @@ def test_a_verb_the_project_tells_otherwise_does_not_split_it(chat: Chat) -> Non
     assert agents.text.startswith(SURE)
 
 
+def test_a_participle_between_its_noun_and_its_agent_is_a_verb(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea", "la convention nouée avec le SGMAP par les ministères sociaux, qui la suit ?"
+    )
+    assert_sure(reply, "affaires sociales")
+    [none] = chat.dm("bea", "une appli développée avec la marine nationale")
+    assert not none.text.startswith(SURE), "no project for the navy"
+
+
 @pytest.mark.parametrize(
     "question",
     ["télémédecine en prison, ça a marché ?", "les gendarmes ont testé la télémédecine ?"],

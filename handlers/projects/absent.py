@@ -17,11 +17,7 @@ import re
 from handlers.projects.language import english_word, plural_noun
 from store.search import query_words
 from store.search.analysis import WORD, fold
-
-_DETERMINER_WORDS = "le la les l un une des du au aux d de ce cet cette ces"
-_DETERMINERS = frozenset(_DETERMINER_WORDS.split())
-"""Possessives (« leur », « son », « nos »…) are left out: « de leur boulot » is theirs, the
-people's the question already named, not someone new."""
+from store.search.stopwords import DETERMINERS
 
 _CIRCUMSTANCE = frozenset(["at", "without", "like", "than"])
 """English prepositions whose phrase says where or how, not whom: « … at home », « … instead
@@ -90,7 +86,7 @@ def absent_french(asked: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
         fold(word)
         for at, (before, word) in enumerate(itertools.pairwise(tokens), start=1)
         if fold(word) in unknown
-        and fold(before) in _DETERMINERS
+        and fold(before) in DETERMINERS
         and french_word(word)
         and not _kind_of(tokens[at:], unknown)
     )

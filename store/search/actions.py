@@ -7,7 +7,8 @@ subject. A project telling the same story in other verbs (« équipé », « cr�
 one asked about, whereas one lacking a noun of the question is about something else
 (« télémédecine en prison »). A verb is read from its form, the French lemmatiser giving an
 infinitive for an inflected word (« dédiée » → « dédier »), or from its place: right after an
-auxiliary (« ont gagne », typed without accents), or an infinitive after « pour ».
+auxiliary (« ont gagne », typed without accents), an infinitive after « pour », or a feminine
+participle between its noun and its agent (« la convention passée avec le SGMAP »).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import simplemma
 
 from store.search.analysis import WORD, fold
 from store.search.lemmas import french_word, known_lemma
+from store.search.stopwords import DETERMINERS
 
 _INFINITIVE = ("er", "ir", "re")
 _AUXILIARY_WORDS = "ont avait avaient aurait auraient avons avez ai sont etait etaient"
@@ -29,6 +31,9 @@ _NOUN_ENDINGS = ("ere", "eres")
 """« infirmières », « conseillères »: nouns whose lemma is the masculine « -ier »."""
 
 
+_AGENTS = frozenset(["par", "avec"])
+
+
 def actions(text: str) -> frozenset[int]:
     """The positions (among all the words of `text`) of its verbs."""
     typed = WORD.findall(text)
@@ -37,6 +42,7 @@ def actions(text: str) -> frozenset[int]:
         at
         for at, word in enumerate(folded)
         if _participle(folded, at)
+        or _passive(folded, at)
         or _inflected(typed[at].casefold(), word)
         or (at > 0 and folded[at - 1] == "pour" and _infinitive(typed[at]))
     )
@@ -49,6 +55,18 @@ def _participle(folded: list[str], at: int) -> bool:
     reflexive = before == "est" and at > 1 and folded[at - 2] in ("s", "se")
     auxiliary = before in _AUXILIARIES or after_subject or reflexive
     return auxiliary and folded[at].endswith(_PARTICIPLE)
+
+
+def _passive(folded: list[str], at: int) -> bool:
+    """A feminine participle right after its noun and before its agent (« la convention
+    passée avec le SGMAP », « une démarche portée par »): the lemmatiser reads « passée »,
+    « portée » as nouns, which a determiner would come before."""
+    return (
+        0 < at < len(folded) - 1
+        and folded[at].endswith(("ee", "ees"))
+        and folded[at + 1] in _AGENTS
+        and folded[at - 1] not in DETERMINERS
+    )
 
 
 def _inflected(word: str, folded: str) -> bool:

@@ -53,6 +53,12 @@ quelques plusieurs certains certaines divers diverses nombreux nombreuses
 """How many, said vaguely (« quelques ARS », « plusieurs agences »): never what about. Dropped
 from questions only, like the request words."""
 
+_DETERMINER_WORDS = "le la les l un une des du au aux d de ce cet cette ces"
+DETERMINERS = frozenset(_DETERMINER_WORDS.split())
+"""French articles and demonstratives, folded: what comes before a noun. Possessives (« leur »,
+« son », « nos »…) are left out: « de leur boulot » is theirs, the people's the question
+already named, not someone new."""
+
 FRENCH = tuple(_FRENCH.split())
 ENGLISH = tuple(_ENGLISH.split())
 QUESTION_WORDS = tuple(_QUESTION_WORDS.split() + _QUANTIFIERS.split())
