@@ -346,3 +346,10 @@ def test_a_ministry_named_by_its_charge_covers_its_services_in_the_regions(chat:
     assert_sure_of(reply, "chefs de pôle", "a DRJSCS is the ministry's regional service")
     [elsewhere] = chat.dm("bea", "au ministère de l'Agriculture, un projet de télémédecine ?")
     assert_unsure(elsewhere, "no project of that ministry, nor of telemedicine in a ministry")
+
+
+def test_a_town_near_which_a_region_filtered_question_is_need_not_be_named(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "un projet de santé du côté de Clermont, dans le Puy-de-Dôme ?")
+    assert_sure_of(reply, "Pascaline", "the region's health agency, which never names Clermont")
+    [alone] = chat.dm("bea", "de la télémédecine du côté de Brest ?")
+    assert_unsure(alone, "without a region, the town is all the question says of where")

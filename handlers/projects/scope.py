@@ -9,6 +9,7 @@
     « à la préfecture », « in a hospital »  → kind of administration
     « entre les ministères et les préfectures » → either kind
     « au ministère des Affaires sociales »  → a ministry or its services in the regions
+    « du côté de Lyon / Rhône-Alpes »      → region, Lyon no longer a word to find
 
 Places come from the ISO 3166-2 list of French regions and departments shipped by `pycountry`
 (with each department's region), not from a hand-typed list. A department whose name is also a
@@ -65,6 +66,14 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:la\s+|the\s+)?regions?\s+(?:(?:de|d|of)\s+)?(?:(?:la|l|the)\s+)?$"
 )
 _PLACE_AFTER = re.compile(r"\s+regions?\b")
+# « du côté de Lyon / Rhône-Alpes », « autour de Rennes, en Bretagne »: a town the question is
+# near, in a region it filters on, is no word a project must write; read like the place, a
+# project naming it still ranks first. Without a region, the town is all the question says of
+# where (« de la télémédecine du côté de Brest » is not Villejuif's).
+_LANDMARK = re.compile(
+    r"\b(?:(?:du\s+)?c[oô]t[ée]\s+d[e'’]|autour\s+d[e'’]|pr[eè]s\s+d[e'’]|aux\s+environs\s+d[e'’]"
+    r"|near|around|close\s+to)\s*(?:[A-ZÀ-Ý][\w'’-]*)(?:\s+[A-ZÀ-Ý][\w'’-]*)*"
+)
 _REGION_TYPES = (
     "Metropolitan region",
     "Overseas region",
@@ -285,6 +294,11 @@ def read(question: str, explicit: Filters | None = None, *, within: Sequence[str
             filters = replace(filters, kinds=found_kinds)
             applied += [("kind", kind.name) for kind, _ in named]
             cuts += [(origin[start], origin[end - 1] + 1) for _, (start, end) in named]
+    cuts += [
+        span
+        for span in (m.span() for m in _LANDMARK.finditer(text) if filters.region)
+        if not any(start < span[1] and span[0] < end for start, end in cuts)
+    ]
     removed = " ".join(text[start:end] for start, end in cuts)
     for start, end in sorted(cuts, reverse=True):
         text = text[:start] + " " + text[end:]
