@@ -77,6 +77,15 @@ def test_an_english_size_or_number_word_is_no_subject(chat: Chat) -> None:
     assert_sure(reply, "Prix", SURE_EN)
 
 
+def test_a_hospital_department_is_a_ward_not_a_french_departement(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea", "any hospital that used lean to cut waiting in its maternity department?"
+    )
+    assert_sure(reply, "Lean", SURE_EN)
+    [none] = chat.dm("bea", "a maternity department that tried video consultations")
+    assert not none.text.startswith(SURE_EN), "the maternity project did no teleconsultation"
+
+
 def test_who_or_what_else_is_no_subject(chat: Chat) -> None:
     [reply] = chat.dm("bea", "which projects won the 2016 public manager award, and what else?")
     assert_sure(reply, "Prix", SURE_EN)
