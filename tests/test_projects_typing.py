@@ -353,3 +353,10 @@ def test_a_town_near_which_a_region_filtered_question_is_need_not_be_named(chat:
     assert_sure_of(reply, "Pascaline", "the region's health agency, which never names Clermont")
     [alone] = chat.dm("bea", "de la télémédecine du côté de Brest ?")
     assert_unsure(alone, "without a region, the town is all the question says of where")
+
+
+def test_a_campaign_is_not_the_countryside(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "des tests utilisateurs en milieu rural")
+    assert_unsure(reply, "service-public.fr's « campagnes de tests » are no countryside")
+    [english] = chat.dm("bea", "mobility in the countryside")
+    assert "STUWA" in first_title(english.message)
