@@ -86,6 +86,13 @@ def test_a_hospital_department_is_a_ward_not_a_french_departement(chat: Chat) ->
     assert not none.text.startswith(SURE_EN), "the maternity project did no teleconsultation"
 
 
+def test_the_end_of_a_contraction_is_no_word_the_projects_lack(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "we're after a prize for public managers run with a consulting firm")
+    assert_sure(reply, "Prix", SURE_EN)
+    [none] = chat.dm("bea", "we're after a payroll system for the navy")
+    assert not none.text.startswith(SURE_EN), "no project on payroll"
+
+
 def test_who_or_what_else_is_no_subject(chat: Chat) -> None:
     [reply] = chat.dm("bea", "which projects won the 2016 public manager award, and what else?")
     assert_sure(reply, "Prix", SURE_EN)

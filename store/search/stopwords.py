@@ -1,8 +1,10 @@
 """Words that carry no subject: dropped from documents and queries alike, or from queries only.
 
 French function words (the Snowball list, with the forms of être and avoir) plus the English ones
-people use when they ask in English. `QUESTION_WORDS` are the words of a request rather than of
-its subject (« qui a fait… », « un projet à contacter ») and are dropped from queries only.
+people use when they ask in English, with what is left of a contraction once its apostrophe
+splits it (« we're », « I've », « we'll »). `QUESTION_WORDS` are the words of a request rather
+than of its subject (« qui a fait… », « un projet à contacter ») and are dropped from queries
+only.
 All entries are compared accent-folded.
 """
 
@@ -28,7 +30,7 @@ where when any some this that these those it its as do does did has have had we 
 their my me about into there here can could would should will than then them he she his her
 between among across within without during over under after before such also just very more
 most other all each both every not only if but up out off because while against through like
-together now several big bit else
+together now several big bit else re ve ll
 """
 
 _QUESTION_WORDS = """
