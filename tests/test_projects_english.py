@@ -93,6 +93,14 @@ def test_the_end_of_a_contraction_is_no_word_the_projects_lack(chat: Chat) -> No
     assert not none.text.startswith(SURE_EN), "no project on payroll"
 
 
+def test_a_public_agency_is_a_kind_of_office_not_a_public_subject(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "did some public agencies share one accounting system?")
+    assert_sure(reply, "SIFAS", SURE_EN)
+    assert "type opérateur" in reply.text
+    [none] = chat.dm("bea", "a public body that moved its payroll to the cloud")
+    assert not none.text.startswith(SURE_EN), "no project on payroll"
+
+
 def test_who_or_what_else_is_no_subject(chat: Chat) -> None:
     [reply] = chat.dm("bea", "which projects won the 2016 public manager award, and what else?")
     assert_sure(reply, "Prix", SURE_EN)
