@@ -153,3 +153,44 @@ def test_a_verb_in_ing_is_what_was_done_not_what_about(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, "SIFAS", SURE_EN, why=question)
+
+
+def test_the_askers_own_country_or_nationality_is_no_subject(chat: Chat) -> None:
+    for question, title, intro in (
+        (
+            "I manage a prison in Austria; did French prison officers patrol in pairs?",
+            "Motiver",
+            SURE_EN,
+        ),
+        (
+            "I run the recruitment office of the Swiss army. Who built the French army's "
+            "recruitment app?",
+            "sengager.fr",
+            SURE_EN,
+        ),
+        (
+            "Our Canadian province wants a shared bookkeeping system for several public health "
+            "agencies: who did that in France?",
+            "SIFAS",
+            SURE_EN,
+        ),
+        (
+            "nous sommes une prison belge, des surveillants qui patrouillent en binôme, "
+            "ça existe ?",
+            "Motiver",
+            SURE,
+        ),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, intro, why=question)
+
+
+def test_a_country_asked_about_stays_a_subject(chat: Chat) -> None:
+    for question in (
+        "I'm looking for Austrian prison officers patrolling in pairs",
+        "did Austria's prison officers patrol in pairs?",
+        "I run a recruitment office. Who built the Swiss army's recruitment app?",
+        "I manage a prison in Austria; did Swiss prison officers patrol in pairs?",
+    ):
+        [reply] = chat.dm("bea", question)
+        assert not reply.text.startswith(SURE_EN), question

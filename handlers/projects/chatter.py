@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 
+from handlers.projects.asker import unasked
+
 _APOSTROPHE = r"[’']"
 _ENGLISH = (
     rf"\b(?:i|we){_APOSTROPHE}?d\s+(?:like|love)\s+to\b",
@@ -144,6 +146,7 @@ _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IG
 
 def quiet(text: str) -> str:
     """`text` without its request phrases (« I'd like to get in touch », « au sujet de »),
-    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`_ASKER`)."""
-    kept = _ASKER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", text)))
+    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`_ASKER`) and the country
+    they say they work in (`asker.py`)."""
+    kept = _ASKER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", unasked(text))))
     return " ".join(_CHATTER.sub(" ", kept).split())
