@@ -194,3 +194,12 @@ def test_a_country_asked_about_stays_a_subject(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert not reply.text.startswith(SURE_EN), question
+
+
+def test_a_verb_in_s_after_that_or_who_is_what_was_done_not_what_about(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea", "who built the mobile app that accompanies army recruits during their application?"
+    )
+    assert_sure(reply, "sengager.fr", SURE_EN)
+    [none] = chat.dm("bea", "a phone app that firefighters use during recruitment")
+    assert not none.text.startswith(SURE_EN), "firefighters are people no project mentions"

@@ -163,28 +163,52 @@ def english_verbs(text: str) -> frozenset[str]:
     lemma (« housing », « building »), nor one translated as a noun (« waiting » →
     « attente »); nor a participle in « -ed », often an adjective (« consultants hired »).
     And, as typed, the English verb forms in « -ing » or « -ed » the glossary does not
-    translate (« followed », « paying »): unknown, they are no subject the projects lack."""
+    translate (« followed », « paying »): unknown, they are no subject the projects lack.
+    A form in « -s » right after « that » or « who » is a verb too (« an app that follows
+    candidates », « a team that helps doctors »), read as typed or as its translation,
+    though the glossary says it as a noun (« aide »): elsewhere it is a plural noun."""
     import simplemma
 
     _, tokens, found = _read(text)
     translated = {index for index, _, _ in found}
+    said = [(index, t.group()) for index, t in enumerate(tokens)]
     untranslated = {
-        t.group()
-        for index, t in enumerate(tokens)
+        word
+        for index, word in said
         if index not in translated
-        and t.group().endswith(("ing", "ed"))
-        and english_word(t.group())
-        and normal(t.group()) != t.group()
+        and (word.endswith(("ing", "ed")) or _after_relative(tokens, index))
+        and english_word(word)
+        and normal(word) != word
     }
     return frozenset(untranslated) | frozenset(
         fold(french)
         for index, length, french in found
         if length == 1
-        and tokens[index].group().endswith("ing")
         and normal(tokens[index].group()) != tokens[index].group()
-        and french.endswith(("er", "ir", "re"))
-        and simplemma.lemmatize(french, lang="fr") == french
+        and (
+            _after_relative(tokens, index)
+            or (
+                tokens[index].group().endswith("ing")
+                and french.endswith(("er", "ir", "re"))
+                and simplemma.lemmatize(french, lang="fr") == french
+            )
+        )
     )
+
+
+_RELATIVE_WORDS = "that who"
+_RELATIVES = frozenset(_RELATIVE_WORDS.split())
+
+
+def _after_relative(tokens: list[re.Match[str]], index: int) -> bool:
+    """Whether the word at `index` is a verb in « -s » after « that » or « who »: the
+    lemmatiser reads it as the form of a word whose « -ing » it also knows (« follows »,
+    « helps »; not « firefighters »)."""
+    word = tokens[index].group()
+    if not index or tokens[index - 1].group() not in _RELATIVES or not word.endswith("s"):
+        return False
+    lemma = normal(word)
+    return lemma != word and english_word(lemma + "ing")
 
 
 def expressions(text: str) -> tuple[str, ...]:

@@ -201,7 +201,7 @@ def search(
     required = [c for c in concepts if not c.optional]
     counted = [c for c in required if c.known or not c.action]
     known = sum(c.known for c in counted) / len(counted)
-    unknown = tuple(w for c in required if not c.known for w in c.words)
+    unknown = tuple(w for c in required if not c.known and not c.action for w in c.words)
     return Results(ranked.hits, ranked.corrections, round(known, 4), ranked.lacking, unknown)
 
 
