@@ -203,3 +203,10 @@ def test_a_verb_in_s_after_that_or_who_is_what_was_done_not_what_about(chat: Cha
     assert_sure(reply, "sengager.fr", SURE_EN)
     [none] = chat.dm("bea", "a phone app that firefighters use during recruitment")
     assert not none.text.startswith(SURE_EN), "firefighters are people no project mentions"
+
+
+def test_a_directorate_is_a_direction_of_the_administration(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "who coached the heads of unit of the youth and sports directorates?")
+    assert_sure(reply, "chefs de pôle", SURE_EN)
+    [none] = chat.dm("bea", "a directorate that trained its firefighters in management")
+    assert not none.text.startswith(SURE_EN), "firefighters are people no project mentions"
