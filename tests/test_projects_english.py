@@ -210,3 +210,15 @@ def test_a_directorate_is_a_direction_of_the_administration(chat: Chat) -> None:
     assert_sure(reply, "chefs de pôle", SURE_EN)
     [none] = chat.dm("bea", "a directorate that trained its firefighters in management")
     assert not none.text.startswith(SURE_EN), "firefighters are people no project mentions"
+
+
+def test_us_the_askers_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "a budget reform obliges us to pool accounting across public health agencies: who did it?",
+    )
+    assert_sure(reply, "SIFAS", SURE_EN)
+    [none] = chat.dm(
+        "bea", "a budget reform obliges us to pool payroll across public health agencies"
+    )
+    assert not none.text.startswith(SURE_EN), "no project on payroll"

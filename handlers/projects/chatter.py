@@ -141,6 +141,8 @@ _SIDE = re.compile(
     re.IGNORECASE,
 )
 """« on the social affairs ministries' side »: whose side, not a subject « side »."""
+_US = re.compile(r"\bus\b")
+"""« … force us to change our tools »: the asker, in lower case; « the US army » is a country."""
 _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IGNORECASE)
 
 
@@ -148,5 +150,5 @@ def quiet(text: str) -> str:
     """`text` without its request phrases (« I'd like to get in touch », « au sujet de »),
     nor what it says was done otherwise (`_INSTEAD`), nor who asks (`_ASKER`) and the country
     they say they work in (`asker.py`)."""
-    kept = _ASKER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", unasked(text))))
+    kept = _ASKER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", _US.sub(" ", unasked(text)))))
     return " ".join(_CHATTER.sub(" ", kept).split())
