@@ -92,6 +92,17 @@ def test_an_english_greeting_and_has_anyone_done_something_like_that(chat: Chat)
     assert_sure(reply, "Ille-et-Vilaine", SURE_EN)
 
 
+def test_good_morning_or_afternoon_is_a_greeting(chat: Chat) -> None:
+    for question, title in (
+        ("Good afternoon, small agencies sharing one accounting system?", "SIFAS"),
+        ("Good afternoon, any telemedicine for cancer patients at home?", "CAPRI"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, question)
+    [none] = chat.dm("bea", "Good afternoon, small agencies sharing one payroll system?")
+    assert not none.text.startswith(SURE_EN), "no project on payroll"
+
+
 def test_the_person_in_charge_and_now_are_not_searched(chat: Chat) -> None:
     [reply] = chat.dm("bea", "who is the person in charge of the social housing register?")
     assert_sure(reply, "SNE", SURE_EN)

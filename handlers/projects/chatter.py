@@ -42,7 +42,8 @@ _ENGLISH = (
     r"\btell\s+me\s+more\b",
     rf"\b(?:i\s+was|i{_APOSTROPHE}m)\s+wondering(?:\s+(?:if|whether))?\b",
     r"\bany\s+(?:info|information|details|pointers|leads)\s+(?:on|about)\b",
-    r"\b(?:hi|hello|hey|dear\s+all|thanks|thank\s+you|cheers)\b(?:\s+(?:in\s+advance|a\s+lot))?",
+    r"\b(?:hi|hello|hey|dear\s+all|thanks|thank\s+you|cheers|good\s+(?:morning|afternoon|evening))\b"
+    r"(?:\s+(?:in\s+advance|a\s+lot))?",
     r"\b(?:has|have|did)\s+(?:anyone|anybody|someone|somebody|any\s+\w+)\s+"
     r"(?:run|done|tried|try|do|had)\s+(?:something|anything)\s+like\s+(?:that|this|it)\b",
     r"\b(?:see|know|hear|learn)\s+how\s+(?:they|it|you)\s+\w+\s+(?:it|that|this|them)\b",
