@@ -222,3 +222,13 @@ def test_us_the_askers_is_no_subject(chat: Chat) -> None:
         "bea", "a budget reform obliges us to pool payroll across public health agencies"
     )
     assert not none.text.startswith(SURE_EN), "no project on payroll"
+
+
+def test_the_same_or_a_similar_one_is_no_subject(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "our hospital wants lean management in the maternity ward; has a hospital done the same?",
+    )
+    assert_sure(reply, "Lean", SURE_EN)
+    [none] = chat.dm("bea", "a similar recruitment app for the navy")
+    assert not none.text.startswith(SURE_EN), "no project for the navy"

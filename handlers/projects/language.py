@@ -128,7 +128,7 @@ _FILLER = """
     lot many much way thing kind sort type also still already even ever anybody somebody
     everyone people own since around instead so halfway think thinking speed run near cope
     base main include add year month week hour minute decade dozen hundred thousand be few
-    small large little tiny huge handful
+    small large little tiny huge handful same similar whole entire
 """
 FILLER = frozenset(_FILLER.split())
 """The words, in their normal form, with which an English question asks rather than says
@@ -136,7 +136,8 @@ what about: left out of the search, where they would count as words the projects
 spans of time and round numbers (« for two years », « dozens of charities »), sizes and vague
 amounts (« a handful of small agencies », « a few »): how long, how big or how many, never whom
 or what; unknown, they lowered the known share, and a plural one was read as people no project
-mentions."""
+mentions. So is what points back to the question's own subject (« … done the same? », « a
+similar app »), which, last, was read as whom the question is about."""
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=\ws)'(?!\w)")
 _JOINS = re.compile(r"[\s'-]*")
 
