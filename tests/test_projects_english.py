@@ -232,3 +232,26 @@ def test_the_same_or_a_similar_one_is_no_subject(chat: Chat) -> None:
     assert_sure(reply, "Lean", SURE_EN)
     [none] = chat.dm("bea", "a similar recruitment app for the navy")
     assert not none.text.startswith(SURE_EN), "no project for the navy"
+
+
+def test_the_job_the_asker_just_joined_or_looks_after_is_no_subject(chat: Chat) -> None:
+    for question, title in (
+        (
+            "I look after a team of prison officers who feel worn out by the night shifts. Did a "
+            "prison try patrols in pairs?",
+            "Motiver",
+        ),
+        (
+            "Hi, I recently joined a county council after a career in retail. Did a French county "
+            "draw up a digital roadmap?",
+            "Ille-et-Vilaine",
+        ),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, title, SURE_EN, why=question)
+    [none] = chat.dm(
+        "bea",
+        "I just joined a public health agency after years at a bank. Did several health agencies "
+        "share one payroll system?",
+    )
+    assert not none.text.startswith(SURE_EN), "no project on payroll"

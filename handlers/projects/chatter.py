@@ -128,15 +128,18 @@ _ASKER = re.compile(
             rf"\bi\s+work(?:ed)?\s+(?:for|at|in|with)\s+{_CLAUSE_END}",
             rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+(?:a|an)\s+[^.!?;,]*?\s(?:at|in|with|for|from)\s+{_CLAUSE_END}",
             rf"\bje\s+travaille\s+(?:à|a|au|aux|dans|pour|chez|en)\s+{_CLAUSE_END}",
+            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+working\s+(?:for|at|in|with)\s+{_CLAUSE_END}",
+            rf"\bi\s+(?:(?:have\s+)?just\s+|recently\s+)?(?:joined|look\s+after)\s+{_CLAUSE_END}",
         )
     ),
     re.IGNORECASE,
 )
 """« I work for a regional government in Finland », « I'm a project officer at a Belgian
-research body », « je travaille dans une ARS »: who asks, not what about. Their country or
-employer, which no project names, was read as what the question is about and left right
-answers unsure; up to the end of the clause (« … and we're starting a service design
-programme » stays)."""
+research body », « I'm working at a county council », « I just joined a regional health
+agency », « I look after a group of ward managers », « je travaille dans une ARS »: who asks,
+not what about. Their country or employer, which no project names, was read as what the
+question is about and left right answers unsure; up to the end of the clause (« … and we're
+starting a service design programme » stays)."""
 _SIDE = re.compile(
     rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
     re.IGNORECASE,
