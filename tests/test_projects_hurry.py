@@ -1,7 +1,8 @@
 """Questions typed in a hurry or asked in English, answered with confidence when the first
 project has all of them: accents left out of a word only the projects' texts use, a letter
 typed once for twice, two words glued together, an article glued to its noun, a vague amount,
-a verb no project uses or one saying a project was carried, everyday English words."""
+a verb no project uses or one saying a project was carried, everyday English words, office
+shorthand (« codev », « kelk1 »), and a question made of filters and function words only."""
 
 from __future__ import annotations
 
@@ -85,3 +86,23 @@ def test_a_question_half_outside_the_catalogue_stays_unsure(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert not reply.text.startswith(SURE_EN), question
+
+
+def test_a_question_of_filters_and_function_words_lists_the_projects_they_admit(
+    chat: Chat,
+) -> None:
+    for question, title in (
+        ("des collectivités ont-elles fait un projet avant 2016 ?", "Sundgau"),
+        ("qqch dans le Haut-Rhin ?", "Sundgau"),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert "Filtres appliqués" in reply.text, question
+        assert "Je ne suis pas sûr" not in reply.text, question
+        assert title in reply.text, question
+    [subject] = chat.dm("bea", "des pistes cyclables en Bretagne, qqch ?")
+    assert "Je ne suis pas sûr" in subject.text, "a subject no project has is still one"
+
+
+def test_office_shorthand_is_read_as_the_words_it_stands_for(chat: Chat) -> None:
+    [reply] = chat.dm("bea", "du codev entre cadres a l'hopital, kelk1 connait ?")
+    assert_sure(reply, "AP-HP", SURE)

@@ -11,7 +11,7 @@ All entries are compared accent-folded.
 from __future__ import annotations
 
 _FRENCH = """
-au aux avec ce ces dans de des du elle en et eux il ils je la le les leur leurs lui ma mais me
+au aux avec ce ces dans de des du elle elles en et eux il ils je la le les leur leurs lui ma mais me
 même mes moi mon ne nos notre nous on ou où par pas pour qu que qui sa se ses son sur ta te tes
 toi ton tu un une vos votre vous c d j l à m n s t y ça cela celle celles celui ceux cet cette
 dont donc or ni car si sans sous chez entre vers selon afin ainsi alors aussi tout tous toute
