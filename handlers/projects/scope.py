@@ -294,11 +294,9 @@ def read(question: str, explicit: Filters | None = None, *, within: Sequence[str
             filters = replace(filters, kinds=found_kinds)
             applied += [("kind", kind.name) for kind, _ in named]
             cuts += [(origin[start], origin[end - 1] + 1) for _, (start, end) in named]
-    cuts += [
-        span
-        for span in (m.span() for m in _LANDMARK.finditer(text) if filters.region)
-        if not any(start < span[1] and span[0] < end for start, end in cuts)
-    ]
+    if filters.region:
+        landmarks = [m.span() for m in _LANDMARK.finditer(text)]
+        cuts += [(a, b) for a, b in landmarks if not any(s < b and a < e for s, e in cuts)]
     removed = " ".join(text[start:end] for start, end in cuts)
     for start, end in sorted(cuts, reverse=True):
         text = text[:start] + " " + text[end:]
