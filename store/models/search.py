@@ -28,6 +28,9 @@ class SearchDocument(Base):
     title_terms: Mapped[str] = mapped_column(Text)
     keywords_terms: Mapped[str] = mapped_column(Text)
     body_terms: Mapped[str] = mapped_column(Text)
+    body_passages: Mapped[str] = mapped_column(Text, server_default="")
+    """How many of `body_terms` each passage of the body holds (« 12 30 7 »): a snippet is
+    chosen among passages without analysing the body again."""
 
     def __repr__(self) -> str:
         return f"SearchDocument({self.doc_type}:{self.doc_id})"

@@ -217,7 +217,7 @@ def _rank(
     from store.search.scoring import Scorer
 
     scorer = Scorer(concepts, totals)
-    fields = {c.row_id: c.fields for c in found}
+    candidates = {c.row_id: c for c in found}
     scored = sorted((-scorer.score(c.fields), c.doc_id, c.row_id) for c in found)[:limit]
     chosen = [row_id for _, _, row_id in scored]
     texts = {
@@ -226,13 +226,17 @@ def _rank(
     }
     hits = [
         SearchHit(
-            doc_id=doc_id, score=round(-negative, 4), snippet=scorer.snippet(texts[row_id][2])
+            doc_id=doc_id,
+            score=round(-negative, 4),
+            snippet=scorer.snippet(
+                texts[row_id][2], candidates[row_id].fields.body, candidates[row_id].passages
+            ),
         )
         for negative, doc_id, row_id in scored
         if negative < 0 and row_id in texts
     ]
     best = "\n".join(texts[scored[0][2]]) if hits else ""
-    lacking = scorer.lacking(fields[scored[0][2]], best) if hits else None
+    lacking = scorer.lacking(candidates[scored[0][2]].fields, best) if hits else None
     return Results(hits, _corrections(concepts, best), lacking=lacking)
 
 

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 MAX_QUERY_CHARS = 2000
 MAX_WORD = 40
 WORD = re.compile(r"[^\W_]+")
+PASSAGE = re.compile(r"(?:[^.!?\n]+|[.!?]+(?=\S))+[.!?]*")
+"""A sentence or line: runs of ordinary characters taken whole (one character per step made
+splitting a long body cost more than reading its words), and stops that a word follows
+(« faire-simple.gouv.fr »). Passages cut a text only between words, so the terms of its
+passages, one after the other, are the text's terms."""
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
 _CACHE: dict[str, str] = {}
 _FOLDED: dict[str, str] = {}
@@ -80,6 +85,12 @@ def terms(text: str) -> list[str]:
             a if a is not None else (term(w) or "") for w, a in zip(found, analysed, strict=True)
         ]
     return [a for a in analysed if a]
+
+
+def passages(text: str) -> list[list[str]]:
+    """The terms of each passage of a text (`PASSAGE`), in order: a document's passages are
+    counted once, when it is indexed, so that choosing its snippet analyses no text again."""
+    return [terms(passage) for passage in PASSAGE.findall(text)]
 
 
 def folded_name(word: str) -> str:

@@ -40,9 +40,10 @@ from store.search.facets import SOURCES, Clause, Range, Source
 FIELDS = ("title", "keywords", "body")
 ALL = "all"
 FACET, LOW, HIGH = "facet", "low", "high"
-LAYOUT = "f1"
+PASSAGES = "passages"
+LAYOUT = "f2"
 """The schema's version, in the name of an index written to disk: one written before the
-facets were indexed is never opened as if it had them."""
+facets (f1) or the body's passages (f2) were stored is never opened as if it had them."""
 UNBOUNDED = 2**62
 TOKENIZER = "relais_terms"
 WRITER_HEAP = 64_000_000
@@ -69,11 +70,13 @@ class Fields(NamedTuple):
 
 class Candidate(NamedTuple):
     """A matching document with its analysed fields (stored in the index, so ranking them
-    needs no database read)."""
+    needs no database read) and how many of its body's terms each passage of the body holds
+    (`store.search.analysis.passages`), for its snippet."""
 
     row_id: int
     doc_id: int
     fields: Fields
+    passages: list[int]
 
 
 def _schema() -> tantivy.Schema:
@@ -86,6 +89,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field(FACET, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field(LOW, fast=True)
     builder.add_integer_field(HIGH, fast=True)
+    builder.add_unsigned_field(PASSAGES, stored=True)
     return builder.build()
 
 
@@ -188,7 +192,8 @@ class Built:
                 str(document.get_first("keywords") or "").split(),
                 str(document.get_first("body") or "").split(),
             )
-            found.append(Candidate(hit.row_id, hit.doc_id, fields))
+            sizes: list[int] = document.get_all(PASSAGES)
+            found.append(Candidate(hit.row_id, hit.doc_id, fields, sizes))
         return found
 
 
@@ -270,17 +275,20 @@ def _indexed(
             SearchDocument.title_terms,
             SearchDocument.keywords_terms,
             SearchDocument.body_terms,
+            SearchDocument.body_passages,
         )
         .where(SearchDocument.doc_type == doc_type)
         .execution_options(yield_per=BATCH)
     )
-    for row_id, doc_id, title, keywords, body in rows:
+    for row_id, doc_id, title, keywords, body, sizes in rows:
         document = tantivy.Document()
         document.add_unsigned("row", row_id)
         document.add_unsigned("doc_id", doc_id)
         for name, value in zip(FIELDS, (title, keywords, body), strict=True):
             document.add_text(name, value)
         document.add_text(ALL, f"{title} {keywords} {body}")
+        for size in sizes.split():
+            document.add_unsigned(PASSAGES, int(size))
         facets = source.facets(doc_id) if source is not None else None
         if facets is not None:
             for value in facets.terms:

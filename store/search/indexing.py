@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from store.models import SearchDocument
 from store.search import vocabulary
-from store.search.analysis import WORD, folded_name, term, terms
+from store.search.analysis import WORD, folded_name, passages, term, terms
 
 NAME_WORD_MIN = 3
 WORD_MIN = 4
@@ -34,8 +34,10 @@ class _Analysed:
     names: frozenset[tuple[str, str]]
 
     @classmethod
-    def of(cls, title: str, keywords: str, body: str) -> _Analysed:
-        return cls(terms(title), terms(keywords), terms(body), _words(title, keywords, body))
+    def of(cls, title: str, keywords: str, body: str, parts: list[list[str]]) -> _Analysed:
+        """`parts` are the body's passages (`passages`): their terms are the body's."""
+        body_terms = [t for part in parts for t in part]
+        return cls(terms(title), terms(keywords), body_terms, _words(title, keywords, body))
 
     @classmethod
     def stored(cls, row: Row[int, str, str, str, str, str, str]) -> _Analysed:
@@ -108,7 +110,8 @@ def index_documents(session: Session, *, doc_type: str, documents: Iterable[Docu
     _drop(session, doc_type, list(latest), deltas)
     rows = []
     for document in latest.values():
-        analysed = _Analysed.of(document.title, document.keywords, document.body)
+        parts = passages(document.body)
+        analysed = _Analysed.of(document.title, document.keywords, document.body, parts)
         deltas.add(analysed, +1)
         rows.append(
             {
@@ -120,6 +123,7 @@ def index_documents(session: Session, *, doc_type: str, documents: Iterable[Docu
                 "title_terms": " ".join(analysed.title),
                 "keywords_terms": " ".join(analysed.keywords),
                 "body_terms": " ".join(analysed.body),
+                "body_passages": " ".join(str(len(part)) for part in parts),
             }
         )
     session.execute(insert(SearchDocument.metadata.tables["search_documents"]), rows)

@@ -13,11 +13,10 @@ document that does not loses little.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from store.search.analysis import WORD, term, terms, words
+from store.search.analysis import PASSAGE, WORD, term, words
 from store.search.engine import Fields
 from store.search.lemmas import known_lemma
 from store.search.query import EXACT, Concept
@@ -31,10 +30,6 @@ UNKNOWN_WEIGHT = 1.0
 OPTIONAL_SHARE = 0.1
 SNIPPET_WIDTH = 240
 APART = 3
-_PASSAGE = re.compile(r"(?:[^.!?\n]+|[.!?]+(?=\S))+[.!?]*")
-"""A sentence or line: runs of ordinary characters taken whole (one character per step made
-splitting a long body cost more than reading its words), and stops that a word follows
-(« faire-simple.gouv.fr »)."""
 
 
 def idf(df: int, documents: int) -> float:
@@ -214,13 +209,17 @@ class Scorer:
                     frequencies[phrase] = frequencies.get(phrase, 0.0) + found * factor
         return frequencies
 
-    def snippet(self, body: str) -> str:
+    def snippet(self, body: str, analysed: list[str], sizes: list[int]) -> str:
         """The passage of `body` that matches the most (by weight), trimmed around its first
-        match; the first passage when none matches. Passages are compared on their terms alone;
-        positions are computed for the chosen one only."""
+        match; the first passage when none matches. Passages are compared on their terms
+        alone, cut from the body's `analysed` terms by the number each passage holds (`sizes`,
+        counted when the document was indexed): no passage is analysed again but the chosen
+        one, for the positions of its words."""
         best: tuple[float, str] | None = None
-        for text in _PASSAGE.findall(body):
-            sequence = terms(text)
+        end = 0
+        for text, size in zip(PASSAGE.findall(body), sizes, strict=True):
+            sequence = analysed[end : end + size]
+            end += size
             if best is not None and self.firsts.isdisjoint(sequence):
                 continue
             value = sum(weight for weight, _ in self._matched(sequence))
@@ -234,7 +233,8 @@ class Scorer:
         spans = [(m.start(), term(m.group())) for m in words(text)]
         sequence = [t for _, t in spans if t is not None]
         offsets = [start for start, t in spans if t is not None]
-        first = min(offsets[_first(sequence, phrase)] for _, phrase in self._matched(sequence))
+        matched = self._matched(sequence)
+        first = min((offsets[_first(sequence, phrase)] for _, phrase in matched), default=0)
         return _trim(text, first)
 
     def _matched(self, sequence: list[str]) -> list[tuple[float, Phrase]]:
