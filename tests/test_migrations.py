@@ -6,11 +6,13 @@ import subprocess
 import sys
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, select, text
 
 from store import migrate
-from store.db import make_engine
-from store.models import Base
+from store.db import make_engine, make_session_factory
+from store.models import Base, SearchDocument
+from store.search import index_document, search_documents
+from store.search.engine import forget
 from tests.conftest import reset_schema
 
 
@@ -47,3 +49,26 @@ def test_two_replicas_migrating_at_once_both_succeed(postgres_url: str) -> None:
     assert [code for code, _ in outcomes] == [0, 0], outcomes
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_documents_stored_before_their_passages_were_counted_keep_their_snippets(
+    engine: Engine,
+) -> None:
+    """0008 counts the passages of the documents already stored, as indexing counts them: a
+    store that had them before is answered with the same snippets."""
+    body = "Un premier passage sans rapport.\nLe second parle du télétravail des agents ! Fin."
+    sessions = make_session_factory(engine)
+    with sessions() as session, session.begin():
+        index_document(session, doc_type="note", doc_id=1, title="Note", body=body)
+    with sessions() as session:
+        before = search_documents(session, doc_type="note", query="télétravail")
+        counted = session.scalar(select(SearchDocument.body_passages))
+    migrate.downgrade(engine, "0007_search_generation")
+    migrate.upgrade(engine)
+    forget()
+    with sessions() as session:
+        assert session.scalar(select(SearchDocument.body_passages)) == counted == "3 4 1"
+        after = search_documents(session, doc_type="note", query="télétravail")
+    assert after == before
+    assert after[0].snippet == "Le second parle du télétravail des agents !"
+    reset_schema(engine)
