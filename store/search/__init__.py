@@ -218,7 +218,9 @@ def _rank(
 
     scorer = Scorer(concepts, totals)
     candidates = {c.row_id: c for c in found}
-    scored = sorted((-scorer.score(c.fields), c.doc_id, c.row_id) for c in found)[:limit]
+    frequencies = {c.row_id: scorer.frequencies(c.fields) for c in found}
+    ranked = sorted((-scorer.score(frequencies[c.row_id]), c.doc_id, c.row_id) for c in found)
+    scored = ranked[:limit]
     chosen = [row_id for _, _, row_id in scored]
     texts = {
         row_id: (title, keywords, body)
@@ -235,8 +237,11 @@ def _rank(
         for negative, doc_id, row_id in scored
         if negative < 0 and row_id in texts
     ]
-    best = "\n".join(texts[scored[0][2]]) if hits else ""
-    lacking = scorer.lacking(candidates[scored[0][2]].fields, best) if hits else None
+    if not hits:
+        return Results(hits, _corrections(concepts, ""))
+    first = scored[0][2]
+    best = "\n".join(texts[first])
+    lacking = scorer.lacking(candidates[first].fields, frequencies[first], best)
     return Results(hits, _corrections(concepts, best), lacking=lacking)
 
 

@@ -94,12 +94,9 @@ class Scorer:
         self.gaps = [c.gap for c in concepts]
         self.actions = [c.action for c in concepts]
 
-    def score(self, fields: Fields) -> float:
-        """The normalised BM25F score of one document."""
-        if self.total <= 0:
-            return 0.0
-        frequencies = self._frequencies(fields)
-        if not frequencies:
+    def score(self, frequencies: dict[Phrase, float]) -> float:
+        """The normalised BM25F score of a document whose phrases have these `frequencies`."""
+        if self.total <= 0 or not frequencies:
             return 0.0
         gained = gained_optional = 0.0
         for options, optional in zip(self.options, self.optional, strict=True):
@@ -118,7 +115,7 @@ class Scorer:
         share = OPTIONAL_SHARE * gained_optional / self.total_optional
         return (1 - OPTIONAL_SHARE) * gained / self.total + share
 
-    def lacking(self, fields: Fields, text: str) -> Lacking:
+    def lacking(self, fields: Fields, frequencies: dict[Phrase, float], text: str) -> Lacking:
         """What of the question this document lacks, among what the collection knows (words
         it never uses are the known share's business): by weight, « télémédecine en prison »
         answered by the prison project, which says nothing of télémédecine, another project's
@@ -138,10 +135,9 @@ class Scorer:
         of such a concept, though apart, does not lack it whole (« santé » and « numérique »
         for « santé numérique »), it lacks it by weight only. A verb it lacks is no lack
         (`Concept.action`): it tells what was done, in words a project may choose otherwise
-        (« ont gagné du temps »)."""
+        (« ont gagné du temps »). `frequencies` are the document's, as scored."""
         if self.total <= 0:
             return Lacking()
-        frequencies = self._frequencies(fields)
         lacking, missing, known, compound = 0.0, 0, 0, False
         derived: dict[str, set[str]] | None = None
         before: tuple[list[Phrase], bool, bool] | None = None
@@ -180,7 +176,7 @@ class Scorer:
             compound = compound or (not present and len(own) > 1 and not _scattered(fields, own))
         return Lacking(lacking / self.total, missing, known, compound)
 
-    def _frequencies(self, fields: Fields) -> dict[Phrase, float]:
+    def frequencies(self, fields: Fields) -> dict[Phrase, float]:
         """Each of the question's phrases found in the document, with its field-weighted and
         length-normalised frequency. Per field, only the question's terms present in it (one
         set intersection) are counted: no counter of the whole field."""
