@@ -231,7 +231,7 @@ def _rank(
             doc_id=doc_id,
             score=round(-negative, 4),
             snippet=scorer.snippet(
-                texts[row_id][2], candidates[row_id].fields.body, candidates[row_id].passages
+                texts[row_id][2], candidates[row_id].fields.body, candidates[row_id].sizes()
             ),
         )
         for negative, doc_id, row_id in scored
