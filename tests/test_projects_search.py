@@ -216,14 +216,18 @@ def test_an_index_directory_is_reused_until_the_documents_change(
     opens the index another one wrote; a write makes the next search rebuild it."""
     place.configure(tmp_path)
     try:
+        body = "Un suivi à distance. La télémédecine en cancérologie ! Fin."
         with sessions() as session, session.begin():
-            add(session, 1, "Télémédecine en cancérologie")
+            add(session, 1, "Télémédecine en cancérologie", body)
         with sessions() as session:
-            assert ids(session, "télémédecine") == [1]
+            written = search_documents(session, doc_type="t", query="télémédecine")
+        assert [(hit.doc_id, hit.snippet) for hit in written] == [
+            (1, "La télémédecine en cancérologie !")
+        ]
         [built] = [p for p in tmp_path.iterdir() if (p / engine.READY).exists()]
         engine.forget()
         with sessions() as session:
-            assert ids(session, "télémédecine") == [1]
+            assert search_documents(session, doc_type="t", query="télémédecine") == written
         assert [p for p in tmp_path.iterdir()] == [built]
         with sessions() as session, session.begin():
             add(session, 2, "Télémédecine en prison")
