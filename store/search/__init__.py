@@ -241,7 +241,7 @@ def _rank(
         return Results(hits, _corrections(concepts, ""))
     first = scored[0][2]
     best = "\n".join(texts[first])
-    lacking = scorer.lacking(candidates[first].fields, frequencies[first], best)
+    lacking = scorer.lacking(candidates[first], frequencies[first], texts[first])
     return Results(hits, _corrections(concepts, best), lacking=lacking)
 
 

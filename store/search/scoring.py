@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from store.search.analysis import PASSAGE, WORD, term, words
-from store.search.engine import Fields
+from store.search.engine import Candidate, Fields
 from store.search.lemmas import known_lemma
 from store.search.query import EXACT, Concept
 from store.search.thesaurus import Phrase
@@ -115,7 +115,9 @@ class Scorer:
         share = OPTIONAL_SHARE * gained_optional / self.total_optional
         return (1 - OPTIONAL_SHARE) * gained / self.total + share
 
-    def lacking(self, fields: Fields, frequencies: dict[Phrase, float], text: str) -> Lacking:
+    def lacking(
+        self, candidate: Candidate, frequencies: dict[Phrase, float], written: Sequence[str]
+    ) -> Lacking:
         """What of the question this document lacks, among what the collection knows (words
         it never uses are the known share's business): by weight, « télémédecine en prison »
         answered by the prison project, which says nothing of télémédecine, another project's
@@ -123,8 +125,8 @@ class Scorer:
         common ones it lacks (« formation des surveillants au numérique » on the prison
         project). A concept found only through a word of the same stem but another lemma is
         lacking too, by weight only (a derivation is half the concept: « Motiver » for
-        « motivation »): « enseignants » are people, the « enseignement » of `text` (the
-        document as written) an activity.
+        « motivation »): « enseignants » are people, the « enseignement » of `written` (the
+        document's title, keywords and body as written) an activity.
 
         Words the question writes side by side name one thing (`_apart`): a document with
         both far apart lacks that one concept instead of having two (« marchés publics » on
@@ -138,6 +140,7 @@ class Scorer:
         (« ont gagné du temps »). `frequencies` are the document's, as scored."""
         if self.total <= 0:
             return Lacking()
+        fields = candidate.fields
         lacking, missing, known, compound = 0.0, 0, 0, False
         derived: dict[str, set[str]] | None = None
         before: tuple[list[Phrase], bool, bool] | None = None
@@ -168,7 +171,7 @@ class Scorer:
             if present and not (lemma and present == [own]):
                 continue
             if present:
-                derived = _lemmas(text, self.own) if derived is None else derived
+                derived = _lemmas(candidate, written, self.own) if derived is None else derived
                 if lemma in derived.get(own[0], ()) or "" in derived.get(own[0], ()):
                     continue
             lacking += weight
@@ -248,12 +251,23 @@ class Scorer:
         return found
 
 
-def _lemmas(text: str, own: list[tuple[Phrase, str]]) -> dict[str, set[str]]:
-    """The lemmas of the words of `text` whose term is one of the question's own words
-    (empty for a word the lemmatiser does not know: it may be the question's)."""
+def _lemmas(
+    candidate: Candidate, written: Sequence[str], own: list[tuple[Phrase, str]]
+) -> dict[str, set[str]]:
+    """The lemmas of the words of a document (`written`: its title, keywords and body) whose
+    term is one of the question's own words (empty for a word the lemmatiser does not know:
+    it may be the question's). Of the body, only the passages whose stored terms hold one of
+    them are read: no other word can be one."""
     wanted = {phrase[0] for phrase, lemma in own if lemma}
+    title, keywords, body = written
+    said = [title, keywords]
+    end = 0
+    for text, size in zip(PASSAGE.findall(body), candidate.sizes(), strict=True):
+        if not wanted.isdisjoint(candidate.fields.body[end : end + size]):
+            said.append(text)
+        end += size
     found: dict[str, set[str]] = {}
-    for word in set(WORD.findall(text)):
+    for word in set(WORD.findall("\n".join(said))):
         analysed = term(word)
         if analysed in wanted:
             found.setdefault(analysed, set()).add(known_lemma(word))
