@@ -58,17 +58,20 @@ def test_documents_stored_before_their_passages_were_counted_keep_their_snippets
     store that had them before is answered with the same snippets."""
     body = "Un premier passage sans rapport.\nLe second parle du télétravail des agents ! Fin."
     sessions = make_session_factory(engine)
-    with sessions() as session, session.begin():
-        index_document(session, doc_type="note", doc_id=1, title="Note", body=body)
-    with sessions() as session:
-        before = search_documents(session, doc_type="note", query="télétravail")
-        counted = session.scalar(select(SearchDocument.body_passages))
-    migrate.downgrade(engine, "0007_search_generation")
-    migrate.upgrade(engine)
-    forget()
-    with sessions() as session:
-        assert session.scalar(select(SearchDocument.body_passages)) == counted == "3 4 1"
-        after = search_documents(session, doc_type="note", query="télétravail")
-    assert after == before
-    assert after[0].snippet == "Le second parle du télétravail des agents !"
-    reset_schema(engine)
+    try:
+        with sessions() as session, session.begin():
+            index_document(session, doc_type="note", doc_id=1, title="Note", body=body)
+        with sessions() as session:
+            before = search_documents(session, doc_type="note", query="télétravail")
+            counted = session.scalar(select(SearchDocument.body_passages))
+        migrate.downgrade(engine, "0007_search_generation")
+        migrate.upgrade(engine)
+        forget()
+        with sessions() as session:
+            assert session.scalar(select(SearchDocument.body_passages)) == counted == "3 4 1"
+            after = search_documents(session, doc_type="note", query="télétravail")
+        assert after == before
+        assert after[0].snippet == "Le second parle du télétravail des agents !"
+    finally:
+        migrate.downgrade(engine, "base")
+        reset_schema(engine)
