@@ -67,21 +67,28 @@ def enqueue(
     now: datetime,
     quotes_user_id: int | None = None,
     hold: timedelta | None = None,
+    pacer: Pacer | None = None,
 ) -> list[str]:
     """Records actions in the caller's transaction; returns their keys in order. An action's
     `not_before` holds it back until then; `quotes_user_id` is the member whose event produced
     them, for erasure to redact; `hold` keeps them for the caller's `deliver(keys, held=…)`
-    that long, away from other processes' senders."""
+    that long, away from other processes' senders. With the `pacer` of the outbox that will
+    send them (`Outbox.pacer`), each gets its turn in its channel now: due then, never claimed
+    before (a message that must wait has no hold)."""
     keys, values = [], []
     for index, action in enumerate(actions):
         key = action.key or f"{origin}:{index}"
+        channel, turn = channel_of(action), None
+        if pacer is not None and (action.not_before is None or action.not_before <= now):
+            wait = pacer.reserve(platform, channel, key)
+            turn = now + timedelta(seconds=wait) if wait else None
         values.append(
             rows.row_values(
                 key=key,
                 platform=platform,
                 workspace_external_id=workspace_id,
                 kind=action.kind,
-                channel_id=channel_of(action),
+                channel_id=channel,
                 target_key=action.target_key if isinstance(action, UpdatePost) else None,
                 payload=action.model_dump(mode="json"),
                 origin=origin,
@@ -89,6 +96,7 @@ def enqueue(
                 not_before=action.not_before,
                 quotes_user_id=quotes_user_id,
                 hold=hold,
+                turn=turn,
             )
         )
         keys.append(key)
@@ -158,7 +166,7 @@ class Outbox:
     def policy(self, policy: OutboxPolicy) -> None:
         """A new policy starts a new pacer (tests and benchmarks change the limits)."""
         self._policy = policy
-        self._pacer = Pacer(channel_interval=policy.channel_interval, clock=self._clock)
+        self.pacer = Pacer(channel_interval=policy.channel_interval, clock=self._clock)
 
     def deliver(self, *, keys: Sequence[str] | None = None, held: timedelta | None = None) -> int:
         """Delivers what is due (only `keys` when given); returns how many were sent.
@@ -235,7 +243,7 @@ class Outbox:
                 found = port.find_delivered(action, key=key, workspace_id=workspace)
                 if found is not None:
                     return found
-            wait, why = self._pacer.wait(platform, workspace, channel_of(action), key)
+            wait, why = self.pacer.wait(platform, workspace, channel_of(action), key)
             if wait > 0:
                 self._settle_retry(row_id, why, wait, attempts_used=False)
                 return None
@@ -244,7 +252,7 @@ class Outbox:
             self._settle_retry(row_id, f"waiting for {missing}", 1.0, attempts_used=False)
         except TransientError as error:
             if error.retry_after:
-                self._pacer.hold(platform, workspace, error.retry_after)
+                self.pacer.hold(platform, workspace, error.retry_after)
             if attempts >= self.policy.max_attempts:
                 self._settle_failed(row_id, f"gave up after {attempts} attempts: {error}")
                 return None

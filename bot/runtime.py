@@ -259,6 +259,7 @@ class Runtime:
                 workspace_id=workspace_id,
                 origin=origin,
                 now=self.clock.now(),
+                pacer=self.outbox.pacer,
             )
         self.deliver(keys)
 
@@ -291,6 +292,7 @@ class Runtime:
                     workspace_id=workspace.external_id,
                     origin=f"{origin}:{workspace.id}",
                     now=now,
+                    pacer=self.outbox.pacer,
                 )
         if keys:
             self.outbox.deliver(keys=keys)
@@ -357,6 +359,7 @@ class Runtime:
             now=now,
             quotes_user_id=ctx.caller.id,
             hold=hold,
+            pacer=self.outbox.pacer,
         )
 
     def context(self, session: Session, event: Event, capabilities: Capabilities) -> Context:
