@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import random
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -157,6 +159,9 @@ class Outbox:
         # Set when the process stops: `deliver` returns between batches and what is left stays
         # due for the next worker (a SIGTERM does not wait for a whole backlog).
         self.stopping = threading.Event()
+        # When the sender (`OutboxWorker`) looks for due rows next (monotonic); unknown while
+        # it looks.
+        self.looks_at = math.inf
 
     @property
     def policy(self) -> OutboxPolicy:
@@ -176,6 +181,10 @@ class Outbox:
         its end: a crash in between leaves rows `sending`, checked against the platform after
         the lease like any other crash, so batching never sends a key twice."""
         sent, ceiling = 0, None
+        if keys is not None:  # those waiting for their turn are not claimed before it
+            keys = [key for key in keys if not self.pacer.turn_in(key)]
+            if not keys:
+                return 0
         if keys is None:  # `keys` are a fixed set already
             with self._sessions() as session:
                 ceiling = rows.newest_id(session)
@@ -338,6 +347,14 @@ class Outbox:
         if self._on_failure is not None:
             self._on_failure(row)
 
+    def leave(self, keys: Sequence[str]) -> None:
+        """What `deliver(keys=…)` did not send is the sender's: it is woken, unless every key
+        waits for a turn that comes after its next look (it finds the rows then), so that a
+        backlog's answers do not wake it once each to find nothing due."""
+        turns = [self.pacer.turn_in(key) for key in keys]
+        if not all(turns) or time.monotonic() + min(turns) < self.looks_at:
+            self.wakeup.set()
+
     def next_due_in(self) -> float:
         """Seconds until the next pending row is due (capped), for the worker's sleep."""
         with self._sessions() as session:
@@ -363,7 +380,9 @@ class OutboxWorker(threading.Thread):
             except Exception:
                 log.exception("outbox loop error")
                 pause = 2.0
+            self._outbox.looks_at = time.monotonic() + pause
             self._outbox.wakeup.wait(timeout=pause)
+            self._outbox.looks_at = math.inf
             self._outbox.wakeup.clear()
 
     def stop(self) -> None:

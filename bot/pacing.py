@@ -78,6 +78,13 @@ class Pacer:
                 return turn - now, WAITING_TURN
         return 0.0, ""
 
+    def turn_in(self, key: str) -> float:
+        """Seconds until the turn kept for message `key` (0: none kept, or it has come)."""
+        with self._lock:
+            turn = self._turns.get(key)
+        wait = 0.0 if turn is None else turn - time.monotonic()
+        return wait if wait > EARLY else 0.0
+
     def _keep(self, key: str, turn: float, now: float) -> None:
         if len(self._turns) >= self._kept_at_most:
             gone = now - STALE

@@ -246,7 +246,7 @@ class Runtime:
 
     def deliver(self, keys: Sequence[str], *, held: timedelta | None = None) -> None:
         if self.outbox.deliver(keys=keys, held=held) < len(keys):
-            self.outbox.wakeup.set()  # what is left (not due yet, paced, failed) is the sender's
+            self.outbox.leave(keys)  # not due yet, paced, failed: the sender's
 
     def send(
         self, actions: Sequence[Action], *, platform: str, workspace_id: str, origin: str

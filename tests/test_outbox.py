@@ -255,6 +255,35 @@ def test_a_paced_channels_backlog_is_never_claimed_before_its_turn(
     assert [status(sessions, key).attempts for key in keys] == [1, 1, 1, 1], "one claim each"
 
 
+def test_the_sender_is_woken_for_a_waiting_post_only_when_it_would_look_too_late(
+    sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
+) -> None:
+    outbox, _ = make_outbox(
+        sessions, port, clock, policy=OutboxPolicy(channel_interval={"test": 1})
+    )
+    with sessions() as session, session.begin():
+        keys = enqueue(
+            session,
+            [post("tout de suite"), post("dans une seconde")],
+            platform="test",
+            workspace_id="T1",
+            origin="ev1",
+            now=clock.now(),
+            pacer=outbox.pacer,
+        )
+    assert outbox.deliver(keys=keys) == 1
+    outbox.looks_at = time.monotonic() + 0.5  # the sender looks again before the second's turn
+    outbox.leave(keys[1:])
+    assert not outbox.wakeup.is_set()
+    outbox.looks_at = time.monotonic() + 5  # after it: woken, so the post is not late
+    outbox.leave(keys[1:])
+    assert outbox.wakeup.is_set()
+    outbox.wakeup.clear()
+    outbox.looks_at = time.monotonic() + 0.5
+    outbox.leave(keys)  # the first went: whatever became of it is for the sender to see
+    assert outbox.wakeup.is_set()
+
+
 def test_unknown_thread_root_fails_permanently(
     sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
 ) -> None:
