@@ -25,7 +25,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.projects.absent import absent_english, absent_french
+from handlers.projects.absent import absent_english, absent_french, unknown_names
 from handlers.projects.chatter import quiet
 from handlers.projects.language import (
     Lang,
@@ -58,6 +58,7 @@ CONFIDENT_PROBABILITY = 0.7
 SPLIT_SHARE, SPLIT_LEAD = 1 / 3, 0.2
 ELSEWHERE_MOSTLY = 1 / 2
 TIED_LEAD = 0.1
+ABSENT_SHARE = 1 / 4
 DEFAULT_LIMIT = 3
 Status = Literal["answered", "empty", "no_terms"]
 
@@ -89,6 +90,8 @@ class Answer:
     absent: tuple[str, ...] = ()
     """The question's words naming people or things no project mentions (« secure tablets for
     firefighters », « recruitment app for the navy », « appli pour la marine »: `absent.py`)."""
+    named: tuple[str, ...] = ()
+    """Those of `absent` written as names (« a CHU de Bordeaux », « the Marseille hospitals »)."""
 
     @property
     def confidence(self) -> float:
@@ -128,11 +131,26 @@ class Answer:
         return self.elsewhere >= SPLIT_SHARE and lead < SPLIT_LEAD
 
     @property
+    def elsewhere_about(self) -> bool:
+        """Whether the question is about people or things no project mentions (`absent`): a
+        project with everything else of it is about someone else. A place or an organisation
+        no project names always is (`named`); a common word is when it is a fair part of what
+        the question says, a quarter or more of its concepts: the subject of « secure tablets
+        for firefighters », a detail of a long question whose every other concept the
+        catalogue knows (« … ça a allégé le boulot des gestionnaires ? », « the support for
+        heads of unit in the regional youth, sports and social cohesion directorates »)."""
+        if self.named:
+            return True
+        absent = len(self.absent)
+        return bool(absent) and absent >= ABSENT_SHARE * (self.concepts + absent)
+
+    @property
     def confident(self) -> bool:
         """Sure of the first project: probable enough, not split between projects, and not
-        about people or things no project mentions (`absent`): a project with everything
-        else of the question is about someone else."""
-        return self.confidence >= CONFIDENT_PROBABILITY and not self.split and not self.absent
+        about people or things no project mentions (`elsewhere_about`)."""
+        return (
+            self.confidence >= CONFIDENT_PROBABILITY and not self.split and not self.elsewhere_about
+        )
 
 
 def features(answer: Answer) -> tuple[float, float, float]:
@@ -184,6 +202,13 @@ def ask(
         verbs=english_verbs(correct(scope.text, fixed)) if language == "en" else frozenset(),
     )
     read_as = _corrected(expanded, found.corrections, fixed, language)
+    typed = expanded if language == "en" else asked
+    absent = (
+        absent_english(typed, searched, found.unknown)
+        if language == "en"
+        else absent_french(typed, found.unknown)
+    )
+    names = set(unknown_names(typed, found.unknown))
     return Answer(
         query,
         "answered",
@@ -197,11 +222,8 @@ def ask(
         compound=found.lacking.compound if found.lacking else False,
         language=language,
         applied=scope.applied,
-        absent=(
-            absent_english(expanded, searched, found.unknown)
-            if language == "en"
-            else absent_french(asked, found.unknown)
-        ),
+        absent=absent,
+        named=tuple(word for word in absent if word in names),
     )
 
 
