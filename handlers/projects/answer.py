@@ -37,6 +37,7 @@ from handlers.projects.language import (
     in_english,
     to_french,
 )
+from handlers.projects.order import Order, read_order
 from handlers.projects.record import years_text
 from handlers.projects.scope import Scope, read
 from handlers.projects.shorthand import expand_sms
@@ -173,21 +174,21 @@ def ask(
     expanded = expand_sms(query)
     language = detect(expanded)
     within = expressions(expanded) if language == "en" else ()
-    asked = quiet(expanded)
+    order, asked = read_order(quiet(expanded))
     scope = (
         read(asked, filters, within=within) if read_filters else Scope(filters or Filters(), asked)
     )
     fixed = english_corrections(scope.text) if language == "en" else {}
     searched = to_french(correct(scope.text, fixed)) if language == "en" else scope.text
     if not has_terms(searched):
-        if not scope.filters:
+        if not scope.filters and order is None:
             return Answer(query, "no_terms" if query else "empty", language=language)
         return Answer(
             query,
             "answered",
-            _latest(session, scope.filters, limit),
+            _listed(session, scope.filters, order or "newest", limit),
             language=language,
-            applied=scope.applied,
+            applied=scope.applied + (((order, ""),) if order else ()),
         )
     found = search(
         session,
@@ -263,12 +264,14 @@ def _matches(session: Session, hits: list[SearchHit]) -> list[Match]:
     ]
 
 
-def _latest(session: Session, filters: Filters, limit: int) -> list[Match]:
+def _listed(session: Session, filters: Filters, order: Order, limit: int) -> list[Match]:
+    """The projects passing the filters, the newest first unless the oldest were asked for."""
     ids = store.matching(filters).subquery()
+    started = Project.start_year.asc() if order == "oldest" else Project.start_year.desc()
     found = session.scalars(
         select(Project)
         .where(Project.id.in_(select(ids.c.id)))
-        .order_by(Project.start_year.desc().nulls_last(), Project.slug)
+        .order_by(started.nulls_last(), Project.slug)
         .limit(limit)
     )
     return [Match(project, 1.0, project.summary) for project in found]
