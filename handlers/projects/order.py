@@ -28,7 +28,8 @@ _NEWEST = re.compile(
 
 def read_order(text: str) -> tuple[Order | None, str]:
     """The order asked for, and the question without the words that asked it."""
-    for order, pattern in (("oldest", _OLDEST), ("newest", _NEWEST)):
+    orders: tuple[tuple[Order, re.Pattern[str]], ...] = (("oldest", _OLDEST), ("newest", _NEWEST))
+    for order, pattern in orders:
         if pattern.search(text):
             return order, " ".join(pattern.sub(" ", text).split())
     return None, text
