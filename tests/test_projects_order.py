@@ -1,12 +1,13 @@
 """« les plus anciens », « les plus récents », « the latest »: an order, not a subject. A
 question asking only for it, maybe with filters, lists the projects in that order and says so;
-searched, its words were subjects no project has and the answer was empty."""
+searched, its words were subjects no project has and the answer was empty. So with « ont eu
+lieu », « se sont déroulés », « took place »: they say that projects happened, not what about."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.answers import SURE, SURE_EN, first_title
+from tests.answers import SURE, SURE_EN, assert_sure, first_title
 from tests.chat import Chat
 
 pytestmark = pytest.mark.usefixtures("sample_projects")
@@ -33,3 +34,13 @@ def test_a_subject_asked_with_an_order_is_still_searched(chat: Chat) -> None:
     assert "CAPRI" in first_title(reply.message)
     [none] = chat.dm("bea", "les projets les plus anciens sur les pistes cyclables ?")
     assert not none.text.startswith(SURE), "a subject no project has is still one"
+
+
+def test_saying_that_projects_took_place_somewhere_asks_for_no_subject(chat: Chat) -> None:
+    for question, intro in (
+        ("quels projets ont eu lieu en Bretagne ?", SURE),
+        ("des projets se sont deroules en Bretagne ?", SURE),
+        ("which projects took place in Brittany?", SURE_EN),
+    ):
+        [reply] = chat.dm("bea", question)
+        assert_sure(reply, "Ille-et-Vilaine", intro, question)
