@@ -10,9 +10,10 @@ confident & right answers and its confident no-answer ones. The same counts are 
     .venv/bin/python -m bench.qa_confidence
 
 Every set is read but those in `UNTOUCHED`: a held-out set stays there until its one
-measurement (README); the last two, `qa_tiers_heldout15.yaml` and `qa_tiers_heldout16.yaml`,
-have had it. A filter alone (« projets en Bretagne ») lists projects without searching; the model
-leaves those, and answers without any match, as `Answer.confident` decides them.
+measurement (README); the last two, `qa_tiers_heldout17.yaml` and `qa_tiers_heldout18.yaml`,
+have had it.
+A filter alone (« projets en Bretagne ») lists projects without searching; the model leaves
+those, and answers without any match, as `Answer.confident` decides them.
 """
 
 from __future__ import annotations

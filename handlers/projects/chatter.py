@@ -13,6 +13,7 @@
     « how long did it take to build? »  « did something like that happen? »
     « need someone to talk to »  « on veut … », « nous voudrions … »  « the right person at … »
     « lessons learned from … » (« un retour d'expérience sur … »)
+    « quels projets ont eu lieu en Bretagne ? », « se sont déroulés … », « took place in … »
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -69,6 +70,7 @@ _ENGLISH = (
     r"(?:cover|include|involve)\b",
     r"\b(?:too|as\s+well)(?=\s*[.?!]*\s*$)",
     r"\b(?:any\s+)?lessons?\s+learn(?:ed|t)\b(?:\s+(?:from|on|about|with))?",
+    r"\b(?:took|take|takes|taken|taking)\s+place\b",
 )
 _FRENCH = (
     r"\bau\s+sujet\s+(?=d)",
@@ -112,6 +114,8 @@ _FRENCH = (
     r"\b(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\s+(?:combien|cmb|cb)\s+de\s+temps\b|"
     r"\b(?:combien|cmb|cb)\s+de\s+temps\s+(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\b",
     r"\b(?:[çc]a|cela)\s+existe(?:\s+(?:dans|ds)\s+(?:la|ta|votre)\s+base)?\b",
+    r"\b(?:a|ont|avait|avaient|aura|auront|aurait|auraient)\s+eu\s+lieu\b|\bavoir\s+lieu\b",
+    rf"\b(?:se\s+|s{_APOSTROPHE}\s*)(?:(?:est|sont|soit|soient)\s+)?d[ée]roul\w*",
 )
 _INSTEAD = re.compile(
     rf"\b(?:instead\s+of|rather\s+than|au\s+lieu\s+d(?:e|u|es|{_APOSTROPHE})|plut[oô]t\s+que)"
