@@ -5,13 +5,13 @@ and a pause of a whole workspace after the platform answered 429 with Retry-Afte
 rows wait instead of each spending an attempt on a refusal.
 
 A message is given its turn in its channel when it is queued (`reserve`, through
-`Outbox.enqueue`): its row is due then, so the senders claim only what may go now, and a
-backlog in a paced channel is neither claimed nor put back. Claimed, put back to its turn and
-claimed again, each answer queued behind others cost four writes and three commits more in
-the worker beside the acknowledgements (bench/slack_ack.py). A message queued without a turn
-(`bot.outbox.enqueue` alone) gets one when first claimed, and is put back until then. A turn
-reserved for a message that is never sent here (its transaction rolled back, another process
-sent it) only leaves a gap of one interval in its channel.
+`bot.outbox.enqueue(…, pacer=…)`): its row is due then, so the senders claim only what may go
+now, and a backlog in a paced channel is neither claimed nor put back. Claimed, put back to
+its turn and claimed again, each answer queued behind others cost two writes and two commits
+more in the worker, beside the acknowledgements (bench/slack_ack.py). A message queued without
+a pacer gets its turn when first claimed, and is put back until then. A turn reserved for a
+message that is never sent here (its transaction rolled back, another process sent it) only
+leaves a gap of one interval in its channel.
 """
 
 from __future__ import annotations
