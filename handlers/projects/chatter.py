@@ -124,26 +124,6 @@ _INSTEAD = re.compile(
 )
 """« … online instead of at the tobacco shop », « … au lieu de passer au guichet »: what was
 not done, or done before; the project asked about need not mention it."""
-_CLAUSE_END = r"[^.!?;,]*?(?=\s+(?:and|but|so|where|et|mais|où)\b|\s*[.!?;,]|$)"
-_ASKER = re.compile(
-    "|".join(
-        (
-            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+(?:with|from)\s+{_CLAUSE_END}",
-            rf"\bi\s+work(?:ed)?\s+(?:for|at|in|with)\s+{_CLAUSE_END}",
-            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+(?:a|an)\s+[^.!?;,]*?\s(?:at|in|with|for|from)\s+{_CLAUSE_END}",
-            rf"\bje\s+travaille\s+(?:à|a|au|aux|dans|pour|chez|en)\s+{_CLAUSE_END}",
-            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+working\s+(?:for|at|in|with)\s+{_CLAUSE_END}",
-            rf"\bi\s+(?:(?:have\s+)?just\s+|recently\s+)?(?:joined|look\s+after)\s+{_CLAUSE_END}",
-        )
-    ),
-    re.IGNORECASE,
-)
-"""« I work for a regional government in Finland », « I'm a project officer at a Belgian
-research body », « I'm working at a county council », « I just joined a regional health
-agency », « I look after a group of ward managers », « je travaille dans une ARS »: who asks,
-not what about. Their country or employer, which no project names, was read as what the
-question is about and left right answers unsure; up to the end of the clause (« … and we're
-starting a service design programme » stays)."""
 _SIDE = re.compile(
     rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
     re.IGNORECASE,
@@ -156,7 +136,6 @@ _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IG
 
 def quiet(text: str) -> str:
     """`text` without its request phrases (« I'd like to get in touch », « au sujet de »),
-    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`_ASKER`) and the country
-    they say they work in (`asker.py`)."""
-    kept = _ASKER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", _US.sub(" ", unasked(text)))))
+    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`asker.py`)."""
+    kept = _INSTEAD.sub(" ", _SIDE.sub(r"\1", _US.sub(" ", unasked(text))))
     return " ".join(_CHATTER.sub(" ", kept).split())
