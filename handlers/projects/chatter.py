@@ -14,6 +14,8 @@
     « need someone to talk to »  « on veut … », « nous voudrions … »  « the right person at … »
     « lessons learned from … » (« un retour d'expérience sur … »)
     « quels projets ont eu lieu en Bretagne ? », « se sont déroulés … », « took place in … »
+    « … j'aimerais échanger avec elle », « … pr l'appeler », « lui passer un coup de fil »,
+    « vous auriez le mail du DGS … », « son numéro », « qui je peux appeler pour … »
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -116,6 +118,18 @@ _FRENCH = (
     r"\b(?:[çc]a|cela)\s+existe(?:\s+(?:dans|ds)\s+(?:la|ta|votre)\s+base)?\b",
     r"\b(?:a|ont|avait|avaient|aura|auront|aurait|auraient)\s+eu\s+lieu\b|\bavoir\s+lieu\b",
     rf"\b(?:se\s+|s{_APOSTROPHE}\s*)(?:(?:est|sont|soit|soient)\s+)?d[ée]roul\w*",
+    r"\b(?:[ée]changer|discuter|parler)\s+avec\s+(?:elle|lui|eux|elles)\b",
+    rf"\b(?:pour\s+|pr\s+)?(?:l{_APOSTROPHE}\s*|l[ae]s?\s+)"
+    r"(?:appeler|contacter|joindre|rappeler)\b",
+    r"\b(?:(?:lui|leur)\s+)?(?:passer|donner)\s+un\s+(?:petit\s+)?coup\s+de\s+"
+    r"(?:fil|t[ée]l[ée]phone)\b",
+    r"\b(?:son|leur|ses|leurs)\s+"
+    r"(?:e-?mails?|mails?|courriels?|num[ée]ros?|t[ée]l[ée]phones?|t[ée]l)\b",
+    rf"\b(?:le|les|un|l{_APOSTROPHE}\s*adresse)\s+(?:e-?mails?|mails?|courriels?)\s+"
+    rf"(?:d[eu]s?\b|d{_APOSTROPHE})",
+    r"\b(?:le|un)\s+num[ée]ro\s+de\s+(?:t[ée]l[ée]phone|t[ée]l|portable)(?:\s+d[eu]s?\b)?",
+    r"\bqui\s+(?:je\s+(?:peux|pourrais|dois)|(?:puis|pourrais|dois)[\s-]+je)\s+"
+    r"(?:appeler|contacter|joindre)\b",
 )
 _INSTEAD = re.compile(
     rf"\b(?:instead\s+of|rather\s+than|au\s+lieu\s+d(?:e|u|es|{_APOSTROPHE})|plut[oô]t\s+que)"
