@@ -2,12 +2,15 @@
 
 `bench/slack_ack.py` measures the latency over HTTP, where the server is CPU-bound under 20
 concurrent clients, so its latency follows the CPU each acknowledgement costs. This measures
-that CPU without the HTTP server: signed slash commands dispatched straight to the two routes,
-one after the other (`--threads 1`), then from 20 threads at once, as uvicorn's pool does
-(acknowledgements waiting together share one recording statement, `bot.recording`, awaited in
-an event loop as the server's). It prints
-the process CPU and the wall time per request, and how many events each inbox insert carried.
-The worker side does not run: events stay in the inbox, which is emptied first.
+that CPU without the HTTP server: signed slash commands dispatched straight to the two routes as
+`bot.http.HttpServer` does, from an event loop into a pool of threads, each held answer awaited
+in the loop (acknowledgements waiting together share one recording statement, `bot.recording`),
+one request at a time (`--clients 1`), then 20 at once. Both routes pay the same hand-offs
+between the loop and the pool, as in the server (before 8 December 2026 the held answers were
+awaited from the dispatching threads, a hand-off the no-op did not pay, which added about 0.1 ms
+to Relais's figure). It prints the process CPU and the wall time per request, and how many
+events each inbox insert carried. The worker side does not run: events stay in the inbox, which
+is emptied first.
 
     .venv/bin/python bench/ack_cpu.py --database-url postgresql+psycopg://postgres@127.0.0.1/db
 """
@@ -18,9 +21,9 @@ import argparse
 import asyncio
 import multiprocessing
 import sys
-import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -40,7 +43,8 @@ from bench.slack_ack import (  # noqa: E402
     fake_slack_process,
     noop_bolt,
 )
-from bot.http import Request, Response, Routes  # noqa: E402
+from bot.http import THREADS, Request, Response, Routes  # noqa: E402
+from store import inbox  # noqa: E402
 
 Route = Callable[[Request], Response]
 
@@ -61,39 +65,32 @@ def requests_for(count: int, offset: int) -> list[Request]:
 
 
 def run(
-    routes: Routes, requests: Sequence[Request], threads: int, loop: asyncio.AbstractEventLoop
+    routes: Routes, requests: Sequence[Request], clients: int, pool: Executor
 ) -> tuple[float, float]:
-    """(CPU ms, wall ms) per request, `threads` dispatching at once; a held answer waits for
-    its recording in `loop`, as in the server's."""
+    """(CPU ms, wall ms) per request, `clients` requests at once."""
 
-    def dispatch(part: Sequence[Request]) -> None:
+    async def client(part: Sequence[Request]) -> None:
+        loop = asyncio.get_running_loop()
         for request in part:
-            answer = routes.dispatch(request)
+            answer = await loop.run_in_executor(pool, routes.dispatch, request)
             if answer.hold is not None:
-                asyncio.run_coroutine_threadsafe(_awaited(answer.hold), loop).result()
+                await answer.hold()
             assert answer.status == 200, answer
 
-    workers = [
-        threading.Thread(target=dispatch, args=(requests[k::threads],)) for k in range(threads)
-    ]
+    async def all_clients() -> None:
+        await asyncio.gather(*(client(requests[k::clients]) for k in range(clients)))
+
     cpu, wall = time.process_time(), time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    asyncio.run(all_clients())
     per = 1000 / len(requests)
     return (time.process_time() - cpu) * per, (time.perf_counter() - wall) * per
-
-
-async def _awaited(hold: Callable[[], Awaitable[object]]) -> None:
-    await hold()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 20])
     options = parser.parse_args()
 
     spawn = multiprocessing.get_context("spawn")
@@ -135,20 +132,26 @@ def measure(options: argparse.Namespace, base_url: str) -> None:
         inserts[0] += "INSERT INTO inbox_events" in statement
 
     event.listen(app.engine, "before_cursor_execute", count)
-    loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, daemon=True).start()
-    print("| threads | route | CPU ms/request | wall ms/request | events per insert |")
+    in_loop = inbox.record_in_loop
+
+    async def counted(connection: Any, arrivals: Sequence[inbox.Arrival]) -> list[int | None]:
+        inserts[0] += 1
+        return await in_loop(connection, arrivals)
+
+    inbox.record_in_loop = counted  # type: ignore[assignment]
+    pool = ThreadPoolExecutor(max_workers=THREADS)
+    print("| clients | route | CPU ms/request | wall ms/request | events per insert |")
     print("|---|---|---|---|---|")
     offset = 0
-    for threads in options.threads:
+    for clients in options.clients:
         for name, routes in [("Bolt no-op", noop), ("Relais", relais)] * 2:
             requests = requests_for(options.requests, offset)
             offset += options.requests
             inserts[0] = 0
-            cpu, wall = run(routes, requests, threads, loop)
+            cpu, wall = run(routes, requests, clients, pool)
             batch = f"{options.requests / inserts[0]:.1f}" if inserts[0] else "-"
-            print(f"| {threads} | {name} | {cpu:.3f} | {wall:.3f} | {batch} |")
-    loop.call_soon_threadsafe(loop.stop)
+            print(f"| {clients} | {name} | {cpu:.3f} | {wall:.3f} | {batch} |")
+    pool.shutdown()
     adapter.stop()
     app.close()
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import random
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -67,21 +69,28 @@ def enqueue(
     now: datetime,
     quotes_user_id: int | None = None,
     hold: timedelta | None = None,
+    pacer: Pacer | None = None,
 ) -> list[str]:
     """Records actions in the caller's transaction; returns their keys in order. An action's
     `not_before` holds it back until then; `quotes_user_id` is the member whose event produced
     them, for erasure to redact; `hold` keeps them for the caller's `deliver(keys, held=…)`
-    that long, away from other processes' senders."""
+    that long, away from other processes' senders. With the `pacer` of the outbox that will
+    send them (`Outbox.pacer`), each gets its turn in its channel now: due then, never claimed
+    before (a message that must wait has no hold)."""
     keys, values = [], []
     for index, action in enumerate(actions):
         key = action.key or f"{origin}:{index}"
+        channel, turn = channel_of(action), None
+        if pacer is not None and (action.not_before is None or action.not_before <= now):
+            wait = pacer.reserve(platform, channel, key)
+            turn = now + timedelta(seconds=wait) if wait else None
         values.append(
             rows.row_values(
                 key=key,
                 platform=platform,
                 workspace_external_id=workspace_id,
                 kind=action.kind,
-                channel_id=channel_of(action),
+                channel_id=channel,
                 target_key=action.target_key if isinstance(action, UpdatePost) else None,
                 payload=action.model_dump(mode="json"),
                 origin=origin,
@@ -89,6 +98,7 @@ def enqueue(
                 not_before=action.not_before,
                 quotes_user_id=quotes_user_id,
                 hold=hold,
+                turn=turn,
             )
         )
         keys.append(key)
@@ -149,6 +159,9 @@ class Outbox:
         # Set when the process stops: `deliver` returns between batches and what is left stays
         # due for the next worker (a SIGTERM does not wait for a whole backlog).
         self.stopping = threading.Event()
+        # When the sender (`OutboxWorker`) looks for due rows next (monotonic); unknown while
+        # it looks.
+        self.looks_at = math.inf
 
     @property
     def policy(self) -> OutboxPolicy:
@@ -158,7 +171,7 @@ class Outbox:
     def policy(self, policy: OutboxPolicy) -> None:
         """A new policy starts a new pacer (tests and benchmarks change the limits)."""
         self._policy = policy
-        self._pacer = Pacer(channel_interval=policy.channel_interval, clock=self._clock)
+        self.pacer = Pacer(channel_interval=policy.channel_interval, clock=self._clock)
 
     def deliver(self, *, keys: Sequence[str] | None = None, held: timedelta | None = None) -> int:
         """Delivers what is due (only `keys` when given); returns how many were sent.
@@ -168,6 +181,10 @@ class Outbox:
         its end: a crash in between leaves rows `sending`, checked against the platform after
         the lease like any other crash, so batching never sends a key twice."""
         sent, ceiling = 0, None
+        if keys is not None:  # those waiting for their turn are not claimed before it
+            keys = [key for key in keys if not self.pacer.turn_in(key)]
+            if not keys:
+                return 0
         if keys is None:  # `keys` are a fixed set already
             with self._sessions() as session:
                 ceiling = rows.newest_id(session)
@@ -235,7 +252,7 @@ class Outbox:
                 found = port.find_delivered(action, key=key, workspace_id=workspace)
                 if found is not None:
                     return found
-            wait, why = self._pacer.wait(platform, workspace, channel_of(action), key)
+            wait, why = self.pacer.wait(platform, workspace, channel_of(action), key)
             if wait > 0:
                 self._settle_retry(row_id, why, wait, attempts_used=False)
                 return None
@@ -244,7 +261,7 @@ class Outbox:
             self._settle_retry(row_id, f"waiting for {missing}", 1.0, attempts_used=False)
         except TransientError as error:
             if error.retry_after:
-                self._pacer.hold(platform, workspace, error.retry_after)
+                self.pacer.hold(platform, workspace, error.retry_after)
             if attempts >= self.policy.max_attempts:
                 self._settle_failed(row_id, f"gave up after {attempts} attempts: {error}")
                 return None
@@ -330,6 +347,14 @@ class Outbox:
         if self._on_failure is not None:
             self._on_failure(row)
 
+    def leave(self, keys: Sequence[str]) -> None:
+        """What `deliver(keys=…)` did not send is the sender's: it is woken, unless every key
+        waits for a turn that comes after its next look (it finds the rows then), so that a
+        backlog's answers do not wake it once each to find nothing due."""
+        turns = [self.pacer.turn_in(key) for key in keys]
+        if not all(turns) or time.monotonic() + min(turns) < self.looks_at:
+            self.wakeup.set()
+
     def next_due_in(self) -> float:
         """Seconds until the next pending row is due (capped), for the worker's sleep."""
         with self._sessions() as session:
@@ -355,7 +380,9 @@ class OutboxWorker(threading.Thread):
             except Exception:
                 log.exception("outbox loop error")
                 pause = 2.0
+            self._outbox.looks_at = time.monotonic() + pause
             self._outbox.wakeup.wait(timeout=pause)
+            self._outbox.looks_at = math.inf
             self._outbox.wakeup.clear()
 
     def stop(self) -> None:

@@ -246,7 +246,7 @@ class Runtime:
 
     def deliver(self, keys: Sequence[str], *, held: timedelta | None = None) -> None:
         if self.outbox.deliver(keys=keys, held=held) < len(keys):
-            self.outbox.wakeup.set()  # what is left (not due yet, paced, failed) is the sender's
+            self.outbox.leave(keys)  # not due yet, paced, failed: the sender's
 
     def send(
         self, actions: Sequence[Action], *, platform: str, workspace_id: str, origin: str
@@ -259,6 +259,7 @@ class Runtime:
                 workspace_id=workspace_id,
                 origin=origin,
                 now=self.clock.now(),
+                pacer=self.outbox.pacer,
             )
         self.deliver(keys)
 
@@ -291,6 +292,7 @@ class Runtime:
                     workspace_id=workspace.external_id,
                     origin=f"{origin}:{workspace.id}",
                     now=now,
+                    pacer=self.outbox.pacer,
                 )
         if keys:
             self.outbox.deliver(keys=keys)
@@ -357,6 +359,7 @@ class Runtime:
             now=now,
             quotes_user_id=ctx.caller.id,
             hold=hold,
+            pacer=self.outbox.pacer,
         )
 
     def context(self, session: Session, event: Event, capabilities: Capabilities) -> Context:

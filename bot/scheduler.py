@@ -170,6 +170,7 @@ class Ticker:
             workspace_id=workspace.external_id,
             origin=f"job:{job.key}",
             now=self._clock.now(),
+            pacer=self._outbox.pacer,
         )
 
 

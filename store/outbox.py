@@ -74,9 +74,11 @@ def row_values(
     not_before: datetime | None,
     quotes_user_id: int | None,
     hold: timedelta | None = None,
+    turn: datetime | None = None,
 ) -> dict[str, Any]:
     """A new row's columns, for `record` and `record_many`. `hold`: only a claim by key (the
-    process that queued it, about to send it) takes it before then."""
+    process that queued it, about to send it) takes it before then. `turn`: when its channel's
+    pace lets it go (`bot.pacing`); it is due then, for any claim, as if put back to it."""
     return {
         "key": key,
         "platform": platform,
@@ -88,10 +90,15 @@ def row_values(
         "origin": origin,
         "status": PENDING,
         "attempts": 0,
-        "next_attempt_at": (not_before or now) + (hold or timedelta(0)),
+        "next_attempt_at": turn or (not_before or now) + (hold or timedelta(0)),
         "created_at": now,
         "quotes_user_id": quotes_user_id,
+        "last_error": None if turn is None else WAITING_TURN,
     }
+
+
+# Why a row waits for its turn: not untried, so a claim by key does not take it before then.
+WAITING_TURN = "paced"
 
 
 RECORD_CHUNK = 500  # rows per INSERT: well under both databases' bound-parameter limits

@@ -226,6 +226,64 @@ def test_posts_waiting_for_one_channel_each_get_their_own_turn(
     assert len(port.sent) == 4
 
 
+def test_a_paced_channels_backlog_is_never_claimed_before_its_turn(
+    sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
+) -> None:
+    paced = OutboxPolicy(channel_interval={"test": 0.3})
+    outbox, _ = make_outbox(sessions, port, clock, policy=paced)
+    with sessions() as session, session.begin():
+        keys = enqueue(
+            session,
+            [post(f"n° {n}") for n in range(1, 5)],
+            platform="test",
+            workspace_id="T1",
+            origin="ev1",
+            now=clock.now(),
+            hold=timedelta(seconds=5),
+            pacer=outbox.pacer,
+        )
+    assert outbox.deliver(keys=keys, held=timedelta(seconds=5)) == 1
+    for sent in (2, 3, 4):
+        waiting = [status(sessions, key) for key in keys[sent - 1 :]]
+        assert [(row.status, row.attempts, row.claimed_at) for row in waiting] == [
+            ("pending", 0, None)
+        ] * len(waiting), "a post waiting for its turn is not claimed, nor put back"
+        time.sleep(0.3)
+        clock.advance(timedelta(seconds=0.3))
+        assert outbox.deliver() == 1
+    assert [s.text for s in port.sent] == [f"n° {n}" for n in range(1, 5)]
+    assert [status(sessions, key).attempts for key in keys] == [1, 1, 1, 1], "one claim each"
+
+
+def test_the_sender_is_woken_for_a_waiting_post_only_when_it_would_look_too_late(
+    sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
+) -> None:
+    outbox, _ = make_outbox(
+        sessions, port, clock, policy=OutboxPolicy(channel_interval={"test": 1})
+    )
+    with sessions() as session, session.begin():
+        keys = enqueue(
+            session,
+            [post("tout de suite"), post("dans une seconde")],
+            platform="test",
+            workspace_id="T1",
+            origin="ev1",
+            now=clock.now(),
+            pacer=outbox.pacer,
+        )
+    assert outbox.deliver(keys=keys) == 1
+    outbox.looks_at = time.monotonic() + 0.5  # the sender looks again before the second's turn
+    outbox.leave(keys[1:])
+    assert not outbox.wakeup.is_set()
+    outbox.looks_at = time.monotonic() + 5  # after it: woken, so the post is not late
+    outbox.leave(keys[1:])
+    assert outbox.wakeup.is_set()
+    outbox.wakeup.clear()
+    outbox.looks_at = time.monotonic() + 0.5
+    outbox.leave(keys)  # the first went: whatever became of it is for the sender to see
+    assert outbox.wakeup.is_set()
+
+
 def test_unknown_thread_root_fails_permanently(
     sessions: sessionmaker[Session], port: RecordingPort, clock: FakeClock
 ) -> None:

@@ -4,7 +4,9 @@ people's own (« de leur boulot ») or a circumstance (« at home », « with a 
 « instead of at the newsagent ») says nothing about which project is meant, and an office
 clipping (« des labos », « une transfo ») is the word it clips, and the head of « N de N » is the
 kind of thing (« un logiciel de compta »). A town no project mentions is somewhere else,
-unless the question is only near it."""
+unless the question is only near it. A common word is the question's subject when it is a
+quarter or more of what the question says, a detail of a longer one (« … les brigadiers ont
+apprécié ? »)."""
 
 from __future__ import annotations
 
@@ -121,3 +123,40 @@ def test_an_english_pronoun_ending_the_question_names_no_one_else(chat: Chat) ->
         "bea", "a redesigned information site for citizens with a single login for everything"
     )
     assert_sure(reply, "service-public.fr", SURE_EN)
+
+
+@pytest.mark.parametrize(
+    ("question", "intro"),
+    [
+        (
+            "les smartphones et tablettes securises des gendarmes pour travailler sur le "
+            "terrain, les brigadiers ont apprecie ?",
+            SURE,
+        ),
+        (
+            "the secure smartphones and tablets given to every gendarme for work in the field, "
+            "did the sergeants like them?",
+            SURE_EN,
+        ),
+    ],
+)
+def test_one_unknown_word_among_many_the_catalogue_knows_is_a_detail(
+    chat: Chat, question: str, intro: str
+) -> None:
+    [reply] = chat.dm("bea", question)
+    assert_sure(reply, "NEOGEND", intro, question)
+
+
+def test_an_unknown_word_that_is_a_quarter_of_the_question_keeps_it_unsure(chat: Chat) -> None:
+    for question in ("secure tablets for firefighters", "des smartphones pour les pompiers"):
+        [reply] = chat.dm("bea", question)
+        assert not reply.text.startswith((SURE, SURE_EN)), question
+
+
+def test_a_place_no_project_names_keeps_even_a_long_question_unsure(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "les smartphones et tablettes securises des gendarmes de Toulouse pour travailler sur "
+        "le terrain, les brigadiers ont apprecie ?",
+    )
+    assert not reply.text.startswith(SURE)

@@ -235,3 +235,25 @@ def test_asking_who_holds_a_role_is_no_subject(chat: Chat) -> None:
     ):
         [reply] = chat.dm("bea", question)
         assert_sure(reply, title, why=question)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("qui a monté le timbre fiscal en ligne ? j'aimerais lui passer un coup de fil", "Timbre"),
+        (
+            "vous auriez le mail de la personne qui a fait l'appli de recrutement de l'armee ?",
+            "sengager.fr",
+        ),
+        ("la butinerie du 95, son numero svp", "Val-d'Oise"),
+        (
+            "la directrice de prison qui a mis les surveillants en binome, vous auriez son mail ?",
+            "Motiver",
+        ),
+    ],
+)
+def test_asking_for_a_contact_in_passing_is_no_subject(
+    chat: Chat, question: str, title: str
+) -> None:
+    [reply] = chat.dm("bea", question)
+    assert_sure(reply, title, SURE, question)

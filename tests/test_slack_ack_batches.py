@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build
 from bot.loop_writes import outcomes_in_loop
-from bot.recording import REFUSED, GroupCommit, LoopGroupCommit, NotRecorded, Outcome
+from bot.recording import (
+    REFUSED,
+    GroupCommit,
+    LoopGroupCommit,
+    NotRecorded,
+    Outcome,
+    outcomes,
+    write_with,
+)
 from bot.serve import WEB
 from store import inbox
 from store.db import make_engine
@@ -354,3 +362,14 @@ def test_the_store_refuses_an_incomplete_event_as_its_own(
     incomplete = arrival("k1") | {"platform": None}
     with pytest.raises(REFUSED), sessions() as session, session.begin():
         inbox.record(session.connection(), [incomplete])
+
+
+def test_a_reply_with_a_lone_surrogate_fails_no_other_event_of_its_write(
+    sessions: sessionmaker[Session],
+) -> None:
+    odd = arrival("k2") | {"reply": {"response_url": "https://hooks.slack.test/\ud800"}}
+    written = outcomes(write_with(sessions), [arrival("k1"), odd, arrival("k3")])
+    with sessions() as session:
+        stored = session.scalars(select(InboxEvent.key)).all()
+    assert isinstance(written[0], int) and isinstance(written[2], int)
+    assert {"k1", "k3"} <= set(stored), "PostgreSQL refuses k2 alone; SQLite keeps it escaped"

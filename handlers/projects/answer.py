@@ -25,7 +25,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.projects.absent import absent_english, absent_french
+from handlers.projects.absent import absent_english, absent_french, unknown_names
 from handlers.projects.chatter import quiet
 from handlers.projects.language import (
     Lang,
@@ -37,6 +37,7 @@ from handlers.projects.language import (
     in_english,
     to_french,
 )
+from handlers.projects.order import Order, read_order
 from handlers.projects.record import years_text
 from handlers.projects.scope import Scope, read
 from handlers.projects.shorthand import expand_sms
@@ -58,6 +59,7 @@ CONFIDENT_PROBABILITY = 0.7
 SPLIT_SHARE, SPLIT_LEAD = 1 / 3, 0.2
 ELSEWHERE_MOSTLY = 1 / 2
 TIED_LEAD = 0.1
+ABSENT_SHARE = 1 / 4
 DEFAULT_LIMIT = 3
 Status = Literal["answered", "empty", "no_terms"]
 
@@ -89,6 +91,8 @@ class Answer:
     absent: tuple[str, ...] = ()
     """The question's words naming people or things no project mentions (« secure tablets for
     firefighters », « recruitment app for the navy », « appli pour la marine »: `absent.py`)."""
+    named: tuple[str, ...] = ()
+    """Those of `absent` written as names (« a CHU de Bordeaux », « the Marseille hospitals »)."""
 
     @property
     def confidence(self) -> float:
@@ -128,11 +132,26 @@ class Answer:
         return self.elsewhere >= SPLIT_SHARE and lead < SPLIT_LEAD
 
     @property
+    def elsewhere_about(self) -> bool:
+        """Whether the question is about people or things no project mentions (`absent`): a
+        project with everything else of it is about someone else. A place or an organisation
+        no project names always is (`named`); a common word is when it is a fair part of what
+        the question says, a quarter or more of its concepts: the subject of « secure tablets
+        for firefighters », a detail of a long question whose every other concept the
+        catalogue knows (« … ça a allégé le boulot des gestionnaires ? », « the support for
+        heads of unit in the regional youth, sports and social cohesion directorates »)."""
+        if self.named:
+            return True
+        absent = len(self.absent)
+        return bool(absent) and absent >= ABSENT_SHARE * (self.concepts + absent)
+
+    @property
     def confident(self) -> bool:
         """Sure of the first project: probable enough, not split between projects, and not
-        about people or things no project mentions (`absent`): a project with everything
-        else of the question is about someone else."""
-        return self.confidence >= CONFIDENT_PROBABILITY and not self.split and not self.absent
+        about people or things no project mentions (`elsewhere_about`)."""
+        return (
+            self.confidence >= CONFIDENT_PROBABILITY and not self.split and not self.elsewhere_about
+        )
 
 
 def features(answer: Answer) -> tuple[float, float, float]:
@@ -155,21 +174,21 @@ def ask(
     expanded = expand_sms(query)
     language = detect(expanded)
     within = expressions(expanded) if language == "en" else ()
-    asked = quiet(expanded)
+    order, asked = read_order(quiet(expanded))
     scope = (
         read(asked, filters, within=within) if read_filters else Scope(filters or Filters(), asked)
     )
     fixed = english_corrections(scope.text) if language == "en" else {}
     searched = to_french(correct(scope.text, fixed)) if language == "en" else scope.text
     if not has_terms(searched):
-        if not scope.filters:
+        if not scope.filters and order is None:
             return Answer(query, "no_terms" if query else "empty", language=language)
         return Answer(
             query,
             "answered",
-            _latest(session, scope.filters, limit),
+            _listed(session, scope.filters, order or "newest", limit),
             language=language,
-            applied=scope.applied,
+            applied=scope.applied + (((order, ""),) if order else ()),
         )
     found = search(
         session,
@@ -184,6 +203,13 @@ def ask(
         verbs=english_verbs(correct(scope.text, fixed)) if language == "en" else frozenset(),
     )
     read_as = _corrected(expanded, found.corrections, fixed, language)
+    typed = expanded if language == "en" else asked
+    absent = (
+        absent_english(typed, searched, found.unknown)
+        if language == "en"
+        else absent_french(typed, found.unknown)
+    )
+    names = set(unknown_names(typed, found.unknown))
     return Answer(
         query,
         "answered",
@@ -197,11 +223,8 @@ def ask(
         compound=found.lacking.compound if found.lacking else False,
         language=language,
         applied=scope.applied,
-        absent=(
-            absent_english(expanded, searched, found.unknown)
-            if language == "en"
-            else absent_french(asked, found.unknown)
-        ),
+        absent=absent,
+        named=tuple(word for word in absent if word in names),
     )
 
 
@@ -241,12 +264,14 @@ def _matches(session: Session, hits: list[SearchHit]) -> list[Match]:
     ]
 
 
-def _latest(session: Session, filters: Filters, limit: int) -> list[Match]:
+def _listed(session: Session, filters: Filters, order: Order, limit: int) -> list[Match]:
+    """The projects passing the filters, the newest first unless the oldest were asked for."""
     ids = store.matching(filters).subquery()
+    started = Project.start_year.asc() if order == "oldest" else Project.start_year.desc()
     found = session.scalars(
         select(Project)
         .where(Project.id.in_(select(ids.c.id)))
-        .order_by(Project.start_year.desc().nulls_last(), Project.slug)
+        .order_by(started.nulls_last(), Project.slug)
         .limit(limit)
     )
     return [Match(project, 1.0, project.summary) for project in found]

@@ -1,13 +1,19 @@
-"""The asker's own country or nationality, said while they describe themselves.
+"""Who asks, read clause by clause: the words in which the asker says who they are.
 
-« I lead a project in a Belgian regional health authority », « I am working in a regional
-government in Italy », « We are a German federal ministry », « nous sommes une agence belge »:
-a clause whose subject is the asker (I, we, my, our, je, nous…) and whose verb describes
-rather than asks says where the asker works, not what the question is about. No project names
-Belgium or Germany, so the country was read as a subject no project mentions (`absent.py`) and
-vetoed right answers. A country named in a request (« I'm looking for projects in Belgium »,
-« je cherche des projets en Belgique ») or outside the asker's clause (« did Belgium's
-hospitals… ») is still what the question is about.
+« I work for a regional government in Finland », « I'm a project officer at a Belgian research
+body », « I just joined a regional health agency », « je suis DGA dans un conseil
+départemental », « je bosse à Rennes », « on est vers Nice », « je m'occupe des achats dans un
+CHU »: a clause that opens so (`_OPENERS`) says where the asker works, up to its end (a
+punctuation mark, a conjunction before a new subject, « where », « où ») or a request word
+(« … looking for », « je cherche »). Searched, its job, employer or town are subjects the right
+project lacks (`absent.py`) and left right answers unsure; read as filters, « je bosse à
+Rennes » would hold the answer to the asker's town where « des retours en Bretagne » asks for
+Brittany. Any other clause whose subject is the asker (I, we, my, our, je, nous…) and whose
+verb describes rather than asks keeps its words but its countries and nationalities: « We are
+a German federal ministry », « nous sommes une agence belge » (no project names Belgium or
+Germany). A request's object is the subject, wherever it is (« I'm looking for projects in
+Belgium », « je cherche des projets à Rennes », « je suis à la recherche de… »), as is a
+country outside the asker's clause (« did Belgium's hospitals… »).
 
 The countries are the territory names of the CLDR (Babel), in English and French; the
 nationalities are the names of their official languages (« German », « danois »), of their
@@ -52,11 +58,17 @@ _REQUEST_WORDS = """
     give explain cherche cherchons recherche recherchons voudrais voudrions veux voulons
     aimerais aimerions souhaite souhaitons souhaiterais souhaiterions me m nous interesse
     interessons demande demandons sais savons connais connaissons dire indiquer donner montrer
-    expliquer pourrais pourrions peux pouvons
+    expliquer pourrais pourrions peux pouvons interessee interesses interessees curieux
+    curieuse preneur preneuse
 """
 _REQUESTS = frozenset(_REQUEST_WORDS.split())
 """What an asker does when they ask rather than say who they are: a country after these is
 what they ask about (« I'm looking for projects in Belgium »)."""
+_OPENER_STOPS = (_REQUESTS - {"research", "study", "demande", "d"}) | _SUBJECTS | {"you", "vous"}
+"""Where the clause of an asker saying where they work ends short of its punctuation: at a new
+subject (« je bosse à Rennes je cherche … ») or a request (« a nurse looking for … »); not at
+« research » (« a Belgian research body »), « study » or « demande », names as often, nor at
+the « d » of « d'établissement »."""
 _NEW_CLAUSE_WORDS = (
     "i we you they he she it our my is are did does do has have was were je nous vous il "
     "elle on j est y"
@@ -64,7 +76,32 @@ _NEW_CLAUSE_WORDS = (
 _NEW_CLAUSE = frozenset(_NEW_CLAUSE_WORDS.split())
 _CONJUNCTION_WORDS = "and but so et mais donc"
 _CONJUNCTIONS = frozenset(_CONJUNCTION_WORDS.split())
+_RELATIVES = frozenset({"where", "où"})
 _CLAUSE_END = re.compile(r"[.!?;:,()]")
+_AT = r"(?:a|au|aux|dans|ds|en|chez)"
+_NOT_A_PLACE = r"(?!la recherche |train |charge |quete |attente )"
+"""« je suis à la recherche de … », « on est en train de … »: the asker asks or does, and
+what follows is the subject."""
+_OPENERS = re.compile(
+    "|".join(
+        (
+            r"i (?:m|am) (?:with|from) ",
+            r"i (?:(?:m|am) )?(?:work|worked|working) (?:for|at|in|with) ",
+            r"i (?:m|am) (?:a|an) (?:\w+ )*?(?:at|in|with|for|from) ",
+            r"i (?:(?:have )?just |recently )?(?:joined|look after) ",
+            rf"je? (?:travaille|bosse) (?:{_AT}|pour) ",
+            rf"je? suis (?:(?:un|une) )?(?:\w+ ){{0,3}}?{_AT} {_NOT_A_PLACE}",
+            rf"(?:on est|nous sommes) (?:{_AT}|vers) {_NOT_A_PLACE}",
+            rf"je m occupe (?:du|des|de la|de l) (?:\w+ ){{0,3}}?{_AT} ",
+        )
+    )
+)
+"""How a clause in which the asker says where they work begins (folded words, each followed
+by a space): « I'm with … », « I work for … », « I'm a project officer at … », « I just
+joined … », « I look after … », « je travaille dans … », « je bosse à … », « je suis DGA
+dans … », « je suis en service déconcentré … », « on est vers … », « nous sommes en … »,
+« je m'occupe des achats dans … » (what they do where, not « je m'occupe d'un projet de … »,
+which may be the subject)."""
 
 
 @cache
@@ -132,15 +169,15 @@ def _territory(folded: list[str], at: int) -> int:
 
 
 def unasked(text: str) -> str:
-    """`text` without the countries and nationalities of the clauses in which the asker says
-    who they are."""
+    """`text` without the clauses in which the asker says where they work, nor the countries
+    and nationalities of those in which they otherwise say who they are."""
     tokens = list(WORD.finditer(text))
     folded = [fold(t.group()) for t in tokens]
     dropped: list[tuple[int, int]] = []
     at = 0
     while at < len(tokens):
-        if folded[at] in _SUBJECTS or folded[at] in _POSSESSIVES:
-            at = _describe(text, tokens, folded, at, dropped)
+        if folded[at] in _SUBJECTS or folded[at] in _POSSESSIVES or folded[at] == "on":
+            at = _read_clause(text, tokens, folded, at, dropped)
         else:
             at += 1
     kept, last = [], 0
@@ -150,21 +187,44 @@ def unasked(text: str) -> str:
     return "".join([*kept, text[last:]])
 
 
-def _describe(
+def _read_clause(
     text: str,
     tokens: list[re.Match[str]],
     folded: list[str],
     at: int,
     dropped: list[tuple[int, int]],
 ) -> int:
-    """Reads the clause opened by the asker's pronoun at `at`, noting in `dropped` the spans
-    of the countries and nationalities it names; returns where reading goes on."""
-    limit = at + _POSSESSIVE_WORDS + 1 if folded[at] in _POSSESSIVES else len(tokens)
+    """Reads the clause opened by the asker's pronoun at `at`, noting in `dropped` the whole
+    of it when it says where the asker works (`_OPENERS`), else the spans of the countries and
+    nationalities it names; returns where reading goes on."""
+    after = range(at + 1, len(tokens))
+    end = next((i for i in after if _ends(text, tokens, folded, i)), len(tokens))
+    opener = _OPENERS.match(" ".join(folded[at:end]) + " ")
+    if opener:
+        said = at + opener.group().count(" ")
+        last = next((i for i in range(said, end) if folded[i] in _OPENER_STOPS), end)
+        dropped.append((tokens[at].start(), tokens[last - 1].end()))
+        return last
+    if folded[at] == "on":
+        return at + 1
+    return _describe(folded, tokens, at, end, dropped)
+
+
+def _describe(
+    folded: list[str],
+    tokens: list[re.Match[str]],
+    at: int,
+    end: int,
+    dropped: list[tuple[int, int]],
+) -> int:
+    """Notes in `dropped` the countries and nationalities of a clause in which the asker
+    describes themselves, up to `end` or a request word; returns where reading goes on."""
+    limit = min(end, at + _POSSESSIVE_WORDS + 1) if folded[at] in _POSSESSIVES else end
     index = at + 1
-    while index < len(tokens) and folded[index] in _AUXILIARIES:
+    while index < limit and folded[index] in _AUXILIARIES:
         index += 1
-    while index < min(limit, len(tokens)):
-        if folded[index] in _REQUESTS or _ends(text, tokens, folded, index):
+    while index < limit:
+        if folded[index] in _REQUESTS:
             return index
         length = _territory(folded, index) or int(_nationality(folded[index]))
         if length:
@@ -177,9 +237,11 @@ def _describe(
 
 def _ends(text: str, tokens: list[re.Match[str]], folded: list[str], index: int) -> bool:
     """Whether a new clause begins at `index`: after a punctuation mark (« nous sommes une
-    prison, des surveillants … en Belgique »), or at « and » with a new subject (« … and we
-    coordinate »)."""
+    prison, des surveillants … en Belgique »), at « where » or « où », or at « and » with a new
+    subject (« … and we coordinate »)."""
     if _CLAUSE_END.search(text[tokens[index - 1].end() : tokens[index].start()]):
+        return True
+    if tokens[index].group().lower() in _RELATIVES:
         return True
     if folded[index] in _CONJUNCTIONS and index + 1 < len(tokens):
         return folded[index + 1] in _NEW_CLAUSE

@@ -13,6 +13,9 @@
     « how long did it take to build? »  « did something like that happen? »
     « need someone to talk to »  « on veut … », « nous voudrions … »  « the right person at … »
     « lessons learned from … » (« un retour d'expérience sur … »)
+    « quels projets ont eu lieu en Bretagne ? », « se sont déroulés … », « took place in … »
+    « … j'aimerais échanger avec elle », « … pr l'appeler », « lui passer un coup de fil »,
+    « vous auriez le mail du DGS … », « son numéro », « qui je peux appeler pour … »
 
 Their words are no subject: searched, « touch », « behind », « story » or « sujet » would count
 as words no project has, and lower the confidence of a right answer as much as a subject the
@@ -69,6 +72,7 @@ _ENGLISH = (
     r"(?:cover|include|involve)\b",
     r"\b(?:too|as\s+well)(?=\s*[.?!]*\s*$)",
     r"\b(?:any\s+)?lessons?\s+learn(?:ed|t)\b(?:\s+(?:from|on|about|with))?",
+    r"\b(?:took|take|takes|taken|taking)\s+place\b",
 )
 _FRENCH = (
     r"\bau\s+sujet\s+(?=d)",
@@ -112,6 +116,20 @@ _FRENCH = (
     r"\b(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\s+(?:combien|cmb|cb)\s+de\s+temps\b|"
     r"\b(?:combien|cmb|cb)\s+de\s+temps\s+(?:[çc]a|cela)\s+a\s+(?:pris|dur[ée])\b",
     r"\b(?:[çc]a|cela)\s+existe(?:\s+(?:dans|ds)\s+(?:la|ta|votre)\s+base)?\b",
+    r"\b(?:a|ont|avait|avaient|aura|auront|aurait|auraient)\s+eu\s+lieu\b|\bavoir\s+lieu\b",
+    rf"\b(?:se\s+|s{_APOSTROPHE}\s*)(?:(?:est|sont|soit|soient)\s+)?d[ée]roul\w*",
+    r"\b(?:[ée]changer|discuter|parler)\s+avec\s+(?:elle|lui|eux|elles)\b",
+    rf"\b(?:pour\s+|pr\s+)?(?:l{_APOSTROPHE}\s*|l[ae]s?\s+)"
+    r"(?:appeler|contacter|joindre|rappeler)\b",
+    r"\b(?:(?:lui|leur)\s+)?(?:passer|donner)\s+un\s+(?:petit\s+)?coup\s+de\s+"
+    r"(?:fil|t[ée]l[ée]phone)\b",
+    r"\b(?:son|leur|ses|leurs)\s+"
+    r"(?:e-?mails?|mails?|courriels?|num[ée]ros?|t[ée]l[ée]phones?|t[ée]l)\b",
+    rf"\b(?:le|les|un|l{_APOSTROPHE}\s*adresse)\s+(?:e-?mails?|mails?|courriels?)\s+"
+    rf"(?:d[eu]s?\b|d{_APOSTROPHE})",
+    r"\b(?:le|un)\s+num[ée]ro\s+de\s+(?:t[ée]l[ée]phone|t[ée]l|portable)(?:\s+d[eu]s?\b)?",
+    r"\bqui\s+(?:je\s+(?:peux|pourrais|dois)|(?:puis|pourrais|dois)[\s-]+je)\s+"
+    r"(?:appeler|contacter|joindre)\b",
 )
 _INSTEAD = re.compile(
     rf"\b(?:instead\s+of|rather\s+than|au\s+lieu\s+d(?:e|u|es|{_APOSTROPHE})|plut[oô]t\s+que)"
@@ -120,26 +138,6 @@ _INSTEAD = re.compile(
 )
 """« … online instead of at the tobacco shop », « … au lieu de passer au guichet »: what was
 not done, or done before; the project asked about need not mention it."""
-_CLAUSE_END = r"[^.!?;,]*?(?=\s+(?:and|but|so|where|et|mais|où)\b|\s*[.!?;,]|$)"
-_ASKER = re.compile(
-    "|".join(
-        (
-            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+(?:with|from)\s+{_CLAUSE_END}",
-            rf"\bi\s+work(?:ed)?\s+(?:for|at|in|with)\s+{_CLAUSE_END}",
-            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+(?:a|an)\s+[^.!?;,]*?\s(?:at|in|with|for|from)\s+{_CLAUSE_END}",
-            rf"\bje\s+travaille\s+(?:à|a|au|aux|dans|pour|chez|en)\s+{_CLAUSE_END}",
-            rf"\bi(?:{_APOSTROPHE}m|\s+am)\s+working\s+(?:for|at|in|with)\s+{_CLAUSE_END}",
-            rf"\bi\s+(?:(?:have\s+)?just\s+|recently\s+)?(?:joined|look\s+after)\s+{_CLAUSE_END}",
-        )
-    ),
-    re.IGNORECASE,
-)
-"""« I work for a regional government in Finland », « I'm a project officer at a Belgian
-research body », « I'm working at a county council », « I just joined a regional health
-agency », « I look after a group of ward managers », « je travaille dans une ARS »: who asks,
-not what about. Their country or employer, which no project names, was read as what the
-question is about and left right answers unsure; up to the end of the clause (« … and we're
-starting a service design programme » stays)."""
 _SIDE = re.compile(
     rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
     re.IGNORECASE,
@@ -152,7 +150,6 @@ _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IG
 
 def quiet(text: str) -> str:
     """`text` without its request phrases (« I'd like to get in touch », « au sujet de »),
-    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`_ASKER`) and the country
-    they say they work in (`asker.py`)."""
-    kept = _ASKER.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", _US.sub(" ", unasked(text)))))
+    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`asker.py`)."""
+    kept = _INSTEAD.sub(" ", _SIDE.sub(r"\1", _US.sub(" ", unasked(text))))
     return " ".join(_CHATTER.sub(" ", kept).split())
