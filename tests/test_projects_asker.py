@@ -59,3 +59,14 @@ def test_what_a_request_asks_for_stays_its_subject(chat: Chat) -> None:
     [rennes] = chat.dm("bea", "je cherche des projets a Rennes")
     assert not rennes.text.startswith(SURE)
     assert "Rennes" in rennes.text
+
+
+def test_the_askers_own_place_is_the_filter_when_the_question_points_back_to_it(
+    chat: Chat,
+) -> None:
+    [reply] = chat.dm("bea", "on est en Bretagne, vous avez des projets du coin ?")
+    assert_sure(reply, "Ille-et-Vilaine")
+    assert "Filtres appliqués : région Bretagne." in reply.text
+    [english] = chat.dm("bea", "we're based in Brittany, anything near us?")
+    assert "Filters applied: region Bretagne." in english.text
+    assert "Ille-et-Vilaine" in english.text

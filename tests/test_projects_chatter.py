@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.types import Message
-from tests.answers import SURE, SURE_EN, assert_sure
+from tests.answers import SURE, SURE_EN, assert_sure, first_title
 from tests.chat import Chat
 
 pytestmark = pytest.mark.usefixtures("sample_projects")
@@ -257,3 +257,14 @@ def test_asking_for_a_contact_in_passing_is_no_subject(
 ) -> None:
     [reply] = chat.dm("bea", question)
     assert_sure(reply, title, SURE, question)
+
+
+def test_a_kind_of_office_the_question_leaves_out_is_no_filter(chat: Chat) -> None:
+    [reply] = chat.dm(
+        "bea",
+        "je bosse en DDCS, des exemples dans les services deconcentres, pas en administration "
+        "centrale ?",
+    )
+    assert "Filtres appliqués : type préfecture." in reply.text
+    assert "administration centrale" not in reply.text.split("\n")[1]
+    assert "SGMAP" not in first_title(reply.message)

@@ -168,14 +168,29 @@ def _territory(folded: list[str], at: int) -> int:
     return 0
 
 
+HERE = re.compile(
+    r"\b(?:du|dans\s+le|par\s+le)\s+coin\b|\bpr[eè]s\s+de\s+chez\s+(?:nous|moi)\b"
+    r"|\b(?:dans|de)\s+(?:ma|notre)\s+r[ée]gion\b|\bpar\s+ici\b|\baround\s+here\b"
+    r"|\bnear\s+(?:us|me)\b|\b(?:in|of)\s+(?:my|our)\s+(?:area|region)\b|\bnearby\b",
+    re.IGNORECASE,
+)
+"""« on est en région Grand Est, vous avez des projets du coin ? », « near us »: the question
+asks about the asker's own place, which stays to be read as a filter; the words that point
+back to it are no subject (`chatter.quiet`)."""
+
+
 def unasked(text: str) -> str:
     """`text` without the clauses in which the asker says where they work, nor the countries
-    and nationalities of those in which they otherwise say who they are."""
+    and nationalities of those in which they otherwise say who they are; where the question
+    asks about the asker's own place (`HERE`), those clauses stay whole."""
     tokens = list(WORD.finditer(text))
     folded = [fold(t.group()) for t in tokens]
     dropped: list[tuple[int, int]] = []
     at = 0
+    here = bool(HERE.search(text))
     while at < len(tokens):
+        if here:
+            break
         if folded[at] in _SUBJECTS or folded[at] in _POSSESSIVES or folded[at] == "on":
             at = _read_clause(text, tokens, folded, at, dropped)
         else:

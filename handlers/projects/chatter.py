@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.projects.asker import unasked
+from handlers.projects.asker import HERE, unasked
 
 _APOSTROPHE = r"[’']"
 _ENGLISH = (
@@ -132,12 +132,17 @@ _FRENCH = (
     r"(?:appeler|contacter|joindre)\b",
 )
 _INSTEAD = re.compile(
-    rf"\b(?:instead\s+of|rather\s+than|au\s+lieu\s+d(?:e|u|es|{_APOSTROPHE})|plut[oô]t\s+que)"
+    rf"\b(?:instead\s+of|rather\s+than|au\s+lieu\s+d(?:e|u|es|{_APOSTROPHE})|plut[oô]t\s+que"
+    r"|(?<=,\s)pas\s+(?:en|[àa]|au|aux|dans|chez)\s|\bmais\s+pas\s+(?:en|[àa]|au|aux|dans|chez)\s"
+    r"|sauf|except[ée]?|excluding|other\s+than|(?<=,\s)not\s+(?:in|at)\s|\bbut\s+not\s+(?:in|at)\s)"
     r"[^.?!,;:]*",
     re.IGNORECASE,
 )
 """« … online instead of at the tobacco shop », « … au lieu de passer au guichet »: what was
-not done, or done before; the project asked about need not mention it."""
+not done, or done before; the project asked about need not mention it. So with what the
+question leaves out, after a comma or « mais » (« dans les services déconcentrés, pas en
+administration centrale », « except hospitals »): read, it was a kind of office to look in.
+Within a clause, « pas en » says something else (« pour qu'ils ne lâchent pas en route »)."""
 _SIDE = re.compile(
     rf"\bon\s+(?:the|their|its)\s+((?:\S+\s+){{0,3}}?\S+?)(?:{_APOSTROPHE}s?)?\s+side\b",
     re.IGNORECASE,
@@ -150,6 +155,7 @@ _CHATTER = re.compile("|".join(f"(?:{p})" for p in (*_ENGLISH, *_FRENCH)), re.IG
 
 def quiet(text: str) -> str:
     """`text` without its request phrases (« I'd like to get in touch », « au sujet de »),
-    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`asker.py`)."""
-    kept = _INSTEAD.sub(" ", _SIDE.sub(r"\1", _US.sub(" ", unasked(text))))
+    nor what it says was done otherwise (`_INSTEAD`), nor who asks (`asker.py`) and the words
+    pointing back to where they are (« du coin »)."""
+    kept = HERE.sub(" ", _INSTEAD.sub(" ", _SIDE.sub(r"\1", _US.sub(" ", unasked(text)))))
     return " ".join(_CHATTER.sub(" ", kept).split())
