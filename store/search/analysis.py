@@ -11,9 +11,9 @@ and « terminé » both stem to `termin`, whereas folding first would split them
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
 from typing import TYPE_CHECKING
 
 from store.search.stopwords import ENGLISH, FRENCH, QUESTION_WORDS
@@ -33,6 +33,7 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
 _CACHE: dict[str, str] = {}
 _FOLDED: dict[str, str] = {}
 _CACHE_LIMIT = 200_000
+_THREAD = threading.local()
 
 
 def fold(text: str) -> str:
@@ -66,13 +67,16 @@ def term(word: str) -> str | None:
     return result or None
 
 
-@cache
 def _stemmer() -> BaseStemmer:
-    """Loaded by the first word to stem (about 3 MB that a process which never reads text
-    need not hold)."""
-    import snowballstemmer
+    """This thread's stemmer, loaded by its first word to stem (about 3 MB that a process which
+    never reads text need not hold). One per thread: a stemmer keeps the word it is working on
+    in its own fields, and two threads stemming with one read each other's (an IndexError in
+    the question's handler, seen with the worker's threads under bench/slack_ack.py)."""
+    stemmer: BaseStemmer | None = getattr(_THREAD, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
 
-    stemmer: BaseStemmer = snowballstemmer.stemmer("french")
+        stemmer = _THREAD.stemmer = snowballstemmer.stemmer("french")
     return stemmer
 
 
