@@ -13,7 +13,7 @@ document that does not loses little.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from store.search.analysis import PASSAGE, WORD, term, words
@@ -215,10 +215,7 @@ class Scorer:
         counted when the document was indexed): no passage is analysed again but the chosen
         one, for the positions of its words."""
         best: tuple[float, str] | None = None
-        end = 0
-        for text, size in zip(PASSAGE.findall(body), sizes, strict=True):
-            sequence = analysed[end : end + size]
-            end += size
+        for text, sequence in _passages(body, analysed, sizes):
             if best is not None and self.firsts.isdisjoint(sequence):
                 continue
             value = sum(weight for weight, _ in self._matched(sequence))
@@ -261,17 +258,26 @@ def _lemmas(
     wanted = {phrase[0] for phrase, lemma in own if lemma}
     title, keywords, body = written
     said = [title, keywords]
-    end = 0
-    for text, size in zip(PASSAGE.findall(body), candidate.sizes(), strict=True):
-        if not wanted.isdisjoint(candidate.fields.body[end : end + size]):
-            said.append(text)
-        end += size
+    said += [
+        text
+        for text, sequence in _passages(body, candidate.fields.body, candidate.sizes())
+        if not wanted.isdisjoint(sequence)
+    ]
     found: dict[str, set[str]] = {}
     for word in set(WORD.findall("\n".join(said))):
         analysed = term(word)
         if analysed in wanted:
             found.setdefault(analysed, set()).add(known_lemma(word))
     return found
+
+
+def _passages(body: str, analysed: list[str], sizes: list[int]) -> Iterator[tuple[str, list[str]]]:
+    """Each passage of `body` as written, with its terms cut from the body's `analysed` terms
+    by the number each passage holds (`sizes`, counted when the document was indexed)."""
+    end = 0
+    for text, size in zip(PASSAGE.findall(body), sizes, strict=True):
+        yield text, analysed[end : end + size]
+        end += size
 
 
 def _scattered(fields: Fields, phrase: Phrase) -> bool:
