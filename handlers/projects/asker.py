@@ -183,14 +183,13 @@ def unasked(text: str) -> str:
     """`text` without the clauses in which the asker says where they work, nor the countries
     and nationalities of those in which they otherwise say who they are; where the question
     asks about the asker's own place (`HERE`), those clauses stay whole."""
+    if HERE.search(text):
+        return text
     tokens = list(WORD.finditer(text))
     folded = [fold(t.group()) for t in tokens]
     dropped: list[tuple[int, int]] = []
     at = 0
-    here = bool(HERE.search(text))
     while at < len(tokens):
-        if here:
-            break
         if folded[at] in _SUBJECTS or folded[at] in _POSSESSIVES or folded[at] == "on":
             at = _read_clause(text, tokens, folded, at, dropped)
         else:
