@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 
 from handlers.projects.language import english_word, plural_noun
 from store.search import query_words
@@ -35,13 +36,15 @@ _PHRASE_WORDS = 3
 a determiner, an adjective (« at the tobacco shop »)."""
 
 
-def absent_english(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
+def absent_english(
+    typed: str, searched: str, unknown: tuple[str, ...], placed: Sequence[str]
+) -> tuple[str, ...]:
     """The unknown plural nouns (« … for firefighters »), and the unknown English word the
     question ends with (« … for the navy », « … in a car factory »): an English question ends
     on whom or where it is about, before its final phrase when that is a circumstance
     (`_CIRCUMSTANCE`: « … for the navy at sea », but not « … pills at home »). A word written
-    with its capital is a name (« near Nice »), not an English word; a name counts as
-    `unknown_names` says."""
+    with its capital is a name (« near Nice »), not an English word; the names that count
+    are `placed` (`unknown_names`)."""
     tokens = WORD.findall(typed)
     circumstance = _circumstance(tokens)
     if circumstance is None:
@@ -50,7 +53,6 @@ def absent_english(typed: str, searched: str, unknown: tuple[str, ...]) -> tuple
         words = query_words(" ".join(tokens[:circumstance]))
     last = words[-1][0] if words else ""
     names = {fold(w) for w in tokens if w[0].isupper()}
-    placed = set(unknown_names(typed, unknown))
     return tuple(
         w
         for w in unknown
@@ -71,12 +73,13 @@ def _circumstance(tokens: list[str]) -> int | None:
     return None
 
 
-def absent_french(asked: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
+def absent_french(asked: str, unknown: tuple[str, ...], placed: Sequence[str]) -> tuple[str, ...]:
     """An unknown word right after a determiner (« … de la marine nationale », « les policiers
     municipaux ») that the French lemmatiser knows, so a noun and not a misspelling or an
     abbreviation the correction missed (« prizon », « reorga »). Read in the question as asked,
     before its filters are taken out: in « les hôpitaux parisiens », « parisiens » describes
-    the hospitals the filter reads, it does not follow « les ». Not a `_kind_of` word either."""
+    the hospitals the filter reads, it does not follow « les ». Not a `_kind_of` word either.
+    And the names that count (`placed`, `unknown_names`)."""
     from store.search.lemmas import french_word
 
     if not unknown:
@@ -90,7 +93,7 @@ def absent_french(asked: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
         and french_word(word)
         and not _kind_of(tokens[at:], unknown)
     )
-    return tuple(dict.fromkeys(itertools.chain(nouns, unknown_names(asked, unknown))))
+    return tuple(dict.fromkeys(itertools.chain(nouns, placed)))
 
 
 _OF = frozenset(["de", "d", "des", "du"])

@@ -204,12 +204,12 @@ def ask(
     )
     read_as = _corrected(expanded, found.corrections, fixed, language)
     typed = expanded if language == "en" else asked
+    names = unknown_names(typed, found.unknown)
     absent = (
-        absent_english(typed, searched, found.unknown)
+        absent_english(typed, searched, found.unknown, names)
         if language == "en"
-        else absent_french(typed, found.unknown)
+        else absent_french(typed, found.unknown, names)
     )
-    names = set(unknown_names(typed, found.unknown))
     return Answer(
         query,
         "answered",
