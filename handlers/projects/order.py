@@ -26,10 +26,12 @@ _NEWEST = re.compile(
 )
 
 
+_ORDERS: tuple[tuple[Order, re.Pattern[str]], ...] = (("oldest", _OLDEST), ("newest", _NEWEST))
+
+
 def read_order(text: str) -> tuple[Order | None, str]:
     """The order asked for, and the question without the words that asked it."""
-    orders: tuple[tuple[Order, re.Pattern[str]], ...] = (("oldest", _OLDEST), ("newest", _NEWEST))
-    for order, pattern in orders:
+    for order, pattern in _ORDERS:
         if pattern.search(text):
             return order, " ".join(pattern.sub(" ", text).split())
     return None, text
